@@ -1,0 +1,57 @@
+import { applied, rejected } from '../ops/outcome.js';
+import type { MergeRule } from './context.js';
+import { findTarget, unseenVersions } from './targets.js';
+
+/** Trash takes effect only over versions its sender saw: an unseen edit wins. */
+export const mergeTrash: MergeRule<'trash'> = ({ library, op, seq }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  const { asset } = target;
+  if (asset.lifecycle.state === 'trashed') return applied('already in the trash');
+  const unseen = unseenVersions(asset, op.payload.context);
+  if (unseen.length > 0) {
+    return rejected(
+      'concurrent-edit',
+      `not trashed: versions ${unseen.join(', ')} were made after this device last saw the asset`,
+    );
+  }
+  asset.lifecycle = { state: 'trashed', seq, by: op.device, hlc: op.hlc };
+  return applied();
+};
+
+/** Back with everything it had, under the same id. */
+export const mergeRestore: MergeRule<'restore'> = ({ library, op }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  const { asset } = target;
+  if (asset.lifecycle.state !== 'trashed') return applied('not in the trash');
+  asset.lifecycle = { state: 'live' };
+  return applied();
+};
+
+/**
+ * Purge frees the content and leaves a tombstone for good, so a device that missed it cannot
+ * bring the asset back. Like trash, it never throws away a version its sender had not seen.
+ */
+export const mergePurge: MergeRule<'purge'> = ({ library, op, seq }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) {
+    return target.outcome.status === 'rejected' && target.outcome.reason === 'purged'
+      ? applied('already purged')
+      : target.outcome;
+  }
+  const { asset } = target;
+  const unseen = unseenVersions(asset, op.payload.context);
+  if (unseen.length > 0) {
+    return rejected(
+      'concurrent-edit',
+      `not purged: versions ${unseen.join(', ')} were made after this device last saw the asset`,
+    );
+  }
+  for (const v of asset.versions) asset.superseded.add(v.id);
+  asset.versions = [];
+  asset.paths.clear();
+  asset.keywords.clear();
+  asset.lifecycle = { state: 'purged', seq, by: op.device, hlc: op.hlc };
+  return applied();
+};

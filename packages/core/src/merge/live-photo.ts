@@ -1,0 +1,78 @@
+import type { Asset, MediaMeta } from '../model/asset.js';
+import type { AssetId } from '../model/ids.js';
+import type { Library } from '../model/library.js';
+import { splitPath } from '../model/library-path.js';
+
+// Live Photo pairing (DESIGN §3): the still and its video are one asset, whichever arrives
+// first and from whichever device. Apple's content identifier decides when both halves carry
+// it; otherwise the same folder and base name with capture times within one second.
+
+const VIDEO_EXTS = new Set(['mov', 'mp4', 'm4v']);
+const STILL_EXTS = new Set(['heic', 'heif', 'jpg', 'jpeg']);
+export const PAIRING_WINDOW_MS = 1000;
+
+export const isVideoExt = (ext: string): boolean => VIDEO_EXTS.has(ext.toLowerCase());
+export const isStillExt = (ext: string): boolean => STILL_EXTS.has(ext.toLowerCase());
+
+export function pairingKeys(meta: MediaMeta, path: string): string[] {
+  const { dir, base } = splitPath(path);
+  const keys = [`name:${dir}${base.toLowerCase()}`];
+  if (meta.contentId !== undefined) keys.push(`cid:${meta.contentId}`);
+  return keys;
+}
+
+/** Do two halves belong together? Content identifiers, when both have one, are decisive. */
+export function isLivePair(
+  a: { meta: MediaMeta; path: string },
+  b: { meta: MediaMeta; path: string },
+): boolean {
+  if (a.meta.contentId !== undefined && b.meta.contentId !== undefined) {
+    return a.meta.contentId === b.meta.contentId;
+  }
+  const pa = splitPath(a.path);
+  const pb = splitPath(b.path);
+  if (pa.dir !== pb.dir || pa.base.toLowerCase() !== pb.base.toLowerCase()) return false;
+  if (a.meta.takenAt === undefined || b.meta.takenAt === undefined) return false;
+  return Math.abs(Date.parse(a.meta.takenAt) - Date.parse(b.meta.takenAt)) <= PAIRING_WINDOW_MS;
+}
+
+export function indexForPairing(library: Library, id: AssetId, meta: MediaMeta, path: string): void {
+  for (const key of pairingKeys(meta, path)) {
+    const ids = library.pairing.get(key) ?? [];
+    if (!ids.includes(id)) ids.push(id);
+    library.pairing.set(key, ids);
+  }
+}
+
+/** An asset that could take the other half: live, one version, and that half still missing. */
+function canTakeHalf(asset: Asset, wantsVideo: boolean): boolean {
+  if (asset.lifecycle.state !== 'live' || asset.versions.length !== 1) return false;
+  const resources = asset.versions[0]?.resources;
+  if (!resources || resources.live) return false;
+  return wantsVideo ? isStillExt(resources.original.ext) : isVideoExt(resources.original.ext);
+}
+
+/**
+ * The existing asset the incoming half pairs with, if any. Candidates are checked against
+ * every placement they have, and the result is the smallest id so every replica agrees.
+ */
+export function findLivePartner(
+  library: Library,
+  incoming: { meta: MediaMeta; path: string; isVideo: boolean },
+): Asset | undefined {
+  const candidates = new Set<AssetId>();
+  for (const key of pairingKeys(incoming.meta, incoming.path)) {
+    for (const id of library.pairing.get(key) ?? []) candidates.add(id);
+  }
+  const matches: Asset[] = [];
+  for (const id of candidates) {
+    const asset = library.assets.get(id);
+    if (!asset || !canTakeHalf(asset, incoming.isVideo)) continue;
+    const meta = asset.versions[0]?.meta ?? {};
+    if ([...asset.paths.keys()].some((path) => isLivePair(incoming, { meta, path }))) {
+      matches.push(asset);
+    }
+  }
+  matches.sort((a, b) => (a.id < b.id ? -1 : 1));
+  return matches[0];
+}

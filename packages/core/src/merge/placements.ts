@@ -1,0 +1,49 @@
+import { orSetAdd, orSetRemove } from '../model/or-set.js';
+import { applied, rejected } from '../ops/outcome.js';
+import type { MergeRule } from './context.js';
+import { findTarget } from './targets.js';
+
+/** The same bytes placed in a second folder: one asset, one more placement. */
+export const mergePlace: MergeRule<'place'> = ({ library, op, seq }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  orSetAdd(target.asset.paths, op.payload.path, op.opId, seq);
+  return applied();
+};
+
+/**
+ * A move takes away the placement tags its sender saw and adds the new path; two concurrent
+ * moves of one file therefore leave both new placements (nothing lost, visible). Removing the
+ * last placement is refused: a device trashes an asset explicitly, so no race between two
+ * removals can leave a live asset that no folder shows.
+ */
+export const mergeMove: MergeRule<'move'> = ({ library, op, seq }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  const { paths } = target.asset;
+  const { from, fromTags, to } = op.payload;
+  if (to === null) {
+    const remaining = [...paths.keys()].filter((p) => p !== from).length;
+    const survivingTags = [...(paths.get(from)?.keys() ?? [])].filter((t) => !fromTags.includes(t));
+    if (remaining === 0 && survivingTags.length === 0) {
+      return rejected('stale', `${from} is the last placement of ${target.asset.id}; trash the asset instead`);
+    }
+  }
+  orSetRemove(paths, from, fromTags);
+  if (to !== null) orSetAdd(paths, to, op.opId, seq);
+  return applied();
+};
+
+export const mergeAddKeyword: MergeRule<'addKeyword'> = ({ library, op, seq }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  orSetAdd(target.asset.keywords, op.payload.keyword, op.opId, seq);
+  return applied();
+};
+
+export const mergeRemoveKeyword: MergeRule<'removeKeyword'> = ({ library, op }) => {
+  const target = findTarget(library, op.payload.assetId);
+  if (!target.ok) return target.outcome;
+  orSetRemove(target.asset.keywords, op.payload.keyword, op.payload.tags);
+  return applied();
+};

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import type { BlobHash } from './ids.js';
+
+// Resources and media metadata as they travel and as they are stored: one schema, one type.
+
+export const sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters)');
+const blobHash = sha256.transform((s) => s as BlobHash);
+
+export const resourceSchema = z.object({
+  hash: blobHash,
+  size: z.number().int().nonnegative(),
+  ext: z.string().regex(/^[0-9A-Za-z]{1,10}$/, 'must be 1–10 letters or digits, without the dot'),
+});
+
+export const resourcesSchema = z.object({
+  original: resourceSchema,
+  live: resourceSchema.optional(),
+  raw: resourceSchema.optional(),
+  render: resourceSchema.optional(),
+  sidecar: resourceSchema.optional(),
+});
+
+export const metaSchema = z.object({
+  takenAt: z.iso.datetime({ offset: true, local: true }).optional(),
+  contentId: z.string().max(128).optional(),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+  orientation: z.number().int().min(1).max(8).optional(),
+  durationMs: z.number().nonnegative().optional(),
+  camera: z.string().max(256).optional(),
+  gps: z
+    .object({
+      lat: z.number().min(-90).max(90),
+      lon: z.number().min(-180).max(180),
+      alt: z.number().optional(),
+    })
+    .optional(),
+});
+
+
+export type Resource = z.output<typeof resourceSchema>;
+export type Resources = z.output<typeof resourcesSchema>;
+export type MediaMeta = z.output<typeof metaSchema>;

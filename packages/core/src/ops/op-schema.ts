@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import type { AlbumId, AssetId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
+import { checkLibraryPath } from '../model/library-path.js';
+import { metaSchema, resourcesSchema, sha256 } from '../model/media-schema.js';
+
+// The wire format of ops, validated at runtime at every edge (server, agent, web) from this
+// one module; the TypeScript types are inferred from it so the two cannot drift apart.
+
+const token = z
+  .string()
+  .min(8, 'must be at least 8 characters')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[0-9A-Za-z_-]+$/, 'may contain only letters, digits, "_" and "-"');
+
+const assetId = sha256.transform((s) => s as AssetId);
+const opId = token.transform((s) => s as OpId);
+const versionId = token.transform((s) => s as VersionId);
+const deviceId = token.transform((s) => s as DeviceId);
+const albumId = token.transform((s) => s as AlbumId);
+const userId = token.transform((s) => s as UserId);
+
+export const libraryPathSchema = z.string().transform((raw, ctx) => {
+  const check = checkLibraryPath(raw);
+  if (check.ok) return check.path;
+  ctx.addIssue({ code: 'custom', message: `path ${check.problem}` });
+  return z.NEVER;
+});
+
+const hlcSchema = z.object({
+  ms: z.number().int().nonnegative(),
+  counter: z.number().int().nonnegative().max(0xffff_ffff),
+  node: deviceId,
+});
+
+const MAX_CONTEXT = 1024;
+const versionContext = z.array(versionId).max(MAX_CONTEXT);
+const tagContext = z.array(opId).max(MAX_CONTEXT);
+
+const targetsAsset = { assetId };
+
+const payloads = [
+  z.object({
+    kind: z.literal('import'),
+    ...targetsAsset,
+    resources: resourcesSchema,
+    meta: metaSchema,
+    path: libraryPathSchema,
+  }),
+  z.object({
+    kind: z.literal('edit'),
+    ...targetsAsset,
+    resources: resourcesSchema,
+    meta: metaSchema,
+    /** The versions this edit was based on: it replaces exactly these. */
+    context: versionContext,
+  }),
+  z.object({
+    kind: z.literal('resolve'),
+    ...targetsAsset,
+    context: versionContext,
+    keep: z.array(versionId).min(1).max(MAX_CONTEXT),
+  }),
+  z.object({ kind: z.literal('trash'), ...targetsAsset, context: versionContext }),
+  z.object({ kind: z.literal('restore'), ...targetsAsset }),
+  z.object({ kind: z.literal('purge'), ...targetsAsset, context: versionContext }),
+  z.object({ kind: z.literal('place'), ...targetsAsset, path: libraryPathSchema }),
+  z.object({
+    kind: z.literal('move'),
+    ...targetsAsset,
+    from: libraryPathSchema,
+    /** The placement tags of `from` the sender had seen. */
+    fromTags: tagContext,
+    /** null removes the placement without a new one. */
+    to: libraryPathSchema.nullable(),
+  }),
+  z.object({
+    kind: z.literal('setField'),
+    ...targetsAsset,
+    field: z.enum(['favorite', 'hidden', 'caption', 'takenAtOverride']),
+    value: z.union([z.boolean(), z.string().max(4096), z.null()]),
+  }),
+  z.object({ kind: z.literal('addKeyword'), ...targetsAsset, keyword: z.string().min(1).max(256) }),
+  z.object({
+    kind: z.literal('removeKeyword'),
+    ...targetsAsset,
+    keyword: z.string().min(1).max(256),
+    tags: tagContext,
+  }),
+  z.object({ kind: z.literal('createAlbum'), albumId, owner: userId, name: z.string().min(1).max(512) }),
+  z.object({ kind: z.literal('renameAlbum'), albumId, name: z.string().min(1).max(512) }),
+  z.object({ kind: z.literal('addToAlbum'), albumId, assetId }),
+  z.object({ kind: z.literal('removeFromAlbum'), albumId, assetId, tags: tagContext }),
+  z.object({
+    kind: z.literal('shareAlbum'),
+    albumId,
+    user: userId,
+    role: z.enum(['viewer', 'contributor']).nullable(),
+  }),
+] as const;
+
+export const opSchema = z.object({
+  opId,
+  device: deviceId,
+  hlc: hlcSchema,
+  /** The highest change-log seq the sender had applied when it made the op. */
+  knownSeq: z.number().int().nonnegative(),
+  payload: z.discriminatedUnion('kind', payloads),
+});
+
+export type Op = z.output<typeof opSchema>;
+export type OpInput = z.input<typeof opSchema>;
+export type OpPayload = Op['payload'];
+export type OpKind = OpPayload['kind'];
+export type PayloadOf<K extends OpKind> = Extract<OpPayload, { kind: K }>;
+export type OpOf<K extends OpKind> = Op & { payload: PayloadOf<K> };
+
+export const MAX_OPS_PER_BATCH = 1000;
+export const opBatchSchema = z.array(opSchema).max(MAX_OPS_PER_BATCH);
+
+export type OpParse = { ok: true; op: Op } | { ok: false; errors: string[] };
+
+/** Validates one op from outside; each error names the field and what is wrong with it. */
+export function parseOp(input: unknown): OpParse {
+  const result = opSchema.safeParse(input);
+  if (result.success) return { ok: true, op: result.data };
+  return {
+    ok: false,
+    errors: result.error.issues.map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join('.') : '(op)';
+      return `${field}: ${issue.message}`;
+    }),
+  };
+}
