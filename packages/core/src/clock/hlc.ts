@@ -50,6 +50,14 @@ export class HybridClock {
     return this.#last;
   }
 
+  /**
+   * Winds the clock back to `to` after its physical source was found to run ahead. Only for
+   * stamps that never left this node: the server refused them, so nobody has ordered by them.
+   */
+  rewind(to: Hlc): void {
+    this.#last = { ms: to.ms, counter: to.counter, node: this.node };
+  }
+
   receive(remote: Hlc): void {
     if (compareHlc(remote, this.#last) > 0) {
       this.#last = { ms: remote.ms, counter: remote.counter, node: this.node };

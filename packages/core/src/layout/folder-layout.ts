@@ -1,7 +1,7 @@
 import type { Asset, Version } from '../model/asset.js';
 import type { AssetId, BlobHash, VersionId } from '../model/ids.js';
 import type { Library } from '../model/library.js';
-import { splitPath } from '../model/library-path.js';
+import { joinPath, splitPath } from '../model/library-path.js';
 import { orSetFirstSeq } from '../model/or-set.js';
 
 // What every device folder holds, as a pure function of the library: all devices that applied
@@ -15,6 +15,8 @@ export interface PlannedFile {
   readonly versionId: VersionId;
   readonly role: FileRole;
   readonly hash: BlobHash;
+  /** The asset placement this file renders (the path before any collision suffix). */
+  readonly placement: string;
   /** A sibling of an unresolved conflict, written beside the main file. */
   readonly conflictCopy: boolean;
 }
@@ -52,6 +54,7 @@ function assignBases(claims: Claim[]): Map<Claim, string> {
 
 function* filesOfVersion(
   assetId: AssetId,
+  placement: string,
   version: Version,
   dir: string,
   base: string,
@@ -60,8 +63,9 @@ function* filesOfVersion(
 ): Generator<PlannedFile> {
   const { resources } = version;
   const main = resources.render ?? resources.original;
-  const common = { assetId, versionId: version.id, conflictCopy };
-  yield { ...common, path: `${dir}${base}.${mainExt}`, role: 'main', hash: main.hash };
+  const common = { assetId, placement, versionId: version.id, conflictCopy };
+  // joinPath, not `${base}.${ext}`: a placement without an extension must not gain a trailing dot.
+  yield { ...common, path: joinPath({ dir, base, ext: mainExt }), role: 'main', hash: main.hash };
   for (const role of ['live', 'raw', 'sidecar'] as const) {
     const resource = resources[role];
     if (resource) yield { ...common, path: `${dir}${base}.${resource.ext}`, role, hash: resource.hash };
@@ -83,7 +87,7 @@ export function planFolder(library: Library): Map<string, PlannedFile> {
     versions.forEach((version, i) => {
       const main = version.resources.render ?? version.resources.original;
       const name = i === 0 ? base : `${base}~conflict-${main.hash.slice(0, 8)}`;
-      for (const file of filesOfVersion(claim.asset.id, version, dir, name, ext, i > 0)) {
+      for (const file of filesOfVersion(claim.asset.id, claim.path, version, dir, name, ext, i > 0)) {
         files.set(file.path, file);
       }
     });

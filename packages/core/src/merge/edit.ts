@@ -26,7 +26,11 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
   const seen = new Set<string>(context);
   const unseen = asset.versions.filter((v) => !seen.has(v.id));
   for (const id of context) asset.superseded.add(id);
-  asset.versions = [...unseen, version];
+  // Arriving after an edit that was based on it (a chain delivered out of order): it only
+  // retires what it was based on, and never comes back beside its own successor.
+  const late = asset.superseded.has(version.id) && unseen.length > 0;
+  asset.versions = late ? unseen : [...unseen, version];
+  if (late) return applied('already replaced by a later edit that had seen it');
   const restored = asset.lifecycle.state === 'trashed';
   if (restored) asset.lifecycle = { state: 'live' };
   const restoreNote = restored ? 'restored from trash: an edit wins over a concurrent trash' : undefined;

@@ -54,7 +54,7 @@ function extendVersion(asset: Asset, extra: Partial<Resources>, op: ImportOp, se
 }
 
 /** The same bytes imported again: never a second asset, and never a resurrection by accident. */
-function importExisting(asset: Asset, op: ImportOp, seq: number): Outcome {
+function importExisting(library: Library, asset: Asset, op: ImportOp, seq: number): Outcome {
   const { lifecycle } = asset;
   if (lifecycle.state === 'purged') {
     if (op.knownSeq < lifecycle.seq) {
@@ -73,6 +73,8 @@ function importExisting(asset: Asset, op: ImportOp, seq: number): Outcome {
   const extra = missingCompanions(asset, op.payload.resources);
   if (Object.keys(extra).length > 0) extendVersion(asset, extra, op, seq);
   const notes = ['already in the library: placement added'];
+  const videoNote = extra.live ? claimVideoHalf(library, asset, seq) : undefined;
+  if (videoNote) notes.push(videoNote);
   if (lifecycle.state === 'trashed') {
     if (op.knownSeq >= lifecycle.seq) {
       asset.lifecycle = { state: 'live' };
@@ -94,8 +96,27 @@ function pairVideoIntoStill(library: Library, still: Asset, op: ImportOp, seq: n
   return applied(`Live Photo video paired into ${still.id}`);
 }
 
+/**
+ * A still that came with its video when that video is already an asset of its own (another
+ * device imported it alone): the video's asset becomes an alias of the pair. A video with an
+ * edit or a sidecar stays apart and the pair gives its copy up, so the bytes live in exactly one asset.
+ */
+function claimVideoHalf(library: Library, still: Asset, seq: number): string | undefined {
+  const [version] = still.versions;
+  const live = version?.resources.live;
+  if (!version || !live) return undefined;
+  const video = library.assets.get(resolveAssetId(library, live.hash as string as AssetId));
+  if (!video || video === still || video.lifecycle.state !== 'live') return undefined;
+  if (video.versions.length === 1 && Object.keys(video.versions[0]?.resources ?? {}).length === 1) {
+    return pairStillWithVideo(library, still, video, seq);
+  }
+  const { live: _kept, ...resources } = version.resources;
+  still.versions = [{ ...version, resources }];
+  return `its video is the edited asset ${video.id}, which stays apart`;
+}
+
 /** The still arrived after its video: the new asset takes the video, which becomes an alias. */
-function pairStillWithVideo(still: Asset, video: Asset, seq: number): string {
+function pairStillWithVideo(library: Library, still: Asset, video: Asset, seq: number): string {
   const [videoVersion, stillVersion] = [video.versions[0], still.versions[0]];
   if (videoVersion && stillVersion) {
     still.versions = [{ ...stillVersion, resources: { ...stillVersion.resources, live: videoVersion.resources.original } }];
@@ -104,6 +125,13 @@ function pairStillWithVideo(still: Asset, video: Asset, seq: number): string {
     for (const [tag, tagSeq] of tags) orSetAdd(still.paths, placementFor(path, still), tag, tagSeq);
   }
   orSetMerge(still.keywords, video.keywords);
+  // Album members added by the video's id are the pair's now, so a remove of the pair finds them.
+  for (const album of library.albums.values()) {
+    const tags = album.members.get(video.id);
+    if (!tags) continue;
+    album.members.delete(video.id);
+    for (const [tag, tagSeq] of tags) orSetAdd(album.members, still.id, tag, tagSeq);
+  }
   for (const field of Object.keys(video.fields) as (keyof AssetFields)[]) {
     const theirs = video.fields[field];
     const ours = still.fields[field];
@@ -124,7 +152,7 @@ export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) =>
     return rejected('id-mismatch', `asset id ${assetId} does not match its content (expected ${derived})`);
   }
   const existing = library.assets.get(resolveAssetId(library, assetId));
-  if (existing) return importExisting(existing, op, seq);
+  if (existing) return importExisting(library, existing, op, seq);
 
   const isVideo = isVideoExt(resources.original.ext);
   const partner = resources.live ? undefined : findLivePartner(library, { meta, path, isVideo });
@@ -134,5 +162,5 @@ export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) =>
   orSetAdd(asset.paths, path, op.opId, seq);
   library.assets.set(assetId, asset);
   indexForPairing(library, assetId, meta, path);
-  return applied(partner ? pairStillWithVideo(asset, partner, seq) : undefined);
+  return applied(partner ? pairStillWithVideo(library, asset, partner, seq) : claimVideoHalf(library, asset, seq));
 };

@@ -44,11 +44,15 @@ export function indexForPairing(library: Library, id: AssetId, meta: MediaMeta, 
   }
 }
 
-/** An asset that could take the other half: live, one version, and that half still missing. */
+/**
+ * An asset that could take the other half: live, one version holding its original alone. A
+ * half with an edit or a sidecar stays an asset of its own: folding it in would drop them, and
+ * loss is worse than an unpaired Live Photo.
+ */
 function canTakeHalf(asset: Asset, wantsVideo: boolean): boolean {
   if (asset.lifecycle.state !== 'live' || asset.versions.length !== 1) return false;
   const resources = asset.versions[0]?.resources;
-  if (!resources || resources.live) return false;
+  if (!resources || Object.keys(resources).length !== 1) return false;
   return wantsVideo ? isStillExt(resources.original.ext) : isVideoExt(resources.original.ext);
 }
 

@@ -46,7 +46,8 @@ export function splitPath(path: string): PathParts {
   const dir = path.slice(0, slash + 1);
   const name = path.slice(slash + 1);
   const dot = name.lastIndexOf('.');
-  if (dot <= 0) return { dir, base: name, ext: '' };
+  // '.hidden' and 'name.' have no extension: the base keeps the dot, so joinPath inverts this.
+  if (dot <= 0 || dot === name.length - 1) return { dir, base: name, ext: '' };
   return { dir, base: name.slice(0, dot), ext: name.slice(dot + 1) };
 }
 

@@ -1,0 +1,9 @@
+import type { BlobHash } from '../model/ids.js';
+import type { Op } from './op-schema.js';
+
+/** The blobs an op refers to: the server applies it only once every one of them is stored. */
+export function blobsOf(op: Op): BlobHash[] {
+  const { payload } = op;
+  if (payload.kind !== 'import' && payload.kind !== 'edit') return [];
+  return Object.values(payload.resources).flatMap((r) => (r ? [r.hash] : []));
+}

@@ -1,0 +1,200 @@
+import {
+  applyOp,
+  canonicalAssetState,
+  createLibrary,
+  planFolder,
+  resolveAssetId,
+  stableStringify,
+  type Album,
+  type Library,
+  type LogEntry,
+  versionIdOf,
+} from '@keepsake/core';
+import type { World } from './world.js';
+
+// DESIGN §4 as code. Each check reads the server's log and the final states independently of
+// the merge rules, so a broken rule cannot vouch for itself.
+
+const isApplied = (entry: LogEntry): boolean => entry.outcome.status !== 'rejected';
+
+function canonicalAlbum(album: Album): string {
+  return stableStringify({
+    id: album.id,
+    owner: album.owner,
+    name: album.name,
+    members: [...album.members.entries()].map(([m, tags]) => [m, [...tags.entries()].sort()]).sort(),
+    shares: [...album.shares.entries()].sort(),
+  });
+}
+
+function libraryStates(library: Library): Map<string, string> {
+  const states = new Map<string, string>();
+  for (const asset of library.assets.values()) states.set(`asset ${asset.id}`, canonicalAssetState(asset));
+  for (const album of library.albums.values()) states.set(`album ${album.id}`, canonicalAlbum(album));
+  return states;
+}
+
+function diffStates(a: Map<string, string>, b: Map<string, string>, limit = 3): string[] {
+  const diffs: string[] = [];
+  for (const key of new Set([...a.keys(), ...b.keys()])) {
+    if (a.get(key) !== b.get(key)) diffs.push(key);
+    if (diffs.length >= limit) break;
+  }
+  return diffs;
+}
+
+/** Versions that some applied op replaced with its sender's knowledge: the only legitimate way out. */
+function supersededWithKnowledge(log: readonly LogEntry[]): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of log) {
+    if (!isApplied(entry)) continue;
+    const { payload } = entry.op;
+    if (payload.kind === 'edit' || payload.kind === 'purge') for (const id of payload.context) ids.add(id);
+    if (payload.kind === 'resolve') {
+      for (const id of payload.context) if (!payload.keep.includes(id)) ids.add(id);
+    }
+  }
+  return ids;
+}
+
+function checkConvergence(world: World, violations: string[]): void {
+  const server = world.server.library;
+  const serverStates = libraryStates(server);
+  const plan = planFolder(server);
+  for (const device of world.devices) {
+    if (device.cursor !== server.log.length) {
+      violations.push(`convergence: ${device.id} is at seq ${device.cursor}, server at ${server.log.length}`);
+      continue;
+    }
+    const diffs = diffStates(serverStates, libraryStates(device.replica));
+    if (diffs.length > 0) violations.push(`convergence: ${device.id} differs from the server on ${diffs.join(', ')}`);
+    for (const [path, file] of plan) {
+      const bytes = device.folder.get(path);
+      if (bytes === undefined) violations.push(`convergence: ${device.id} lacks ${path} (asset ${file.assetId.slice(0, 8)}, ${file.role})`);
+      else if (world.content.hashOf(bytes) !== file.hash) violations.push(`convergence: ${device.id} has other bytes at ${path}`);
+    }
+    for (const path of device.folder.keys()) {
+      if (!plan.has(path)) violations.push(`no duplicates: ${device.id} holds ${path}, which is neither a placement nor a conflict copy`);
+    }
+  }
+}
+
+function checkNoLoss(world: World, violations: string[]): void {
+  const library = world.server.library;
+  const legit = supersededWithKnowledge(library.log);
+  for (const entry of library.log) {
+    if (!isApplied(entry)) continue;
+    const { payload } = entry.op;
+    if (payload.kind !== 'edit' && payload.kind !== 'import') continue;
+    const target = library.assets.get(resolveAssetId(library, payload.assetId));
+    const versionId = versionIdOf(entry.op.opId);
+    const madeVersion = target?.versions.some((v) => v.id === versionId) || target?.superseded.has(versionId);
+    if (payload.kind === 'import' && !madeVersion) continue; // the same bytes again: a placement only
+    if (!target || legit.has(entry.op.opId)) continue;
+    if (target.versions.some((v) => v.id === versionId)) continue;
+    const wanted = Object.values(payload.resources).flatMap((r) => (r ? [r.hash] : []));
+    const carried = target.versions.some((v) => {
+      const have = new Set(Object.values(v.resources).flatMap((r) => (r ? [r.hash] : [])));
+      return wanted.every((h) => have.has(h));
+    });
+    if (!carried) {
+      violations.push(`no loss: version ${entry.op.opId} of ${target.id.slice(0, 8)} (seq ${entry.seq}) is gone, though no op that saw it replaced it`);
+    }
+  }
+  for (const asset of library.assets.values()) {
+    for (const version of asset.versions) {
+      for (const resource of Object.values(version.resources)) {
+        if (!resource) continue;
+        const bytes = world.server.blobs.get(resource.hash);
+        if (bytes === undefined || world.content.hashOf(bytes) !== resource.hash) {
+          violations.push(`no loss: blob ${resource.hash.slice(0, 8)} of ${asset.id.slice(0, 8)} is missing or damaged on the server`);
+        }
+      }
+    }
+    if (asset.lifecycle.state === 'trashed') {
+      const trash = library.log[asset.lifecycle.seq - 1];
+      const seen = trash?.op.payload.kind === 'trash' ? new Set<string>(trash.op.payload.context) : new Set<string>();
+      const unseen = asset.versions.filter((v) => !seen.has(v.id));
+      if (unseen.length > 0) violations.push(`no loss: ${asset.id.slice(0, 8)} is in the trash with versions its trash never saw (${unseen.map((v) => v.id).join(', ')})`);
+    }
+  }
+}
+
+function checkNoDuplicates(world: World, violations: string[]): void {
+  const owners = new Map<string, string>();
+  for (const asset of world.server.library.assets.values()) {
+    if (asset.lifecycle.state !== 'live') continue;
+    for (const version of asset.versions) {
+      for (const resource of [version.resources.original, version.resources.live]) {
+        if (!resource) continue;
+        const owner = owners.get(resource.hash);
+        if (owner !== undefined && owner !== asset.id) {
+          violations.push(`no duplicates: bytes ${resource.hash.slice(0, 8)} are live in ${owner.slice(0, 8)} and ${asset.id.slice(0, 8)}`);
+        }
+        owners.set(resource.hash, asset.id);
+      }
+    }
+  }
+}
+
+function checkNoResurrection(world: World, violations: string[]): void {
+  const library = world.server.library;
+  const lastPurge = new Map<string, number>();
+  const imports = new Map<string, { seq: number; knownSeq: number }[]>();
+  for (const entry of library.log) {
+    if (!isApplied(entry)) continue;
+    const { payload } = entry.op;
+    if (payload.kind === 'purge' && !('note' in entry.outcome && entry.outcome.note === 'already purged')) {
+      lastPurge.set(resolveAssetId(library, payload.assetId), entry.seq);
+    }
+    if (payload.kind === 'import') {
+      const id = resolveAssetId(library, payload.assetId);
+      imports.set(id, [...(imports.get(id) ?? []), { seq: entry.seq, knownSeq: entry.op.knownSeq }]);
+    }
+  }
+  for (const [id, purgeSeq] of lastPurge) {
+    const asset = library.assets.get(id as never);
+    if (asset?.lifecycle.state === 'purged' || asset === undefined) continue;
+    const deliberate = (imports.get(id) ?? []).some((i) => i.seq > purgeSeq && i.knownSeq >= purgeSeq);
+    if (!deliberate) violations.push(`no resurrection: ${id.slice(0, 8)} was purged at seq ${purgeSeq} and is ${asset.lifecycle.state} again without a deliberate re-import`);
+  }
+}
+
+function checkNoSilentDrop(world: World, violations: string[]): void {
+  const logged = new Set<string>(world.server.library.log.map((e) => e.op.opId));
+  for (const opId of world.submitted.keys()) {
+    if (!logged.has(opId) && !world.abandoned.has(opId)) violations.push(`no silent drop: op ${opId} was submitted but is not in the log`);
+  }
+}
+
+function checkBitExactAndAttributable(world: World, violations: string[]): void {
+  const library = world.server.library;
+  const legit = supersededWithKnowledge(library.log);
+  const appliedOps = new Set<string>(library.log.filter(isApplied).map((e) => e.op.opId));
+  for (const asset of library.assets.values()) {
+    for (const version of asset.versions) {
+      if (version.resources.original.hash !== (asset.id as string)) {
+        violations.push(`bit-exact: ${asset.id.slice(0, 8)} holds original ${version.resources.original.hash.slice(0, 8)}, not the bytes its id names`);
+      }
+      if (legit.has(version.id)) violations.push(`attributable: ${asset.id.slice(0, 8)} still shows version ${version.id}, which an applied op replaced (a ghost)`);
+      if (!appliedOps.has(version.id) && !appliedOps.has(version.id.replace(/_\d+$/, ''))) {
+        violations.push(`attributable: version ${version.id} of ${asset.id.slice(0, 8)} comes from no applied op`);
+      }
+    }
+  }
+  const replay = createLibrary();
+  for (const entry of library.log) applyOp(replay, entry.op, world.rules);
+  const diffs = diffStates(libraryStates(library), libraryStates(replay));
+  if (diffs.length > 0) violations.push(`attributable: replaying the log does not rebuild ${diffs.join(', ')}`);
+}
+
+export function checkInvariants(world: World): string[] {
+  const violations = [...world.problems];
+  checkConvergence(world, violations);
+  checkNoLoss(world, violations);
+  checkNoDuplicates(world, violations);
+  checkNoResurrection(world, violations);
+  checkNoSilentDrop(world, violations);
+  checkBitExactAndAttributable(world, violations);
+  return violations;
+}
