@@ -20,3 +20,4 @@ export * from './device/local-index.js';
 export * from './device/file-kinds.js';
 export { scanFolder, type ScanInput, type ScanResult } from './device/scan.js';
 export * from './device/reconcile.js';
+export * from './digest/index.js';

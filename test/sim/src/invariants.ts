@@ -8,7 +8,6 @@ import {
   type Album,
   type Library,
   type LogEntry,
-  versionIdOf,
 } from '@keepsake/core';
 import type { World } from './world.js';
 
@@ -79,28 +78,49 @@ function checkConvergence(world: World, violations: string[]): void {
   }
 }
 
+const hashesOf = (resources: object): string[] =>
+  Object.values(resources as Record<string, { hash: string } | undefined>).flatMap((r) => (r ? [r.hash] : []));
+
 function checkNoLoss(world: World, violations: string[]): void {
   const library = world.server.library;
   const legit = supersededWithKnowledge(library.log);
+  // Every version that ever existed, with its bytes, found by replaying the log op by op.
+  const made: { id: string; assetId: string; seq: number; hashes: string[] }[] = [];
+  const known = new Set<string>();
+  const replay = createLibrary();
   for (const entry of library.log) {
-    if (!isApplied(entry)) continue;
+    applyOp(replay, entry.op, world.rules);
     const { payload } = entry.op;
-    if (payload.kind !== 'edit' && payload.kind !== 'import') continue;
-    const target = library.assets.get(resolveAssetId(library, payload.assetId));
-    const versionId = versionIdOf(entry.op.opId);
-    const madeVersion = target?.versions.some((v) => v.id === versionId) || target?.superseded.has(versionId);
-    if (payload.kind === 'import' && !madeVersion) continue; // the same bytes again: a placement only
-    if (!target || legit.has(entry.op.opId)) continue;
-    if (target.versions.some((v) => v.id === versionId)) continue;
-    const wanted = Object.values(payload.resources).flatMap((r) => (r ? [r.hash] : []));
-    const carried = target.versions.some((v) => {
-      const have = new Set(Object.values(v.resources).flatMap((r) => (r ? [r.hash] : [])));
-      return wanted.every((h) => have.has(h));
-    });
-    if (!carried) {
-      violations.push(`no loss: version ${entry.op.opId} of ${target.id.slice(0, 8)} (seq ${entry.seq}) is gone, though no op that saw it replaced it`);
+    if (!('assetId' in payload)) continue;
+    const target = replay.assets.get(resolveAssetId(replay, payload.assetId));
+    for (const version of target?.versions ?? []) {
+      if (known.has(version.id)) continue;
+      known.add(version.id);
+      made.push({ id: version.id, assetId: target?.id ?? '', seq: entry.seq, hashes: hashesOf(version.resources) });
     }
   }
+  const current = new Set<string>([...library.assets.values()].flatMap((a) => a.versions.map((v) => v.id)));
+  // A version is accounted for if it is current, was replaced by an op that saw it, or lives
+  // on inside a later version that holds all its bytes (a Live Photo half joining its pair).
+  const memo = new Map<number, boolean>();
+  const accounted = (i: number): boolean => {
+    const cached = memo.get(i);
+    if (cached !== undefined) return cached;
+    const v = made[i];
+    memo.set(i, false);
+    const ok =
+      v !== undefined &&
+      (current.has(v.id) ||
+        legit.has(v.id) ||
+        made.some((w, j) => j > i && v.hashes.every((h) => w.hashes.includes(h)) && accounted(j)));
+    memo.set(i, ok);
+    return ok;
+  };
+  made.forEach((v, i) => {
+    if (!accounted(i)) {
+      violations.push(`no loss: version ${v.id} of ${v.assetId.slice(0, 8)} (seq ${v.seq}) is gone, though no op that saw it replaced it`);
+    }
+  });
   for (const asset of library.assets.values()) {
     for (const version of asset.versions) {
       for (const resource of Object.values(version.resources)) {

@@ -69,6 +69,9 @@ export class SimDevice {
   #uploadOffsets = new Map<BlobHash, number>();
   #clock: HybridClock;
   #dirty = true;
+  /** Set when the replica, the folder or the downloaded bytes changed since the last reconcile. */
+  #planStale = true;
+  #plan: { replica: Library; seq: number; files: ReturnType<typeof planFolder> } | undefined;
   #lastPullAt = -Infinity;
   #tick = 0;
   #knownHead = 0;
@@ -117,6 +120,7 @@ export class SimDevice {
   /** The user touched the folder: the next tick scans (an fs event, in a real agent). */
   touched(): void {
     this.#dirty = true;
+    this.#planStale = true;
   }
 
   hint(head: number): void {
@@ -128,7 +132,7 @@ export class SimDevice {
     this.#downloads = new Map();
     this.#uploadOffsets = new Map();
     this.#clock = this.makeClock();
-    this.#dirty = true;
+    this.touched();
   }
 
   /** Local state lost, folder kept: the agent starts over and must not duplicate anything. */
@@ -194,6 +198,7 @@ export class SimDevice {
       metaOf: (_path, hash) => this.content.metaOf(hash),
     });
     this.durable.index = index;
+    this.#planStale = true;
     for (const op of ops) this.enqueue(op);
     return ops.length > 0;
   }
@@ -224,12 +229,21 @@ export class SimDevice {
 
   /** Nothing to do and nothing known to be missing: the state the simulation waits for. */
   isQuiet(serverHead: number): boolean {
-    if (this.#waiting || !this.durable.bootstrapped) return false;
-    if (this.scan()) return false;
+    if (this.#waiting || !this.durable.bootstrapped || this.cursor !== serverHead) return false;
     if (this.durable.outbox.length > 0 || this.durable.staged.size > 0) return false;
-    if (this.cursor !== serverHead) return false;
-    const changes = planFolderChanges(planFolder(this.replica), this.snapshot(), this.durable.index);
+    if (this.scan()) return false;
+    if (!this.#planStale) return true;
+    const changes = planFolderChanges(this.plan(), this.snapshot(), this.durable.index);
     return changes.writes.length + changes.removals.length + changes.adopt.length + changes.forget.length === 0;
+  }
+
+  /** The plan is a function of the replica, which changes only as the log grows. */
+  private plan(): ReturnType<typeof planFolder> {
+    const cached = this.#plan;
+    if (cached?.replica === this.replica && cached.seq === this.cursor) return cached.files;
+    const files = planFolder(this.replica);
+    this.#plan = { replica: this.replica, seq: this.cursor, files };
+    return files;
   }
 
   private pullRequest(): Request {
@@ -273,6 +287,7 @@ export class SimDevice {
       case 'download':
         if (request.type === 'download' && response.content !== undefined) {
           if (this.content.hashOf(response.content) === request.hash) this.#downloads.set(request.hash, response.content);
+          this.#planStale = true;
         }
         return;
     }
@@ -321,6 +336,7 @@ export class SimDevice {
   private onPulled(response: Extract<Response, { type: 'pull' }>): void {
     this.#lastPullAt = this.#tick;
     this.#knownHead = response.head;
+    if (response.entries.length > 0) this.#planStale = true;
     for (const entry of response.entries) {
       if (entry.seq !== this.cursor + 1) continue;
       try {
@@ -339,8 +355,10 @@ export class SimDevice {
    * what differs is the server's doing; returns a blob to download if one is missing.
    */
   private reconcile(): BlobHash | undefined {
+    if (!this.#planStale) return undefined;
+    this.#planStale = false;
     const d = this.durable;
-    const changes = planFolderChanges(planFolder(this.replica), this.snapshot(), d.index);
+    const changes = planFolderChanges(this.plan(), this.snapshot(), d.index);
     for (const file of changes.adopt) d.index.set(file.path, indexEntryFor(this.replica, file));
     for (const path of changes.forget) d.index.delete(path);
     for (const path of changes.removals) {
@@ -354,6 +372,7 @@ export class SimDevice {
       const bytes = this.bytesFor(file.hash);
       if (bytes === undefined) {
         missing ??= file.hash;
+        this.#planStale = true; // come back once it is downloaded
         continue;
       }
       this.folder.set(file.path, bytes);

@@ -67,12 +67,14 @@ class Scan {
   }
 
   /**
-   * Re-points the edited file and its companions at the new version. Other placements of the
-   * same asset keep the old bytes on disk, so they keep the old entry until the plan rewrites them.
+   * Re-points the edited file and the companions beside it on disk at the new version. Other
+   * placements of the asset keep their old bytes, so they keep their entries until the plan
+   * rewrites them.
    */
-  private advanceVersion(from: IndexEntry, op: Op, resources: Resources, meta: MediaMeta): void {
+  private advanceVersion(editedPath: string, from: IndexEntry, op: Op, resources: Resources, meta: MediaMeta): void {
+    const group = groupKey(editedPath);
     for (const [path, entry] of this.index) {
-      if (entry.assetId === from.assetId && entry.versionId === from.versionId && entry.placement === from.placement && entry.conflictCopy === from.conflictCopy) {
+      if (entry.assetId === from.assetId && entry.versionId === from.versionId && groupKey(path) === group) {
         const role = entry.role;
         const resource = role === 'main' ? (resources.render ?? resources.original) : resources[role];
         if (!resource) {
@@ -84,7 +86,7 @@ class Scan {
     }
   }
 
-  private editVersion(entry: IndexEntry, resources: Resources): void {
+  private editVersion(path: string, entry: IndexEntry, resources: Resources): void {
     const op = this.emit({
       kind: 'edit',
       assetId: entry.assetId,
@@ -92,7 +94,7 @@ class Scan {
       meta: entry.meta,
       context: [entry.versionId],
     });
-    this.advanceVersion(entry, op, resources, entry.meta);
+    this.advanceVersion(path, entry, op, resources, entry.meta);
   }
 
   changed(path: string, entry: IndexEntry, facts: FileFacts): void {
@@ -101,9 +103,9 @@ class Scan {
       const { render: _previous, ...rest } = entry.resources;
       // Writing the original's bytes back undoes the edit rather than storing them twice.
       const resources = facts.hash === rest.original.hash ? rest : { ...rest, render: resource };
-      this.editVersion(entry, resources);
+      this.editVersion(path, entry, resources);
     } else {
-      this.editVersion(entry, { ...entry.resources, [entry.role]: resource });
+      this.editVersion(path, entry, { ...entry.resources, [entry.role]: resource });
     }
   }
 
@@ -114,7 +116,7 @@ class Scan {
       // A companion that left with its main file goes with the asset; alone, it leaves the version.
       if (!folderGroups.has(groupKey(path))) return;
       const { [entry.role]: _gone, ...resources } = entry.resources;
-      this.editVersion(entry, resources);
+      this.editVersion(path, entry, resources);
       return;
     }
     if (!asset) return;
@@ -196,12 +198,21 @@ class Scan {
 
   private sidecarOnly(files: Added[]): void {
     for (const file of files) {
-      const owner = [...this.index.values()].find((e) => e.role === 'main' && !e.conflictCopy && groupKey(e.placement) === groupKey(file.path));
+      const owner = this.mainFileBeside(file.path);
       if (!owner) continue; // a sidecar waits for its photo
-      this.editVersion(owner, { ...owner.resources, sidecar: resourceOf(file.path, file.facts) });
-      const successor = [...this.index.values()].find((e) => e.assetId === owner.assetId && e.role === 'main');
-      if (successor) this.index.set(file.path, { ...successor, ...file.facts, role: 'sidecar', placement: owner.placement });
+      this.editVersion(file.path, owner, { ...owner.resources, sidecar: resourceOf(file.path, file.facts) });
+      const successor = this.mainFileBeside(file.path);
+      if (successor) this.index.set(file.path, { ...successor, ...file.facts, role: 'sidecar' });
     }
+  }
+
+  /** The indexed main file with the same folder and base name as `path` (as named on disk). */
+  private mainFileBeside(path: string): IndexEntry | undefined {
+    const key = groupKey(path);
+    for (const [candidate, entry] of this.index) {
+      if (entry.role === 'main' && groupKey(candidate) === key) return entry;
+    }
+    return undefined;
   }
 
   private importOrPlace(main: Added, companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>>): void {
@@ -251,7 +262,9 @@ export function scanFolder(input: ScanInput): ScanResult {
   const { folder, index } = input;
   const added: Added[] = [];
   for (const [path, facts] of folder) {
-    const entry = index.get(path);
+    // The scan's own index, not the input: an earlier edit in this scan may have moved this
+    // file's version on, and the next edit must build on that one, not conflict with it.
+    const entry = index.has(path) ? scan.index.get(path) : undefined;
     if (!entry) added.push({ path, facts });
     else if (entry.hash !== facts.hash) scan.changed(path, entry, facts);
   }

@@ -7,7 +7,7 @@ import { orSetAdd, orSetMerge } from '../model/or-set.js';
 import type { OpOf } from '../ops/op-schema.js';
 import { applied, rejected, type Outcome } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { findLivePartner, indexForPairing, isVideoExt } from './live-photo.js';
+import { findLivePartner, holderOfLiveHalf, indexForPairing, isVideoExt, recordLiveHalf } from './live-photo.js';
 
 type ImportOp = OpOf<'import'>;
 
@@ -89,6 +89,7 @@ function importExisting(library: Library, asset: Asset, op: ImportOp, seq: numbe
 /** The video half arrived after its still: it joins the still's asset and its own id becomes an alias. */
 function pairVideoIntoStill(library: Library, still: Asset, op: ImportOp, seq: number): Outcome {
   extendVersion(still, { live: op.payload.resources.original }, op, seq);
+  recordLiveHalf(library, op.payload.resources.original.hash, still.id);
   orSetAdd(still.paths, placementFor(op.payload.path, still), op.opId, seq);
   const alias = newAsset(op.payload.assetId, []);
   alias.lifecycle = { state: 'aliased', to: still.id, seq };
@@ -105,14 +106,23 @@ function claimVideoHalf(library: Library, still: Asset, seq: number): string | u
   const [version] = still.versions;
   const live = version?.resources.live;
   if (!version || !live) return undefined;
+  const holder = holderOfLiveHalf(library, live.hash);
   const video = library.assets.get(resolveAssetId(library, live.hash as string as AssetId));
-  if (!video || video === still || video.lifecycle.state !== 'live') return undefined;
-  if (video.versions.length === 1 && Object.keys(video.versions[0]?.resources ?? {}).length === 1) {
-    return pairStillWithVideo(library, still, video, seq);
+  let note: string | undefined;
+  if (holder && holder !== still) {
+    note = `its video is already the Live half of ${holder.id}, which keeps it`;
+  } else if (video && video !== still && video.lifecycle.state === 'live') {
+    if (video.versions.length === 1 && Object.keys(video.versions[0]?.resources ?? {}).length === 1) {
+      return pairStillWithVideo(library, still, video, seq);
+    }
+    note = `its video is the edited asset ${video.id}, which stays apart`;
+  } else {
+    recordLiveHalf(library, live.hash, still.id);
+    return undefined;
   }
-  const { live: _kept, ...resources } = version.resources;
+  const { live: _givenUp, ...resources } = version.resources;
   still.versions = [{ ...version, resources }];
-  return `its video is the edited asset ${video.id}, which stays apart`;
+  return note;
 }
 
 /** The still arrived after its video: the new asset takes the video, which becomes an alias. */
@@ -120,6 +130,7 @@ function pairStillWithVideo(library: Library, still: Asset, video: Asset, seq: n
   const [videoVersion, stillVersion] = [video.versions[0], still.versions[0]];
   if (videoVersion && stillVersion) {
     still.versions = [{ ...stillVersion, resources: { ...stillVersion.resources, live: videoVersion.resources.original } }];
+    recordLiveHalf(library, videoVersion.resources.original.hash, still.id);
   }
   for (const [path, tags] of video.paths) {
     for (const [tag, tagSeq] of tags) orSetAdd(still.paths, placementFor(path, still), tag, tagSeq);
@@ -151,10 +162,13 @@ export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) =>
   if (derived !== assetId) {
     return rejected('id-mismatch', `asset id ${assetId} does not match its content (expected ${derived})`);
   }
-  const existing = library.assets.get(resolveAssetId(library, assetId));
+  const isVideo = isVideoExt(resources.original.ext);
+  // A video that is already some still's Live half is that asset again, not a new one.
+  const existing =
+    library.assets.get(resolveAssetId(library, assetId)) ??
+    (isVideo ? holderOfLiveHalf(library, resources.original.hash) : undefined);
   if (existing) return importExisting(library, existing, op, seq);
 
-  const isVideo = isVideoExt(resources.original.ext);
   const partner = resources.live ? undefined : findLivePartner(library, { meta, path, isVideo });
   if (partner && isVideo) return pairVideoIntoStill(library, partner, op, seq);
 

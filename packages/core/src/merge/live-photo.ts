@@ -80,3 +80,17 @@ export function findLivePartner(
   matches.sort((a, b) => (a.id < b.id ? -1 : 1));
   return matches[0];
 }
+
+/** Remembers which asset holds a video as its Live half, so no second asset can claim it. */
+export function recordLiveHalf(library: Library, videoHash: string, still: AssetId): void {
+  library.pairing.set(`live:${videoHash}`, [still]);
+}
+
+/** The live asset that already holds this video as its Live half, if any. */
+export function holderOfLiveHalf(library: Library, videoHash: string): Asset | undefined {
+  for (const id of library.pairing.get(`live:${videoHash}`) ?? []) {
+    const asset = library.assets.get(id);
+    if (asset?.lifecycle.state === 'live' && asset.versions.some((v) => v.resources.live?.hash === videoHash)) return asset;
+  }
+  return undefined;
+}
