@@ -17,11 +17,27 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
+      // `const { dropped: _dropped, ...rest } = x` is how a key is left out immutably.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { ignoreRestSiblings: true, argsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
-      '@typescript-eslint/no-unnecessary-condition': ['error', { allowConstantLoopConditions: true }],
+      '@typescript-eslint/no-unnecessary-condition': [
+        'error',
+        { allowConstantLoopConditions: true },
+      ],
       'no-restricted-imports': [
         'error',
-        { patterns: [noReachingIntoPackages, { group: ['@keepsake/cli', '@keepsake/web'], message: 'Nothing imports the cli or the web app.' }] },
+        {
+          patterns: [
+            noReachingIntoPackages,
+            {
+              group: ['@keepsake/cli', '@keepsake/web'],
+              message: 'Nothing imports the cli or the web app.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -33,7 +49,10 @@ export default tseslint.config(
         {
           patterns: [
             noReachingIntoPackages,
-            { group: ['node:*', '@keepsake/*'], message: 'core is pure: no Node APIs, no other Keepsake package.' },
+            {
+              group: ['node:*', '@keepsake/*'],
+              message: 'core is pure: no Node APIs, no other Keepsake package.',
+            },
           ],
         },
       ],

@@ -74,8 +74,14 @@ export function generateTrace(seed: number, devices: number, ops: number): Step[
   const prng = new Prng(seed);
   const steps: Step[] = [];
   for (let i = 0; i < ops; i++) {
-    steps.push({ t: 'act', device: prng.int(devices), action: prng.weighted(ACTION_WEIGHTS), r: prng.int(2 ** 31) });
-    if (prng.chance(0.12)) steps.push({ t: 'fault', fault: prng.weighted(FAULT_WEIGHTS), device: prng.int(devices) });
+    steps.push({
+      t: 'act',
+      device: prng.int(devices),
+      action: prng.weighted(ACTION_WEIGHTS),
+      r: prng.int(2 ** 31),
+    });
+    if (prng.chance(0.12))
+      steps.push({ t: 'fault', fault: prng.weighted(FAULT_WEIGHTS), device: prng.int(devices) });
     steps.push({ t: 'ticks', n: prng.int(4) });
   }
   return steps;
@@ -129,8 +135,7 @@ class Actor {
   ) {}
 
   run(action: ActionKind, r: number): void {
-    const handlers: Record<ActionKind, (r: number) => void> = this;
-    handlers[action].call(this, r);
+    this[action](r);
     this.device.touched();
   }
 
@@ -156,20 +161,30 @@ class Actor {
 
   /** A main file on this device and its companions (same folder and base name). */
   private pickPhoto(): { path: string; group: string[] } | undefined {
-    const mains = [...this.device.folder.keys()].filter((p) => fileKind(p) !== 'sidecar' && !p.includes('~conflict'));
+    const mains = [...this.device.folder.keys()].filter(
+      (p) => fileKind(p) !== 'sidecar' && !p.includes('~conflict'),
+    );
     const path = this.prng.pick(mains.sort());
     if (!path) return undefined;
-    const group = [...this.device.folder.keys()].filter((p) => p !== path && groupKey(p) === groupKey(path) && fileKind(p) !== fileKind(path));
+    const group = [...this.device.folder.keys()].filter(
+      (p) => p !== path && groupKey(p) === groupKey(path) && fileKind(p) !== fileKind(path),
+    );
     return { path, group };
   }
 
   private pickAsset(filter: (asset: Asset) => boolean): Asset | undefined {
-    const assets = [...this.device.replica.assets.values()].filter(filter).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const assets = [...this.device.replica.assets.values()]
+      .filter(filter)
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
     return this.prng.pick(assets);
   }
 
   import(r: number): void {
-    this.write(this.device, this.freshPath(this.prng.chance(0.5) ? 'HEIC' : 'JPG'), this.newPhoto(`${r}`));
+    this.write(
+      this.device,
+      this.freshPath(this.prng.chance(0.5) ? 'HEIC' : 'JPG'),
+      this.newPhoto(`${r}`),
+    );
   }
 
   importSameBytes(r: number): void {
@@ -211,17 +226,18 @@ class Actor {
     this.device.folder.set(photo.path, this.world.content.register(`${before}|edit:${r}`, meta));
   }
 
-  move(): void {
+  move(_r: number): void {
     const photo = this.pickPhoto();
     if (!photo) return;
     const { ext } = splitPath(photo.path);
     const to = this.freshPath(ext);
     if (this.device.folder.has(to)) return;
     this.relocate(photo.path, to, true);
-    for (const companion of photo.group) this.relocate(companion, to.replace(/\.[^.]+$/, `.${splitPath(companion).ext}`), true);
+    for (const companion of photo.group)
+      this.relocate(companion, to.replace(/\.[^.]+$/, `.${splitPath(companion).ext}`), true);
   }
 
-  copy(): void {
+  copy(_r: number): void {
     const photo = this.pickPhoto();
     if (!photo) return;
     const { base, ext } = splitPath(photo.path);
@@ -229,7 +245,8 @@ class Actor {
     const to = `${dir}/${base}.${ext}`;
     if (this.device.folder.has(to)) return;
     this.relocate(photo.path, to, false);
-    for (const companion of photo.group) this.relocate(companion, `${dir}/${base}.${splitPath(companion).ext}`, false);
+    for (const companion of photo.group)
+      this.relocate(companion, `${dir}/${base}.${splitPath(companion).ext}`, false);
   }
 
   private relocate(from: string, to: string, removeSource: boolean): void {
@@ -239,7 +256,7 @@ class Actor {
     if (removeSource) this.device.folder.delete(from);
   }
 
-  delete(): void {
+  delete(_r: number): void {
     const photo = this.pickPhoto();
     if (!photo) return;
     for (const path of [photo.path, ...photo.group]) this.device.folder.delete(path);
@@ -251,58 +268,96 @@ class Actor {
     this.device.folder.set(photo.path.replace(/\.[^.]+$/, '.XMP'), `xmp:${r}`);
   }
 
-  favorite(): void {
+  favorite(_r: number): void {
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
-    if (asset) this.device.submit({ kind: 'setField', assetId: asset.id, field: 'favorite', value: this.prng.chance(0.6) });
+    if (asset)
+      this.device.submit({
+        kind: 'setField',
+        assetId: asset.id,
+        field: 'favorite',
+        value: this.prng.chance(0.6),
+      });
   }
 
   caption(r: number): void {
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
-    if (asset) this.device.submit({ kind: 'setField', assetId: asset.id, field: 'caption', value: `caption ${r}` });
+    if (asset)
+      this.device.submit({
+        kind: 'setField',
+        assetId: asset.id,
+        field: 'caption',
+        value: `caption ${r}`,
+      });
   }
 
-  keyword(): void {
+  keyword(_r: number): void {
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
     if (!asset) return;
     const keyword = this.prng.pick(['beach', 'family', 'cat']) ?? 'cat';
     if (asset.keywords.has(keyword) && this.prng.chance(0.5)) {
-      this.device.submit({ kind: 'removeKeyword', assetId: asset.id, keyword, tags: orSetTags(asset.keywords, keyword) });
+      this.device.submit({
+        kind: 'removeKeyword',
+        assetId: asset.id,
+        keyword,
+        tags: orSetTags(asset.keywords, keyword),
+      });
     } else {
       this.device.submit({ kind: 'addKeyword', assetId: asset.id, keyword });
     }
   }
 
-  album(): void {
+  album(_r: number): void {
     const albumId = asAlbumId(`album-${this.prng.int(2)}x`);
     const album = this.device.replica.albums.get(albumId);
     if (!album) {
-      this.device.submit({ kind: 'createAlbum', albumId, owner: asUserId('user-one'), name: `Album ${albumId}` });
+      this.device.submit({
+        kind: 'createAlbum',
+        albumId,
+        owner: asUserId('user-one'),
+        name: `Album ${albumId}`,
+      });
       return;
     }
     const member = this.prng.pick([...album.members.keys()].sort());
     if (member !== undefined && this.prng.chance(0.4)) {
-      this.device.submit({ kind: 'removeFromAlbum', albumId, assetId: member as Asset['id'], tags: orSetTags(album.members, member) });
+      this.device.submit({
+        kind: 'removeFromAlbum',
+        albumId,
+        assetId: member as Asset['id'],
+        tags: orSetTags(album.members, member),
+      });
       return;
     }
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
     if (asset) this.device.submit({ kind: 'addToAlbum', albumId, assetId: asset.id });
   }
 
-  restore(): void {
+  restore(_r: number): void {
     const asset = this.pickAsset((a) => a.lifecycle.state === 'trashed');
     if (asset) this.device.submit({ kind: 'restore', assetId: asset.id });
   }
 
-  purge(): void {
+  purge(_r: number): void {
     const asset =
       this.pickAsset((a) => a.lifecycle.state === 'trashed') ??
       (this.prng.chance(0.3) ? this.pickAsset((a) => a.lifecycle.state === 'live') : undefined);
-    if (asset) this.device.submit({ kind: 'purge', assetId: asset.id, context: asset.versions.map((v) => v.id) });
+    if (asset)
+      this.device.submit({
+        kind: 'purge',
+        assetId: asset.id,
+        context: asset.versions.map((v) => v.id),
+      });
   }
 
-  resolve(): void {
+  resolve(_r: number): void {
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live' && a.versions.length > 1);
     const keep = asset && this.prng.pick(asset.versions);
-    if (asset && keep) this.device.submit({ kind: 'resolve', assetId: asset.id, context: asset.versions.map((v) => v.id), keep: [keep.id] });
+    if (asset && keep)
+      this.device.submit({
+        kind: 'resolve',
+        assetId: asset.id,
+        context: asset.versions.map((v) => v.id),
+        keep: [keep.id],
+      });
   }
 }

@@ -21,15 +21,19 @@ function canonicalAlbum(album: Album): string {
     id: album.id,
     owner: album.owner,
     name: album.name,
-    members: [...album.members.entries()].map(([m, tags]) => [m, [...tags.entries()].sort()]).sort(),
+    members: [...album.members.entries()]
+      .map(([m, tags]) => [m, [...tags.entries()].sort()])
+      .sort(),
     shares: [...album.shares.entries()].sort(),
   });
 }
 
 function libraryStates(library: Library): Map<string, string> {
   const states = new Map<string, string>();
-  for (const asset of library.assets.values()) states.set(`asset ${asset.id}`, canonicalAssetState(asset));
-  for (const album of library.albums.values()) states.set(`album ${album.id}`, canonicalAlbum(album));
+  for (const asset of library.assets.values())
+    states.set(`asset ${asset.id}`, canonicalAssetState(asset));
+  for (const album of library.albums.values())
+    states.set(`album ${album.id}`, canonicalAlbum(album));
   return states;
 }
 
@@ -48,7 +52,8 @@ function supersededWithKnowledge(log: readonly LogEntry[]): Set<string> {
   for (const entry of log) {
     if (!isApplied(entry)) continue;
     const { payload } = entry.op;
-    if (payload.kind === 'edit' || payload.kind === 'purge') for (const id of payload.context) ids.add(id);
+    if (payload.kind === 'edit' || payload.kind === 'purge')
+      for (const id of payload.context) ids.add(id);
     if (payload.kind === 'resolve') {
       for (const id of payload.context) if (!payload.keep.includes(id)) ids.add(id);
     }
@@ -62,24 +67,36 @@ function checkConvergence(world: World, violations: string[]): void {
   const plan = planFolder(server);
   for (const device of world.devices) {
     if (device.cursor !== server.log.length) {
-      violations.push(`convergence: ${device.id} is at seq ${device.cursor}, server at ${server.log.length}`);
+      violations.push(
+        `convergence: ${device.id} is at seq ${device.cursor}, server at ${server.log.length}`,
+      );
       continue;
     }
     const diffs = diffStates(serverStates, libraryStates(device.replica));
-    if (diffs.length > 0) violations.push(`convergence: ${device.id} differs from the server on ${diffs.join(', ')}`);
+    if (diffs.length > 0)
+      violations.push(`convergence: ${device.id} differs from the server on ${diffs.join(', ')}`);
     for (const [path, file] of plan) {
       const bytes = device.folder.get(path);
-      if (bytes === undefined) violations.push(`convergence: ${device.id} lacks ${path} (asset ${file.assetId.slice(0, 8)}, ${file.role})`);
-      else if (world.content.hashOf(bytes) !== file.hash) violations.push(`convergence: ${device.id} has other bytes at ${path}`);
+      if (bytes === undefined)
+        violations.push(
+          `convergence: ${device.id} lacks ${path} (asset ${file.assetId.slice(0, 8)}, ${file.role})`,
+        );
+      else if (world.content.hashOf(bytes) !== file.hash)
+        violations.push(`convergence: ${device.id} has other bytes at ${path}`);
     }
     for (const path of device.folder.keys()) {
-      if (!plan.has(path)) violations.push(`no duplicates: ${device.id} holds ${path}, which is neither a placement nor a conflict copy`);
+      if (!plan.has(path))
+        violations.push(
+          `no duplicates: ${device.id} holds ${path}, which is neither a placement nor a conflict copy`,
+        );
     }
   }
 }
 
 const hashesOf = (resources: object): string[] =>
-  Object.values(resources as Record<string, { hash: string } | undefined>).flatMap((r) => (r ? [r.hash] : []));
+  Object.values(resources as Record<string, { hash: string } | undefined>).flatMap((r) =>
+    r ? [r.hash] : [],
+  );
 
 function checkNoLoss(world: World, violations: string[]): void {
   const library = world.server.library;
@@ -96,10 +113,17 @@ function checkNoLoss(world: World, violations: string[]): void {
     for (const version of target?.versions ?? []) {
       if (known.has(version.id)) continue;
       known.add(version.id);
-      made.push({ id: version.id, assetId: target?.id ?? '', seq: entry.seq, hashes: hashesOf(version.resources) });
+      made.push({
+        id: version.id,
+        assetId: target?.id ?? '',
+        seq: entry.seq,
+        hashes: hashesOf(version.resources),
+      });
     }
   }
-  const current = new Set<string>([...library.assets.values()].flatMap((a) => a.versions.map((v) => v.id)));
+  const current = new Set<string>(
+    [...library.assets.values()].flatMap((a) => a.versions.map((v) => v.id)),
+  );
   // A version is accounted for if it is current, was replaced by an op that saw it, or lives
   // on inside a later version that holds all its bytes (a Live Photo half joining its pair).
   const memo = new Map<number, boolean>();
@@ -118,7 +142,9 @@ function checkNoLoss(world: World, violations: string[]): void {
   };
   made.forEach((v, i) => {
     if (!accounted(i)) {
-      violations.push(`no loss: version ${v.id} of ${v.assetId.slice(0, 8)} (seq ${v.seq}) is gone, though no op that saw it replaced it`);
+      violations.push(
+        `no loss: version ${v.id} of ${v.assetId.slice(0, 8)} (seq ${v.seq}) is gone, though no op that saw it replaced it`,
+      );
     }
   });
   for (const asset of library.assets.values()) {
@@ -127,15 +153,23 @@ function checkNoLoss(world: World, violations: string[]): void {
         if (!resource) continue;
         const bytes = world.server.blobs.get(resource.hash);
         if (bytes === undefined || world.content.hashOf(bytes) !== resource.hash) {
-          violations.push(`no loss: blob ${resource.hash.slice(0, 8)} of ${asset.id.slice(0, 8)} is missing or damaged on the server`);
+          violations.push(
+            `no loss: blob ${resource.hash.slice(0, 8)} of ${asset.id.slice(0, 8)} is missing or damaged on the server`,
+          );
         }
       }
     }
     if (asset.lifecycle.state === 'trashed') {
       const trash = library.log[asset.lifecycle.seq - 1];
-      const seen = trash?.op.payload.kind === 'trash' ? new Set<string>(trash.op.payload.context) : new Set<string>();
+      const seen =
+        trash?.op.payload.kind === 'trash'
+          ? new Set<string>(trash.op.payload.context)
+          : new Set<string>();
       const unseen = asset.versions.filter((v) => !seen.has(v.id));
-      if (unseen.length > 0) violations.push(`no loss: ${asset.id.slice(0, 8)} is in the trash with versions its trash never saw (${unseen.map((v) => v.id).join(', ')})`);
+      if (unseen.length > 0)
+        violations.push(
+          `no loss: ${asset.id.slice(0, 8)} is in the trash with versions its trash never saw (${unseen.map((v) => v.id).join(', ')})`,
+        );
     }
   }
 }
@@ -149,7 +183,9 @@ function checkNoDuplicates(world: World, violations: string[]): void {
         if (!resource) continue;
         const owner = owners.get(resource.hash);
         if (owner !== undefined && owner !== asset.id) {
-          violations.push(`no duplicates: bytes ${resource.hash.slice(0, 8)} are live in ${owner.slice(0, 8)} and ${asset.id.slice(0, 8)}`);
+          violations.push(
+            `no duplicates: bytes ${resource.hash.slice(0, 8)} are live in ${owner.slice(0, 8)} and ${asset.id.slice(0, 8)}`,
+          );
         }
         owners.set(resource.hash, asset.id);
       }
@@ -164,26 +200,38 @@ function checkNoResurrection(world: World, violations: string[]): void {
   for (const entry of library.log) {
     if (!isApplied(entry)) continue;
     const { payload } = entry.op;
-    if (payload.kind === 'purge' && !('note' in entry.outcome && entry.outcome.note === 'already purged')) {
+    if (
+      payload.kind === 'purge' &&
+      !('note' in entry.outcome && entry.outcome.note === 'already purged')
+    ) {
       lastPurge.set(resolveAssetId(library, payload.assetId), entry.seq);
     }
     if (payload.kind === 'import') {
       const id = resolveAssetId(library, payload.assetId);
-      imports.set(id, [...(imports.get(id) ?? []), { seq: entry.seq, knownSeq: entry.op.knownSeq }]);
+      imports.set(id, [
+        ...(imports.get(id) ?? []),
+        { seq: entry.seq, knownSeq: entry.op.knownSeq },
+      ]);
     }
   }
   for (const [id, purgeSeq] of lastPurge) {
     const asset = library.assets.get(id as never);
     if (asset?.lifecycle.state === 'purged' || asset === undefined) continue;
-    const deliberate = (imports.get(id) ?? []).some((i) => i.seq > purgeSeq && i.knownSeq >= purgeSeq);
-    if (!deliberate) violations.push(`no resurrection: ${id.slice(0, 8)} was purged at seq ${purgeSeq} and is ${asset.lifecycle.state} again without a deliberate re-import`);
+    const deliberate = (imports.get(id) ?? []).some(
+      (i) => i.seq > purgeSeq && i.knownSeq >= purgeSeq,
+    );
+    if (!deliberate)
+      violations.push(
+        `no resurrection: ${id.slice(0, 8)} was purged at seq ${purgeSeq} and is ${asset.lifecycle.state} again without a deliberate re-import`,
+      );
   }
 }
 
 function checkNoSilentDrop(world: World, violations: string[]): void {
   const logged = new Set<string>(world.server.library.log.map((e) => e.op.opId));
   for (const opId of world.submitted.keys()) {
-    if (!logged.has(opId) && !world.abandoned.has(opId)) violations.push(`no silent drop: op ${opId} was submitted but is not in the log`);
+    if (!logged.has(opId) && !world.abandoned.has(opId))
+      violations.push(`no silent drop: op ${opId} was submitted but is not in the log`);
   }
 }
 
@@ -194,18 +242,26 @@ function checkBitExactAndAttributable(world: World, violations: string[]): void 
   for (const asset of library.assets.values()) {
     for (const version of asset.versions) {
       if (version.resources.original.hash !== (asset.id as string)) {
-        violations.push(`bit-exact: ${asset.id.slice(0, 8)} holds original ${version.resources.original.hash.slice(0, 8)}, not the bytes its id names`);
+        violations.push(
+          `bit-exact: ${asset.id.slice(0, 8)} holds original ${version.resources.original.hash.slice(0, 8)}, not the bytes its id names`,
+        );
       }
-      if (legit.has(version.id)) violations.push(`attributable: ${asset.id.slice(0, 8)} still shows version ${version.id}, which an applied op replaced (a ghost)`);
+      if (legit.has(version.id))
+        violations.push(
+          `attributable: ${asset.id.slice(0, 8)} still shows version ${version.id}, which an applied op replaced (a ghost)`,
+        );
       if (!appliedOps.has(version.id) && !appliedOps.has(version.id.replace(/_\d+$/, ''))) {
-        violations.push(`attributable: version ${version.id} of ${asset.id.slice(0, 8)} comes from no applied op`);
+        violations.push(
+          `attributable: version ${version.id} of ${asset.id.slice(0, 8)} comes from no applied op`,
+        );
       }
     }
   }
   const replay = createLibrary();
   for (const entry of library.log) applyOp(replay, entry.op, world.rules);
   const diffs = diffStates(libraryStates(library), libraryStates(replay));
-  if (diffs.length > 0) violations.push(`attributable: replaying the log does not rebuild ${diffs.join(', ')}`);
+  if (diffs.length > 0)
+    violations.push(`attributable: replaying the log does not rebuild ${diffs.join(', ')}`);
 }
 
 export function checkInvariants(world: World): string[] {

@@ -1,10 +1,19 @@
-import { defaultRules, sha256Hex, splitPath, type AssetId, type MergeRules, type Version } from '@keepsake/core';
+import {
+  defaultRules,
+  sha256Hex,
+  splitPath,
+  type AssetId,
+  type MergeRules,
+  type Version,
+} from '@keepsake/core';
 
 // Known-bad merge rules, each one of the failures Keepsake exists to prevent. The simulation
 // must catch every one of them: a simulation that passes them has no teeth.
 
-const compareHlcMs = (a: { ms: number; counter: number }, b: { ms: number; counter: number }): number =>
-  a.ms - b.ms || a.counter - b.counter;
+const compareHlcMs = (
+  a: { ms: number; counter: number },
+  b: { ms: number; counter: number },
+): number => a.ms - b.ms || a.counter - b.counter;
 
 export const MUTANTS = {
   /** (a) A re-sent op with a newer timestamp is taken for a duplicate of an earlier one and dropped. */
@@ -18,7 +27,13 @@ export const MUTANTS = {
         const earlier = library.log[i];
         if (!earlier) continue;
         const p = earlier.op.payload;
-        if (earlier.op.device === op.device && p.kind === op.payload.kind && 'assetId' in p && p.assetId === target) return earlier.seq;
+        if (
+          earlier.op.device === op.device &&
+          p.kind === op.payload.kind &&
+          'assetId' in p &&
+          p.assetId === target
+        )
+          return earlier.seq;
       }
       return undefined;
     },
@@ -68,7 +83,8 @@ export const MUTANTS = {
   /** (e) Assets deduplicated by file name instead of content. */
   'dedupe-by-file-name': {
     ...defaultRules,
-    assetIdFor: (_resources, path) => sha256Hex(`name:${splitPath(path).base.toLowerCase()}`) as AssetId,
+    assetIdFor: (_resources, path) =>
+      sha256Hex(`name:${splitPath(path).base.toLowerCase()}`) as AssetId,
   },
   /** (f) An edit leaves the pre-edit record behind: a ghost. */
   'edit-leaves-ghost': {

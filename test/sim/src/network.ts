@@ -13,7 +13,13 @@ export interface FaultRates {
   readonly maxDelay: number;
 }
 
-export const CALM: FaultRates = { dropRequest: 0, dropResponse: 0, duplicate: 0, cutUpload: 0, maxDelay: 0 };
+export const CALM: FaultRates = {
+  dropRequest: 0,
+  dropResponse: 0,
+  duplicate: 0,
+  cutUpload: 0,
+  maxDelay: 0,
+};
 export const STORMY: FaultRates = {
   dropRequest: 0.06,
   dropResponse: 0.06,

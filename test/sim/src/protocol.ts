@@ -23,7 +23,16 @@ export type Request =
   | { readonly type: 'download'; readonly hash: BlobHash };
 
 export type Response =
-  | { readonly type: 'push'; readonly results: readonly (Reply | RetryLater)[]; readonly serverTime: number }
+  | {
+      readonly type: 'push';
+      readonly results: readonly (Reply | RetryLater)[];
+      readonly serverTime: number;
+    }
   | { readonly type: 'uploadOffset'; readonly offset: number; readonly complete: boolean }
-  | { readonly type: 'pull'; readonly entries: readonly LogEntry[]; readonly head: number; readonly serverTime: number }
+  | {
+      readonly type: 'pull';
+      readonly entries: readonly LogEntry[];
+      readonly head: number;
+      readonly serverTime: number;
+    }
   | { readonly type: 'download'; readonly content: string | undefined };

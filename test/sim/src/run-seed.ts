@@ -20,18 +20,30 @@ export interface SimResult {
 const SETTLE_TICKS = 6000;
 
 /** Runs a history in a fresh world, lets it settle with faults off, and checks DESIGN §4. */
-export function runTrace(seed: number, devices: number, trace: readonly Step[], rules: MergeRules = defaultRules): SimResult {
+export function runTrace(
+  seed: number,
+  devices: number,
+  trace: readonly Step[],
+  rules: MergeRules = defaultRules,
+): SimResult {
   const world = new World(seed, devices, rules);
   for (const step of trace) applyStep(world, step);
   const settled = world.settle(SETTLE_TICKS);
-  const violations = settled ? checkInvariants(world) : [`liveness: not quiet after ${SETTLE_TICKS} calm ticks`, ...checkInvariants(world)];
+  const violations = settled
+    ? checkInvariants(world)
+    : [`liveness: not quiet after ${SETTLE_TICKS} calm ticks`, ...checkInvariants(world)];
   return { seed, violations, ticks: world.tick, logLength: world.server.library.log.length };
 }
 
 /** The number of devices a seed uses when not told: 3 to 6. */
 export const devicesFor = (seed: number): number => 3 + (seed % 4);
 
-export function runSeed({ seed, devices = devicesFor(seed), ops = 200, rules }: SimOptions): SimResult & { trace: Step[] } {
+export function runSeed({
+  seed,
+  devices = devicesFor(seed),
+  ops = 200,
+  rules,
+}: SimOptions): SimResult & { trace: Step[] } {
   const trace = generateTrace(seed, devices, ops);
   return { ...runTrace(seed, devices, trace, rules), trace };
 }

@@ -14,11 +14,16 @@ export function shrinkTrace(
   rules?: MergeRules,
   budget = 300,
 ): Step[] {
-  const fails = (candidate: readonly Step[]) => runTrace(seed, devices, candidate, rules).violations.length > 0;
+  const fails = (candidate: readonly Step[]) =>
+    runTrace(seed, devices, candidate, rules).violations.length > 0;
   let current = [...trace];
   let runs = 0;
-  for (let chunk = Math.ceil(current.length / 2); chunk >= 1 && runs < budget; chunk = Math.floor(chunk / 2)) {
-    for (let start = 0; start < current.length && runs < budget; ) {
+  for (
+    let chunk = Math.ceil(current.length / 2);
+    chunk >= 1 && runs < budget;
+    chunk = Math.floor(chunk / 2)
+  ) {
+    for (let start = 0; start < current.length && runs < budget;) {
       const candidate = [...current.slice(0, start), ...current.slice(start + chunk)];
       runs += 1;
       if (fails(candidate)) current = candidate;
@@ -40,8 +45,15 @@ export function describeStep(step: Step): string {
 }
 
 /** The report for a failing seed: what broke, the shortest history found, how to replay it. */
-export function failureReport(seed: number, devices: number, violations: readonly string[], shrunk: readonly Step[]): string {
-  const steps = shrunk.filter((s) => s.t !== 'ticks' || s.n > 0).map((s, i) => `  ${i + 1}. ${describeStep(s)}`);
+export function failureReport(
+  seed: number,
+  devices: number,
+  violations: readonly string[],
+  shrunk: readonly Step[],
+): string {
+  const steps = shrunk
+    .filter((s) => s.t !== 'ticks' || s.n > 0)
+    .map((s, i) => `  ${i + 1}. ${describeStep(s)}`);
   return [
     `seed ${seed} (${devices} devices) violates DESIGN §4:`,
     ...violations.slice(0, 10).map((v) => `  - ${v}`),

@@ -112,7 +112,10 @@ export class SimDevice {
   }
 
   private makeClock(): HybridClock {
-    const clock = new HybridClock(this.id, () => this.worldNow() + this.skewMs + this.durable.clockOffsetMs);
+    const clock = new HybridClock(
+      this.id,
+      () => this.worldNow() + this.skewMs + this.durable.clockOffsetMs,
+    );
     if (this.durable.lastStamp) clock.rewind(this.durable.lastStamp);
     return clock;
   }
@@ -181,7 +184,8 @@ export class SimDevice {
 
   private snapshot(): Map<string, FileFacts> {
     const facts = new Map<string, FileFacts>();
-    for (const [path, bytes] of this.folder) facts.set(path, { hash: this.content.hashOf(bytes), size: bytes.length });
+    for (const [path, bytes] of this.folder)
+      facts.set(path, { hash: this.content.hashOf(bytes), size: bytes.length });
     return facts;
   }
 
@@ -211,7 +215,8 @@ export class SimDevice {
       this.#waiting = undefined; // timed out: whatever it was, it is safe to send again
     }
     if (!this.durable.bootstrapped) {
-      if (this.cursor < this.#knownHead || this.#lastPullAt === -Infinity) return this.send(now, this.pullRequest());
+      if (this.cursor < this.#knownHead || this.#lastPullAt === -Infinity)
+        return this.send(now, this.pullRequest());
       // Caught up: adopt what the folder already holds before scanning, so a reinstalled
       // device recognises its files instead of importing them as new.
       this.durable.bootstrapped = true;
@@ -220,8 +225,10 @@ export class SimDevice {
     }
     const upload = this.nextUpload();
     if (upload) return this.send(now, upload);
-    if (this.durable.outbox.length > 0) return this.send(now, { type: 'push', ops: this.durable.outbox.slice(0, PUSH_BATCH) });
-    if (this.cursor < this.#knownHead || now - this.#lastPullAt >= POLL_TICKS) return this.send(now, this.pullRequest());
+    if (this.durable.outbox.length > 0)
+      return this.send(now, { type: 'push', ops: this.durable.outbox.slice(0, PUSH_BATCH) });
+    if (this.cursor < this.#knownHead || now - this.#lastPullAt >= POLL_TICKS)
+      return this.send(now, this.pullRequest());
     const download = this.reconcile();
     if (download) return this.send(now, { type: 'download', hash: download });
     return undefined;
@@ -234,7 +241,13 @@ export class SimDevice {
     if (this.scan()) return false;
     if (!this.#planStale) return true;
     const changes = planFolderChanges(this.plan(), this.snapshot(), this.durable.index);
-    return changes.writes.length + changes.removals.length + changes.adopt.length + changes.forget.length === 0;
+    return (
+      changes.writes.length +
+        changes.removals.length +
+        changes.adopt.length +
+        changes.forget.length ===
+      0
+    );
   }
 
   /** The plan is a function of the replica, which changes only as the log grows. */
@@ -259,7 +272,13 @@ export class SimDevice {
     for (const [hash, bytes] of this.durable.staged) {
       const offset = this.#uploadOffsets.get(hash);
       if (offset === undefined) return { type: 'uploadOffset', hash };
-      return { type: 'uploadChunk', hash, size: bytes.length, offset, data: bytes.slice(offset, offset + CHUNK_SIZE) };
+      return {
+        type: 'uploadChunk',
+        hash,
+        size: bytes.length,
+        offset,
+        data: bytes.slice(offset, offset + CHUNK_SIZE),
+      };
     }
     return undefined;
   }
@@ -286,7 +305,8 @@ export class SimDevice {
         return;
       case 'download':
         if (request.type === 'download' && response.content !== undefined) {
-          if (this.content.hashOf(response.content) === request.hash) this.#downloads.set(request.hash, response.content);
+          if (this.content.hashOf(response.content) === request.hash)
+            this.#downloads.set(request.hash, response.content);
           this.#planStale = true;
         }
         return;

@@ -36,7 +36,11 @@ export class SimServer {
   handle(request: Request): Response {
     switch (request.type) {
       case 'push':
-        return { type: 'push', results: request.ops.map((op) => this.submit(op)), serverTime: this.now() };
+        return {
+          type: 'push',
+          results: request.ops.map((op) => this.submit(op)),
+          serverTime: this.now(),
+        };
       case 'uploadOffset':
         return this.offsetOf(request.hash);
       case 'uploadChunk':
@@ -61,12 +65,17 @@ export class SimServer {
   }
 
   private submit(op: Op): Reply | RetryLater {
-    if (this.rules.findDuplicate(this.library, op) !== undefined) return applyOp(this.library, op, this.rules);
+    if (this.rules.findDuplicate(this.library, op) !== undefined)
+      return applyOp(this.library, op, this.rules);
     const drift = checkDrift(op.hlc, this.now(), this.maxDriftMs);
     if (drift) return { status: 'retry', reason: 'clock-ahead', message: drift.message };
     const missing = blobsOf(op).filter((hash) => !this.blobs.has(hash));
     if (missing.length > 0) {
-      return { status: 'retry', reason: 'missing-blob', message: `upload ${missing.join(', ')} first` };
+      return {
+        status: 'retry',
+        reason: 'missing-blob',
+        message: `upload ${missing.join(', ')} first`,
+      };
     }
     return applyOp(this.library, op, this.rules);
   }

@@ -1,4 +1,12 @@
-import { asDeviceId, defaultRules, DEFAULT_MAX_DRIFT_MS, headSeq, type MergeRules, type Op, type OpId } from '@keepsake/core';
+import {
+  asDeviceId,
+  defaultRules,
+  DEFAULT_MAX_DRIFT_MS,
+  headSeq,
+  type MergeRules,
+  type Op,
+  type OpId,
+} from '@keepsake/core';
 import { ContentRegistry } from './content.js';
 import { CALM, STORMY, VirtualNetwork, type FaultRates } from './network.js';
 import { Prng } from './prng.js';
@@ -55,7 +63,9 @@ export class World {
     for (let i = 0; i < deviceCount; i++) {
       // Clocks off by up to a day either way; the first device keeps good time.
       const skew = i === 0 ? 0 : Math.round((this.prng.next() * 2 - 1) * DAY_MS);
-      this.devices.push(new SimDevice(asDeviceId(`device${i}x`), skew, this.content, rules, now, events));
+      this.devices.push(
+        new SimDevice(asDeviceId(`device${i}x`), skew, this.content, rules, now, events),
+      );
     }
   }
 
@@ -81,7 +91,12 @@ export class World {
         continue;
       }
       const response = this.server.handle(request);
-      this.#toDevice.send(this.tick, { device, request, response }, this.faults, this.faults.dropResponse);
+      this.#toDevice.send(
+        this.tick,
+        { device, request, response },
+        this.faults,
+        this.faults.dropResponse,
+      );
     }
     for (const { device, request, response } of this.#toDevice.due(this.tick)) {
       if (!this.partitioned.has(device)) this.devices[device]?.receive(request, response);
@@ -97,7 +112,12 @@ export class World {
     this.devices.forEach((device, i) => {
       const request = device.tick(this.tick);
       if (request && !this.partitioned.has(i)) {
-        this.#toServer.send(this.tick, { device: i, request }, this.faults, this.faults.dropRequest);
+        this.#toServer.send(
+          this.tick,
+          { device: i, request },
+          this.faults,
+          this.faults.dropRequest,
+        );
       }
     });
     this.tick += 1;

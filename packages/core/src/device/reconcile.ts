@@ -25,7 +25,12 @@ export function planFolderChanges(
   folder: FolderSnapshot,
   index: LocalIndex,
 ): FolderChanges {
-  const changes = { writes: [] as PlannedFile[], removals: [] as string[], adopt: [] as PlannedFile[], forget: [] as string[] };
+  const changes = {
+    writes: [] as PlannedFile[],
+    removals: [] as string[],
+    adopt: [] as PlannedFile[],
+    forget: [] as string[],
+  };
   for (const [path, file] of plan) {
     const present = folder.get(path);
     const known = index.get(path);
@@ -56,8 +61,14 @@ const sameAsPlanned = (entry: IndexEntry, file: PlannedFile): boolean =>
 export function indexEntryFor(replica: Library, file: PlannedFile): IndexEntry {
   const asset = replica.assets.get(resolveAssetId(replica, file.assetId));
   const version = asset?.versions.find((v) => v.id === file.versionId);
-  if (!version) throw new Error(`planned file ${file.path} names version ${file.versionId}, which its asset does not have`);
-  const resource = file.role === 'main' ? (version.resources.render ?? version.resources.original) : version.resources[file.role];
+  if (!version)
+    throw new Error(
+      `planned file ${file.path} names version ${file.versionId}, which its asset does not have`,
+    );
+  const resource =
+    file.role === 'main'
+      ? (version.resources.render ?? version.resources.original)
+      : version.resources[file.role];
   return {
     hash: file.hash,
     size: resource?.size ?? 0,

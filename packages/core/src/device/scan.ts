@@ -71,17 +71,35 @@ class Scan {
    * placements of the asset keep their old bytes, so they keep their entries until the plan
    * rewrites them.
    */
-  private advanceVersion(editedPath: string, from: IndexEntry, op: Op, resources: Resources, meta: MediaMeta): void {
+  private advanceVersion(
+    editedPath: string,
+    from: IndexEntry,
+    op: Op,
+    resources: Resources,
+    meta: MediaMeta,
+  ): void {
     const group = groupKey(editedPath);
     for (const [path, entry] of this.index) {
-      if (entry.assetId === from.assetId && entry.versionId === from.versionId && groupKey(path) === group) {
+      if (
+        entry.assetId === from.assetId &&
+        entry.versionId === from.versionId &&
+        groupKey(path) === group
+      ) {
         const role = entry.role;
-        const resource = role === 'main' ? (resources.render ?? resources.original) : resources[role];
+        const resource =
+          role === 'main' ? (resources.render ?? resources.original) : resources[role];
         if (!resource) {
           this.index.delete(path);
           continue;
         }
-        this.index.set(path, { ...entry, hash: resource.hash, size: resource.size, versionId: versionIdOf(op.opId), resources, meta });
+        this.index.set(path, {
+          ...entry,
+          hash: resource.hash,
+          size: resource.size,
+          versionId: versionIdOf(op.opId),
+          resources,
+          meta,
+        });
       }
     }
   }
@@ -98,7 +116,13 @@ class Scan {
   }
 
   changed(path: string, entry: IndexEntry, facts: FileFacts): void {
-    const resource = { ...resourceOf(path, facts), ext: entry.role === 'main' ? (entry.resources.render ?? entry.resources.original).ext : splitPath(path).ext };
+    const resource = {
+      ...resourceOf(path, facts),
+      ext:
+        entry.role === 'main'
+          ? (entry.resources.render ?? entry.resources.original).ext
+          : splitPath(path).ext,
+    };
     if (entry.role === 'main') {
       const { render: _previous, ...rest } = entry.resources;
       // Writing the original's bytes back undoes the edit rather than storing them twice.
@@ -124,7 +148,8 @@ class Scan {
     seen.add(entry.versionId);
     if (entry.conflictCopy) {
       const keep = asset.versions.map((v) => v.id).filter((id) => id !== entry.versionId);
-      if (keep.length > 0) this.emit({ kind: 'resolve', assetId: asset.id, context: [entry.versionId], keep });
+      if (keep.length > 0)
+        this.emit({ kind: 'resolve', assetId: asset.id, context: [entry.versionId], keep });
       return;
     }
     const otherPlacements = [...asset.paths.keys()].filter((p) => p !== entry.placement);
@@ -145,7 +170,11 @@ class Scan {
     // Companions that went along keep their version; the plan will put them beside `to`.
     for (const [path, companion] of this.index) {
       if (this.input.folder.has(path)) continue;
-      if (companion.assetId === entry.assetId && companion.role !== 'main' && groupKey(path) === groupKey(from)) {
+      if (
+        companion.assetId === entry.assetId &&
+        companion.role !== 'main' &&
+        groupKey(path) === groupKey(from)
+      ) {
         this.index.delete(path);
       }
     }
@@ -162,7 +191,8 @@ class Scan {
       return;
     }
     if (this.placeCopy(main)) {
-      for (const file of files) if (file !== main && !this.indexAsKnownCompanion(file)) this.importOrPlace(file, {});
+      for (const file of files)
+        if (file !== main && !this.indexAsKnownCompanion(file)) this.importOrPlace(file, {});
       return;
     }
     const companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>> = {};
@@ -199,8 +229,15 @@ class Scan {
   private sidecarOnly(files: Added[]): void {
     for (const file of files) {
       const owner = this.mainFileBeside(file.path);
-      if (!owner) continue; // a sidecar waits for its photo
-      this.editVersion(file.path, owner, { ...owner.resources, sidecar: resourceOf(file.path, file.facts) });
+      if (!owner) {
+        // A sidecar with no photo beside it is still the user's file: it syncs as its own asset.
+        this.importNew(file, {});
+        continue;
+      }
+      this.editVersion(file.path, owner, {
+        ...owner.resources,
+        sidecar: resourceOf(file.path, file.facts),
+      });
       const successor = this.mainFileBeside(file.path);
       if (successor) this.index.set(file.path, { ...successor, ...file.facts, role: 'sidecar' });
     }
@@ -215,7 +252,10 @@ class Scan {
     return undefined;
   }
 
-  private importOrPlace(main: Added, companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>>): void {
+  private importOrPlace(
+    main: Added,
+    companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>>,
+  ): void {
     if (!this.placeCopy(main)) this.importNew(main, companions);
   }
 
@@ -234,15 +274,27 @@ class Scan {
     return true;
   }
 
-  private importNew(main: Added, companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>>): void {
+  private importNew(
+    main: Added,
+    companions: Partial<Record<'live' | 'raw' | 'sidecar', Added>>,
+  ): void {
     const resources: Resources = {
       original: resourceOf(main.path, main.facts),
-      ...Object.fromEntries(Object.entries(companions).map(([role, f]) => [role, resourceOf(f.path, f.facts)])),
+      ...Object.fromEntries(
+        Object.entries(companions).map(([role, f]) => [role, resourceOf(f.path, f.facts)]),
+      ),
     };
     const meta = this.input.metaOf(main.path, main.facts.hash);
     const assetId = this.input.rules.assetIdFor(resources, main.path);
     const op = this.emit({ kind: 'import', assetId, resources, meta, path: main.path });
-    const base = { assetId, versionId: versionIdOf(op.opId), resources, meta, placement: main.path, conflictCopy: false };
+    const base = {
+      assetId,
+      versionId: versionIdOf(op.opId),
+      resources,
+      meta,
+      placement: main.path,
+      conflictCopy: false,
+    };
     this.index.set(main.path, { ...base, ...main.facts, role: 'main' });
     for (const [role, file] of Object.entries(companions)) {
       this.index.set(file.path, { ...base, ...file.facts, role: role as IndexEntry['role'] });
@@ -251,7 +303,8 @@ class Scan {
 
   private findByHash(hash: BlobHash): IndexEntry | undefined {
     for (const entry of this.index.values()) {
-      if (entry.hash === hash && !entry.conflictCopy && !this.knownGone(entry.assetId)) return entry;
+      if (entry.hash === hash && !entry.conflictCopy && !this.knownGone(entry.assetId))
+        return entry;
     }
     return undefined;
   }
@@ -273,11 +326,14 @@ export function scanFolder(input: ScanInput): ScanResult {
 
   // A main file that vanished while a file with its bytes appeared was moved, not re-made.
   const unclaimed = new Map<BlobHash, Added[]>();
-  for (const file of added) unclaimed.set(file.facts.hash, [...(unclaimed.get(file.facts.hash) ?? []), file]);
+  for (const file of added)
+    unclaimed.set(file.facts.hash, [...(unclaimed.get(file.facts.hash) ?? []), file]);
   const movedTo = new Set<string>();
   for (const [path, entry] of removed) {
     if (entry.role !== 'main' || entry.conflictCopy) continue;
-    const target = unclaimed.get(entry.hash)?.find((f) => fileKind(f.path) === fileKind(path) && !movedTo.has(f.path));
+    const target = unclaimed
+      .get(entry.hash)
+      ?.find((f) => fileKind(f.path) === fileKind(path) && !movedTo.has(f.path));
     if (!target) continue;
     movedTo.add(target.path);
     scan.moved(path, entry, target.path, target.facts);

@@ -35,7 +35,12 @@ const nameKey = (dir: string, base: string): string => `${dir}${base}`.toLowerCa
  * lengthened until it is free.
  */
 function assignBases(claims: Claim[]): Map<Claim, string> {
-  claims.sort((a, b) => a.firstSeq - b.firstSeq || (a.asset.id < b.asset.id ? -1 : a.asset.id > b.asset.id ? 1 : 0) || (a.path < b.path ? -1 : 1));
+  claims.sort(
+    (a, b) =>
+      a.firstSeq - b.firstSeq ||
+      (a.asset.id < b.asset.id ? -1 : a.asset.id > b.asset.id ? 1 : 0) ||
+      (a.path < b.path ? -1 : 1),
+  );
   const taken = new Set<string>();
   const owner = new Map<string, AssetId>();
   const bases = new Map<Claim, string>();
@@ -44,7 +49,8 @@ function assignBases(claims: Claim[]): Map<Claim, string> {
     const key = nameKey(dir, base);
     if (owner.get(key) === claim.asset.id) continue; // the same asset twice under one name
     let chosen = base;
-    for (let len = 4; taken.has(nameKey(dir, chosen)); len += 2) chosen = `${base}~${claim.asset.id.slice(0, len)}`;
+    for (let len = 4; taken.has(nameKey(dir, chosen)); len += 2)
+      chosen = `${base}~${claim.asset.id.slice(0, len)}`;
     taken.add(nameKey(dir, chosen));
     owner.set(key, claim.asset.id);
     bases.set(claim, chosen);
@@ -68,7 +74,8 @@ function* filesOfVersion(
   yield { ...common, path: joinPath({ dir, base, ext: mainExt }), role: 'main', hash: main.hash };
   for (const role of ['live', 'raw', 'sidecar'] as const) {
     const resource = resources[role];
-    if (resource) yield { ...common, path: `${dir}${base}.${resource.ext}`, role, hash: resource.hash };
+    if (resource)
+      yield { ...common, path: `${dir}${base}.${resource.ext}`, role, hash: resource.hash };
   }
 }
 
@@ -87,7 +94,15 @@ export function planFolder(library: Library): Map<string, PlannedFile> {
     versions.forEach((version, i) => {
       const main = version.resources.render ?? version.resources.original;
       const name = i === 0 ? base : `${base}~conflict-${main.hash.slice(0, 8)}`;
-      for (const file of filesOfVersion(claim.asset.id, claim.path, version, dir, name, ext, i > 0)) {
+      for (const file of filesOfVersion(
+        claim.asset.id,
+        claim.path,
+        version,
+        dir,
+        name,
+        ext,
+        i > 0,
+      )) {
         files.set(file.path, file);
       }
     });

@@ -5,7 +5,7 @@ import { orSetAdd, orSetRemove } from '../model/or-set.js';
 import { applied, rejected, type Outcome } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
 import { lostToNote, lwwWrite } from './fields.js';
-import { findTarget } from './targets.js';
+import { findTarget, isOutcome } from './targets.js';
 
 function findAlbum(library: Library, id: AlbumId): Album | Outcome {
   return library.albums.get(id) ?? rejected('unknown-target', `no album ${id} in this library`);
@@ -38,8 +38,8 @@ export const mergeAddToAlbum: MergeRule<'addToAlbum'> = ({ library, op, seq }) =
   const album = findAlbum(library, op.payload.albumId);
   if ('status' in album) return album;
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  orSetAdd(album.members, target.asset.id, op.opId, seq);
+  if (isOutcome(target)) return target;
+  orSetAdd(album.members, target.id, op.opId, seq);
   return applied();
 };
 

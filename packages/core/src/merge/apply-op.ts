@@ -1,7 +1,7 @@
 import type { Library } from '../model/library.js';
 import type { Op, OpKind } from '../ops/op-schema.js';
 import type { LogEntry, Reply } from '../ops/outcome.js';
-import type { MergeInput, MergeRule, MergeRules } from './context.js';
+import type { MergeRule, MergeRules } from './context.js';
 import { defaultRules } from './default-rules.js';
 
 /**
@@ -17,7 +17,7 @@ export function applyOp(library: Library, op: Op, rules: MergeRules = defaultRul
   const seq = library.log.length + 1;
   // The rule table is indexed by the op's own kind, so the payload matches the rule.
   const rule = rules[op.payload.kind] as MergeRule<OpKind>;
-  const outcome = rule({ library, op, seq, rules } as MergeInput<OpKind>);
+  const outcome = rule({ library, op, seq, rules });
   library.log.push({ seq, op, outcome });
   library.seqByOpId.set(op.opId, seq);
   return { ...outcome, seq };
@@ -28,9 +28,15 @@ export function applyOp(library: Library, op: Op, rules: MergeRules = defaultRul
  * deterministic, so the replica reaches the server's outcome; a mismatch is a bug worth a loud
  * failure rather than a silent divergence.
  */
-export function applyLogEntry(library: Library, entry: LogEntry, rules: MergeRules = defaultRules): void {
+export function applyLogEntry(
+  library: Library,
+  entry: LogEntry,
+  rules: MergeRules = defaultRules,
+): void {
   if (entry.seq !== library.log.length + 1) {
-    throw new Error(`log entry ${entry.seq} applied out of order: replica is at seq ${library.log.length}`);
+    throw new Error(
+      `log entry ${entry.seq} applied out of order: replica is at seq ${library.log.length}`,
+    );
   }
   const reply = applyOp(library, entry.op, rules);
   if (reply.status !== entry.outcome.status) {

@@ -1,5 +1,11 @@
 import type { MergeRules } from './context.js';
-import { mergeAddToAlbum, mergeCreateAlbum, mergeRemoveFromAlbum, mergeRenameAlbum, mergeShareAlbum } from './albums.js';
+import {
+  mergeAddToAlbum,
+  mergeCreateAlbum,
+  mergeRemoveFromAlbum,
+  mergeRenameAlbum,
+  mergeShareAlbum,
+} from './albums.js';
 import { mergeEdit, mergeResolve } from './edit.js';
 import { mergeSetField } from './fields.js';
 import { mergeImport } from './import.js';
@@ -25,7 +31,8 @@ export const defaultRules: MergeRules = {
   removeFromAlbum: mergeRemoveFromAlbum,
   shareAlbum: mergeShareAlbum,
   // The primary original's hash: the still of a Live Photo, the JPEG/HEIC of a RAW pair.
-  assetIdFor: (resources) => resources.original.hash as string as ReturnType<MergeRules['assetIdFor']>,
+  assetIdFor: (resources) =>
+    resources.original.hash as string as ReturnType<MergeRules['assetIdFor']>,
   // Idempotence is by opId alone: a retry with a newer clock is still the same op.
   findDuplicate: (library, op) => library.seqByOpId.get(op.opId),
 };

@@ -2,7 +2,8 @@ import { versionIdOf } from '../model/ids.js';
 import type { Version } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { findTarget } from './targets.js';
+import { holderOfLiveHalf, recordLiveHalf } from './live-photo.js';
+import { findTarget, isOutcome } from './targets.js';
 
 /**
  * An edit replaces exactly the versions it was based on (its context). Versions it had not
@@ -11,9 +12,8 @@ import { findTarget } from './targets.js';
  * An edit of a trashed asset restores it: new work is never thrown away.
  */
 export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
-  const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { asset } = target;
+  const asset = findTarget(library, op.payload.assetId);
+  if (isOutcome(asset)) return asset;
   const { resources, meta, context } = op.payload;
   const original = asset.versions[0]?.resources.original.hash ?? asset.id;
   if (resources.original.hash !== original) {
@@ -22,9 +22,20 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
       `an edit must keep the original ${original}; put the new bytes in the render`,
     );
   }
-  const version: Version = { id: versionIdOf(op.opId), resources, meta, device: op.device, seq };
-  const seen = new Set<string>(context);
-  const unseen = asset.versions.filter((v) => !seen.has(v.id));
+  // A video that is another asset's Live half stays there: bytes live in one asset only.
+  const holder = resources.live ? holderOfLiveHalf(library, resources.live.hash) : undefined;
+  const { live: _claimed, ...withoutLive } = resources;
+  const kept = holder && holder !== asset ? withoutLive : resources;
+  if (kept.live) recordLiveHalf(library, kept.live.hash, asset.id);
+  const version: Version = {
+    id: versionIdOf(op.opId),
+    resources: kept,
+    meta,
+    device: op.device,
+    seq,
+  };
+  // Contexts name a version or two: a linear scan beats building a Set on this hot path.
+  const unseen = asset.versions.filter((v) => !context.includes(v.id));
   for (const id of context) asset.superseded.add(id);
   // Arriving after an edit that was based on it (a chain delivered out of order): it only
   // retires what it was based on, and never comes back beside its own successor.
@@ -33,7 +44,9 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
   if (late) return applied('already replaced by a later edit that had seen it');
   const restored = asset.lifecycle.state === 'trashed';
   if (restored) asset.lifecycle = { state: 'live' };
-  const restoreNote = restored ? 'restored from trash: an edit wins over a concurrent trash' : undefined;
+  const restoreNote = restored
+    ? 'restored from trash: an edit wins over a concurrent trash'
+    : undefined;
   if (unseen.length === 0) return applied(restoreNote);
   return {
     status: 'merged',
@@ -46,14 +59,16 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
 
 /** A resolve that has seen the siblings keeps the chosen ones and retires the rest. */
 export const mergeResolve: MergeRule<'resolve'> = ({ library, op }) => {
-  const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { asset } = target;
+  const asset = findTarget(library, op.payload.assetId);
+  if (isOutcome(asset)) return asset;
   const context = new Set(op.payload.context);
   const keep = new Set(op.payload.keep);
   const missing = op.payload.keep.filter((id) => !asset.versions.some((v) => v.id === id));
   if (missing.length > 0) {
-    return rejected('stale', `versions ${missing.join(', ')} are not current siblings of ${asset.id}`);
+    return rejected(
+      'stale',
+      `versions ${missing.join(', ')} are not current siblings of ${asset.id}`,
+    );
   }
   asset.versions = asset.versions.filter((v) => keep.has(v.id) || !context.has(v.id));
   for (const id of context) if (!keep.has(id)) asset.superseded.add(id);

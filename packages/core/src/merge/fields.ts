@@ -3,7 +3,7 @@ import type { Lww } from '../model/asset.js';
 import { applied } from '../ops/outcome.js';
 import type { Op } from '../ops/op-schema.js';
 import type { MergeRule } from './context.js';
-import { findTarget } from './targets.js';
+import { findTarget, isOutcome } from './targets.js';
 
 /** Last writer wins by HLC; the same on every replica, whatever order the ops arrive in. */
 export function lwwWrite<T>(current: Lww<T> | undefined, value: T, op: Op): Lww<T> | undefined {
@@ -16,8 +16,8 @@ export const lostToNote = (winner: Lww<unknown>): string =>
 
 export const mergeSetField: MergeRule<'setField'> = ({ library, op }) => {
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { fields } = target.asset;
+  if (isOutcome(target)) return target;
+  const { fields } = target;
   const { field, value } = op.payload;
   const current = fields[field] as Lww<unknown> | undefined;
   const next = lwwWrite<unknown>(current, value, op);

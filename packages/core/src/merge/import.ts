@@ -1,13 +1,20 @@
 import { compareHlc } from '../clock/hlc.js';
 import type { Asset, AssetFields, Resources, Version } from '../model/asset.js';
 import { versionIdOf, type AssetId } from '../model/ids.js';
-import { resolveAssetId, type Library } from '../model/library.js';
+import { findAsset, type Library } from '../model/library.js';
 import { joinPath, splitPath } from '../model/library-path.js';
 import { orSetAdd, orSetMerge } from '../model/or-set.js';
 import type { OpOf } from '../ops/op-schema.js';
 import { applied, rejected, type Outcome } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { findLivePartner, holderOfLiveHalf, indexForPairing, isVideoExt, recordLiveHalf } from './live-photo.js';
+import {
+  findLivePartner,
+  holderOfLiveHalf,
+  indexForPairing,
+  isVideoExt,
+  pairingKeys,
+  recordLiveHalf,
+} from './live-photo.js';
 
 type ImportOp = OpOf<'import'>;
 
@@ -23,7 +30,11 @@ function newAsset(id: AssetId, versions: Version[]): Asset {
   };
 }
 
-function versionFrom(op: ImportOp, seq: number, resources: Resources = op.payload.resources): Version {
+function versionFrom(
+  op: ImportOp,
+  seq: number,
+  resources: Resources = op.payload.resources,
+): Version {
   return { id: versionIdOf(op.opId), resources, meta: op.payload.meta, device: op.device, seq };
 }
 
@@ -50,7 +61,14 @@ function extendVersion(asset: Asset, extra: Partial<Resources>, op: ImportOp, se
   const [current] = asset.versions;
   if (!current) return;
   asset.superseded.add(current.id);
-  asset.versions = [{ ...current, ...versionFrom(op, seq), meta: current.meta, resources: { ...current.resources, ...extra } }];
+  asset.versions = [
+    {
+      ...current,
+      ...versionFrom(op, seq),
+      meta: current.meta,
+      resources: { ...current.resources, ...extra },
+    },
+  ];
 }
 
 /** The same bytes imported again: never a second asset, and never a resurrection by accident. */
@@ -80,7 +98,9 @@ function importExisting(library: Library, asset: Asset, op: ImportOp, seq: numbe
       asset.lifecycle = { state: 'live' };
       notes.push('deliberate re-import restored it from the trash');
     } else {
-      notes.push(`stays in the trash (trashed at seq ${lifecycle.seq}, which this device had not seen)`);
+      notes.push(
+        `stays in the trash (trashed at seq ${lifecycle.seq}, which this device had not seen)`,
+      );
     }
   }
   return applied(notes.join('; '));
@@ -107,12 +127,15 @@ function claimVideoHalf(library: Library, still: Asset, seq: number): string | u
   const live = version?.resources.live;
   if (!version || !live) return undefined;
   const holder = holderOfLiveHalf(library, live.hash);
-  const video = library.assets.get(resolveAssetId(library, live.hash as string as AssetId));
+  const video = findAsset(library, live.hash as string as AssetId);
   let note: string | undefined;
   if (holder && holder !== still) {
     note = `its video is already the Live half of ${holder.id}, which keeps it`;
   } else if (video && video !== still && video.lifecycle.state === 'live') {
-    if (video.versions.length === 1 && Object.keys(video.versions[0]?.resources ?? {}).length === 1) {
+    if (
+      video.versions.length === 1 &&
+      Object.keys(video.versions[0]?.resources ?? {}).length === 1
+    ) {
       return pairStillWithVideo(library, still, video, seq);
     }
     note = `its video is the edited asset ${video.id}, which stays apart`;
@@ -129,7 +152,12 @@ function claimVideoHalf(library: Library, still: Asset, seq: number): string | u
 function pairStillWithVideo(library: Library, still: Asset, video: Asset, seq: number): string {
   const [videoVersion, stillVersion] = [video.versions[0], still.versions[0]];
   if (videoVersion && stillVersion) {
-    still.versions = [{ ...stillVersion, resources: { ...stillVersion.resources, live: videoVersion.resources.original } }];
+    still.versions = [
+      {
+        ...stillVersion,
+        resources: { ...stillVersion.resources, live: videoVersion.resources.original },
+      },
+    ];
     recordLiveHalf(library, videoVersion.resources.original.hash, still.id);
   }
   for (const [path, tags] of video.paths) {
@@ -160,21 +188,31 @@ export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) =>
   const { assetId, resources, meta, path } = op.payload;
   const derived = rules.assetIdFor(resources, path);
   if (derived !== assetId) {
-    return rejected('id-mismatch', `asset id ${assetId} does not match its content (expected ${derived})`);
+    return rejected(
+      'id-mismatch',
+      `asset id ${assetId} does not match its content (expected ${derived})`,
+    );
   }
   const isVideo = isVideoExt(resources.original.ext);
   // A video that is already some still's Live half is that asset again, not a new one.
   const existing =
-    library.assets.get(resolveAssetId(library, assetId)) ??
+    findAsset(library, assetId) ??
     (isVideo ? holderOfLiveHalf(library, resources.original.hash) : undefined);
   if (existing) return importExisting(library, existing, op, seq);
 
-  const partner = resources.live ? undefined : findLivePartner(library, { meta, path, isVideo });
+  const keys = pairingKeys(meta, path);
+  const partner = resources.live
+    ? undefined
+    : findLivePartner(library, keys, { meta, path, isVideo });
   if (partner && isVideo) return pairVideoIntoStill(library, partner, op, seq);
 
   const asset = newAsset(assetId, [versionFrom(op, seq)]);
   orSetAdd(asset.paths, path, op.opId, seq);
   library.assets.set(assetId, asset);
-  indexForPairing(library, assetId, meta, path);
-  return applied(partner ? pairStillWithVideo(library, asset, partner, seq) : claimVideoHalf(library, asset, seq));
+  indexForPairing(library, assetId, keys);
+  return applied(
+    partner
+      ? pairStillWithVideo(library, asset, partner, seq)
+      : claimVideoHalf(library, asset, seq),
+  );
 };

@@ -1,12 +1,11 @@
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { findTarget, unseenVersions } from './targets.js';
+import { findTarget, isOutcome, unseenVersions } from './targets.js';
 
 /** Trash takes effect only over versions its sender saw: an unseen edit wins. */
 export const mergeTrash: MergeRule<'trash'> = ({ library, op, seq }) => {
-  const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { asset } = target;
+  const asset = findTarget(library, op.payload.assetId);
+  if (isOutcome(asset)) return asset;
   if (asset.lifecycle.state === 'trashed') return applied('already in the trash');
   const unseen = unseenVersions(asset, op.payload.context);
   if (unseen.length > 0) {
@@ -21,9 +20,8 @@ export const mergeTrash: MergeRule<'trash'> = ({ library, op, seq }) => {
 
 /** Back with everything it had, under the same id. */
 export const mergeRestore: MergeRule<'restore'> = ({ library, op }) => {
-  const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { asset } = target;
+  const asset = findTarget(library, op.payload.assetId);
+  if (isOutcome(asset)) return asset;
   if (asset.lifecycle.state !== 'trashed') return applied('not in the trash');
   asset.lifecycle = { state: 'live' };
   return applied();
@@ -34,13 +32,12 @@ export const mergeRestore: MergeRule<'restore'> = ({ library, op }) => {
  * bring the asset back. Like trash, it never throws away a version its sender had not seen.
  */
 export const mergePurge: MergeRule<'purge'> = ({ library, op, seq }) => {
-  const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) {
-    return target.outcome.status === 'rejected' && target.outcome.reason === 'purged'
+  const asset = findTarget(library, op.payload.assetId);
+  if (isOutcome(asset)) {
+    return asset.status === 'rejected' && asset.reason === 'purged'
       ? applied('already purged')
-      : target.outcome;
+      : asset;
   }
-  const { asset } = target;
   const unseen = unseenVersions(asset, op.payload.context);
   if (unseen.length > 0) {
     return rejected(

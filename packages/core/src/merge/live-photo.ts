@@ -36,11 +36,16 @@ export function isLivePair(
   return Math.abs(Date.parse(a.meta.takenAt) - Date.parse(b.meta.takenAt)) <= PAIRING_WINDOW_MS;
 }
 
-export function indexForPairing(library: Library, id: AssetId, meta: MediaMeta, path: string): void {
-  for (const key of pairingKeys(meta, path)) {
-    const ids = library.pairing.get(key) ?? [];
-    if (!ids.includes(id)) ids.push(id);
-    library.pairing.set(key, ids);
+function idsUnder(library: Library, key: string): readonly AssetId[] {
+  const ids = library.pairing.get(key);
+  return ids === undefined ? [] : typeof ids === 'string' ? [ids] : ids;
+}
+
+export function indexForPairing(library: Library, id: AssetId, keys: readonly string[]): void {
+  for (const key of keys) {
+    const ids = idsUnder(library, key);
+    if (ids.length === 0) library.pairing.set(key, id);
+    else if (!ids.includes(id)) library.pairing.set(key, [...ids, id]);
   }
 }
 
@@ -62,12 +67,15 @@ function canTakeHalf(asset: Asset, wantsVideo: boolean): boolean {
  */
 export function findLivePartner(
   library: Library,
+  keys: readonly string[],
   incoming: { meta: MediaMeta; path: string; isVideo: boolean },
 ): Asset | undefined {
-  const candidates = new Set<AssetId>();
-  for (const key of pairingKeys(incoming.meta, incoming.path)) {
-    for (const id of library.pairing.get(key) ?? []) candidates.add(id);
+  let candidates: readonly AssetId[] = [];
+  for (const key of keys) {
+    const ids = idsUnder(library, key);
+    if (ids.length > 0) candidates = candidates.concat(ids);
   }
+  if (candidates.length === 0) return undefined;
   const matches: Asset[] = [];
   for (const id of candidates) {
     const asset = library.assets.get(id);
@@ -83,14 +91,18 @@ export function findLivePartner(
 
 /** Remembers which asset holds a video as its Live half, so no second asset can claim it. */
 export function recordLiveHalf(library: Library, videoHash: string, still: AssetId): void {
-  library.pairing.set(`live:${videoHash}`, [still]);
+  library.pairing.set(`live:${videoHash}`, still);
 }
 
 /** The live asset that already holds this video as its Live half, if any. */
 export function holderOfLiveHalf(library: Library, videoHash: string): Asset | undefined {
-  for (const id of library.pairing.get(`live:${videoHash}`) ?? []) {
+  for (const id of idsUnder(library, `live:${videoHash}`)) {
     const asset = library.assets.get(id);
-    if (asset?.lifecycle.state === 'live' && asset.versions.some((v) => v.resources.live?.hash === videoHash)) return asset;
+    if (
+      asset?.lifecycle.state === 'live' &&
+      asset.versions.some((v) => v.resources.live?.hash === videoHash)
+    )
+      return asset;
   }
   return undefined;
 }

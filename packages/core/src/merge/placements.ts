@@ -1,13 +1,13 @@
 import { orSetAdd, orSetRemove } from '../model/or-set.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { findTarget } from './targets.js';
+import { findTarget, isOutcome } from './targets.js';
 
 /** The same bytes placed in a second folder: one asset, one more placement. */
 export const mergePlace: MergeRule<'place'> = ({ library, op, seq }) => {
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  orSetAdd(target.asset.paths, op.payload.path, op.opId, seq);
+  if (isOutcome(target)) return target;
+  orSetAdd(target.paths, op.payload.path, op.opId, seq);
   return applied();
 };
 
@@ -19,14 +19,17 @@ export const mergePlace: MergeRule<'place'> = ({ library, op, seq }) => {
  */
 export const mergeMove: MergeRule<'move'> = ({ library, op, seq }) => {
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  const { paths } = target.asset;
+  if (isOutcome(target)) return target;
+  const { paths } = target;
   const { from, fromTags, to } = op.payload;
   if (to === null) {
     const remaining = [...paths.keys()].filter((p) => p !== from).length;
     const survivingTags = [...(paths.get(from)?.keys() ?? [])].filter((t) => !fromTags.includes(t));
     if (remaining === 0 && survivingTags.length === 0) {
-      return rejected('stale', `${from} is the last placement of ${target.asset.id}; trash the asset instead`);
+      return rejected(
+        'stale',
+        `${from} is the last placement of ${target.id}; trash the asset instead`,
+      );
     }
   }
   orSetRemove(paths, from, fromTags);
@@ -36,14 +39,14 @@ export const mergeMove: MergeRule<'move'> = ({ library, op, seq }) => {
 
 export const mergeAddKeyword: MergeRule<'addKeyword'> = ({ library, op, seq }) => {
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  orSetAdd(target.asset.keywords, op.payload.keyword, op.opId, seq);
+  if (isOutcome(target)) return target;
+  orSetAdd(target.keywords, op.payload.keyword, op.opId, seq);
   return applied();
 };
 
 export const mergeRemoveKeyword: MergeRule<'removeKeyword'> = ({ library, op }) => {
   const target = findTarget(library, op.payload.assetId);
-  if (!target.ok) return target.outcome;
-  orSetRemove(target.asset.keywords, op.payload.keyword, op.payload.tags);
+  if (isOutcome(target)) return target;
+  orSetRemove(target.keywords, op.payload.keyword, op.payload.tags);
   return applied();
 };

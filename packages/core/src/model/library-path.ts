@@ -7,7 +7,6 @@ export type PathCheck = { ok: true; path: string } | { ok: false; problem: strin
 
 const MAX_PATH_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
-// eslint-disable-next-line no-control-regex -- control characters are exactly what we reject
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function checkLibraryPath(raw: string): PathCheck {
@@ -15,13 +14,17 @@ export function checkLibraryPath(raw: string): PathCheck {
   if (CONTROL.test(raw)) return { ok: false, problem: 'contains NUL or a control character' };
   const path = raw.normalize('NFC');
   if (path.startsWith('/') || path.includes('\\') || /^[a-zA-Z]:/.test(path)) {
-    return { ok: false, problem: 'must be relative and use "/" (no leading "/", no "\\", no drive)' };
+    return {
+      ok: false,
+      problem: 'must be relative and use "/" (no leading "/", no "\\", no drive)',
+    };
   }
   if (path.length > MAX_PATH_LENGTH) {
     return { ok: false, problem: `is longer than ${MAX_PATH_LENGTH} characters` };
   }
   for (const segment of path.split('/')) {
-    if (segment === '') return { ok: false, problem: 'has an empty segment ("//" or a trailing "/")' };
+    if (segment === '')
+      return { ok: false, problem: 'has an empty segment ("//" or a trailing "/")' };
     if (segment === '.' || segment === '..') {
       return { ok: false, problem: 'may not contain "." or ".." segments' };
     }

@@ -13,23 +13,36 @@ export interface Library {
   /** The change log: entry i has seq i + 1. */
   readonly log: LogEntry[];
   readonly seqByOpId: Map<OpId, number>;
-  /** Live Photo pairing keys (content identifier; folder + base name) → asset. */
-  readonly pairing: Map<string, AssetId[]>;
+  /**
+   * Live Photo pairing keys (content identifier; folder + base name) → asset(s). One id is
+   * stored bare, the rare shared key as a list: most keys never pair, and a million of them
+   * should not cost a million arrays.
+   */
+  readonly pairing: Map<string, AssetId | AssetId[]>;
 }
 
 export function createLibrary(): Library {
-  return { assets: new Map(), albums: new Map(), log: [], seqByOpId: new Map(), pairing: new Map() };
+  return {
+    assets: new Map(),
+    albums: new Map(),
+    log: [],
+    seqByOpId: new Map(),
+    pairing: new Map(),
+  };
 }
 
 export const headSeq = (library: Library): number => library.log.length;
 
-/** Follows Live Photo aliases to the asset that now holds the content. */
-export function resolveAssetId(library: Library, id: AssetId): AssetId {
-  let current = id;
-  for (let hops = 0; hops < 8; hops++) {
-    const asset = library.assets.get(current);
-    if (asset?.lifecycle.state !== 'aliased') return current;
-    current = asset.lifecycle.to;
+/** The asset that now holds an id's content, following Live Photo aliases. */
+export function findAsset(library: Library, id: AssetId): Asset | undefined {
+  let asset = library.assets.get(id);
+  for (let hops = 0; hops < 8 && asset?.lifecycle.state === 'aliased'; hops++) {
+    asset = library.assets.get(asset.lifecycle.to);
   }
-  return current;
+  return asset;
+}
+
+/** Follows Live Photo aliases to the id of the asset that now holds the content. */
+export function resolveAssetId(library: Library, id: AssetId): AssetId {
+  return findAsset(library, id)?.id ?? id;
 }

@@ -39,7 +39,6 @@ export const metaSchema = z.object({
     .optional(),
 });
 
-
 export type Resource = z.output<typeof resourceSchema>;
 export type Resources = z.output<typeof resourcesSchema>;
 export type MediaMeta = z.output<typeof metaSchema>;

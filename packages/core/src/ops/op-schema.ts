@@ -86,7 +86,12 @@ const payloads = [
     keyword: z.string().min(1).max(256),
     tags: tagContext,
   }),
-  z.object({ kind: z.literal('createAlbum'), albumId, owner: userId, name: z.string().min(1).max(512) }),
+  z.object({
+    kind: z.literal('createAlbum'),
+    albumId,
+    owner: userId,
+    name: z.string().min(1).max(512),
+  }),
   z.object({ kind: z.literal('renameAlbum'), albumId, name: z.string().min(1).max(512) }),
   z.object({ kind: z.literal('addToAlbum'), albumId, assetId }),
   z.object({ kind: z.literal('removeFromAlbum'), albumId, assetId, tags: tagContext }),

@@ -36,8 +36,11 @@ export interface LogEntry {
   readonly outcome: Outcome;
 }
 
+const APPLIED: Outcome = Object.freeze({ status: 'applied' });
+
+/** The common outcome is one shared frozen object: an op log of millions need not hold millions of copies. */
 export const applied = (note?: string): Outcome =>
-  note === undefined ? { status: 'applied' } : { status: 'applied', note };
+  note === undefined ? APPLIED : { status: 'applied', note };
 
 export const rejected = (reason: RejectReason, message: string): Outcome => ({
   status: 'rejected',

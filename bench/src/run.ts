@@ -1,0 +1,65 @@
+// `npm run bench`: runs every benchmark and writes the figures, with the machine they ran on,
+// to docs/PERF.md. Figures are medians where a case repeats; machine noise is real, so compare
+// ratios and trends rather than single numbers.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { benchApplyOps } from './apply-ops.bench-case.js';
+import { benchDigest } from './digest.bench-case.js';
+
+interface Case {
+  readonly name: string;
+  readonly target: string;
+  readonly run: () => Promise<Record<string, number | string>> | Record<string, number | string>;
+}
+
+const CASES: readonly Case[] = [
+  { name: 'Merge rules', target: '≥ 200,000 ops/s on one core', run: benchApplyOps },
+  {
+    name: 'Library digest',
+    target: 'build 1M assets < 5 s; 10 differences among 1M in ≤ 25 exchanges and < 64 KiB',
+    run: benchDigest,
+  },
+];
+
+function machine(): string {
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
+}
+
+async function main(): Promise<void> {
+  const sections: string[] = [];
+  for (const c of CASES) {
+    process.stderr.write(`running ${c.name}…\n`);
+    const figures = await c.run();
+    const rows = Object.entries(figures).map(
+      ([k, v]) => `| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`,
+    );
+    sections.push(
+      [
+        `## ${c.name}`,
+        '',
+        `Target: ${c.target}.`,
+        '',
+        '| figure | value |',
+        '|---|---|',
+        ...rows,
+      ].join('\n'),
+    );
+    console.log(c.name, figures);
+  }
+  const doc = [
+    '# Performance',
+    '',
+    'Written by `npm run bench`; do not edit by hand. Each section says what it measures in',
+    'its source under `bench/src/`.',
+    '',
+    `Machine: ${machine()}.`,
+    `Run: ${new Date().toISOString()}.`,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+  writeFileSync(new URL('../../docs/PERF.md', import.meta.url), doc);
+  process.stderr.write('wrote docs/PERF.md\n');
+}
+
+await main();
