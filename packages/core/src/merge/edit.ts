@@ -1,5 +1,5 @@
 import { versionIdOf } from '../model/ids.js';
-import type { Version } from '../model/asset.js';
+import type { Resources, Version } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
 import { holderOfLiveHalf, recordLiveHalf } from './live-photo.js';
@@ -25,7 +25,7 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
   // A video that is another asset's Live half stays there: bytes live in one asset only.
   const holder = resources.live ? holderOfLiveHalf(library, resources.live.hash) : undefined;
   const { live: _claimed, ...withoutLive } = resources;
-  const kept = holder && holder !== asset ? withoutLive : resources;
+  const kept: Resources = holder && holder !== asset ? withoutLive : resources;
   if (kept.live) recordLiveHalf(library, kept.live.hash, asset.id);
   const version: Version = {
     id: versionIdOf(op.opId),
