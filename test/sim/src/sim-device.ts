@@ -2,7 +2,6 @@ import {
   applyLogEntry,
   asOpId,
   blobsOf,
-  createLibrary,
   HybridClock,
   indexEntryFor,
   planFolder,
@@ -13,13 +12,13 @@ import {
   type FileFacts,
   type Hlc,
   type Library,
-  type LocalIndex,
   type MergeRules,
   type Op,
   type OpId,
   type OpPayload,
 } from '@keepsake/core';
 import type { ContentRegistry } from './content.js';
+import { freshDurable, type Durable } from './device-state.js';
 import type { Request, Response } from './protocol.js';
 
 const PUSH_BATCH = 20;
@@ -28,22 +27,7 @@ const CHUNK_SIZE = 24;
 const TIMEOUT_TICKS = 6;
 const POLL_TICKS = 15;
 
-/** What survives a crash: the user's folder and what the agent wrote to `.keepsake/`. */
-interface Durable {
-  index: LocalIndex;
-  outbox: Op[];
-  /** Bytes of every blob a pending op needs, kept until the server has them. */
-  staged: Map<BlobHash, string>;
-  replica: Library;
-  bootstrapped: boolean;
-  clockOffsetMs: number;
-  lastStamp: Hlc | undefined;
-  installation: number;
-  opCounter: number;
-}
-
 interface Waiting {
-  readonly requestId: number;
   readonly sentAt: number;
   readonly request: Request;
 }
@@ -75,7 +59,6 @@ export class SimDevice {
   #lastPullAt = -Infinity;
   #tick = 0;
   #knownHead = 0;
-  #nextRequestId = 1;
 
   constructor(
     readonly id: DeviceId,
@@ -85,7 +68,7 @@ export class SimDevice {
     private readonly worldNow: () => number,
     private readonly events: DeviceEvents,
   ) {
-    this.durable = this.freshState(0);
+    this.durable = freshDurable(0);
     this.#clock = this.makeClock();
   }
 
@@ -95,20 +78,6 @@ export class SimDevice {
 
   get cursor(): number {
     return this.durable.replica.log.length;
-  }
-
-  private freshState(installation: number): Durable {
-    return {
-      index: new Map(),
-      outbox: [],
-      staged: new Map(),
-      replica: createLibrary(),
-      bootstrapped: false,
-      clockOffsetMs: 0,
-      lastStamp: undefined,
-      installation,
-      opCounter: 0,
-    };
   }
 
   private makeClock(): HybridClock {
@@ -141,7 +110,7 @@ export class SimDevice {
   /** Local state lost, folder kept: the agent starts over and must not duplicate anything. */
   reinstall(): void {
     this.events.onAbandoned(this, this.durable.outbox);
-    this.durable = this.freshState(this.durable.installation + 1);
+    this.durable = freshDurable(this.durable.installation + 1);
     this.#lastPullAt = -Infinity;
     this.crash();
   }
@@ -264,7 +233,7 @@ export class SimDevice {
   }
 
   private send(now: number, request: Request): Request {
-    this.#waiting = { requestId: this.#nextRequestId++, sentAt: now, request };
+    this.#waiting = { sentAt: now, request };
     return request;
   }
 
