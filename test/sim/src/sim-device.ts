@@ -181,7 +181,11 @@ export class SimDevice {
     this.#tick = now;
     if (this.#waiting) {
       if (now - this.#waiting.sentAt < TIMEOUT_TICKS) return undefined;
-      this.#waiting = undefined; // timed out: whatever it was, it is safe to send again
+      // Timed out: whatever it was, it is safe to send again. Ops go out again with newer
+      // clocks, as a client re-sending after a network switch does; the server must still
+      // know them by their ids.
+      if (this.#waiting.request.type === 'push') this.restamp();
+      this.#waiting = undefined;
     }
     if (!this.durable.bootstrapped) {
       if (this.cursor < this.#knownHead || this.#lastPullAt === -Infinity)
@@ -318,6 +322,11 @@ export class SimDevice {
       undefined,
     );
     this.#clock.rewind(floor ?? { ms: 0, counter: 0, node: this.id });
+    this.restamp();
+  }
+
+  private restamp(): void {
+    const d = this.durable;
     d.outbox = d.outbox.map((op) => ({ ...op, hlc: this.#clock.now() }));
     d.lastStamp = this.#clock.last;
   }

@@ -91,6 +91,8 @@ export class World {
         continue;
       }
       const response = this.server.handle(request);
+      if (request.type === 'push' && response.type === 'push')
+        this.checkDuplicates(request.ops, response.results);
       this.#toDevice.send(
         this.tick,
         { device, request, response },
@@ -121,6 +123,23 @@ export class World {
       }
     });
     this.tick += 1;
+  }
+
+  /** A `duplicate` reply must point at the log entry of the very same op, never another. */
+  private checkDuplicates(
+    ops: readonly Op[],
+    results: Extract<Response, { type: 'push' }>['results'],
+  ): void {
+    results.forEach((result, i) => {
+      if (result.status !== 'duplicate') return;
+      const original = this.server.library.log[result.seq - 1];
+      const op = ops[i];
+      if (op && original?.op.opId !== op.opId) {
+        this.problems.push(
+          `no silent drop: op ${op.opId} was answered as a duplicate of ${original?.op.opId ?? 'nothing'}`,
+        );
+      }
+    });
   }
 
   /** Faults stop, partitions heal; runs until every device is quiet. Returns whether it got there. */
