@@ -36,10 +36,11 @@ export function planFolderChanges(
     const known = index.get(path);
     if (present?.hash === file.hash) {
       if (!known || !sameAsPlanned(known, file)) changes.adopt.push(file);
-    } else if (!present || known?.hash === present.hash) {
+    } else if (present ? known?.hash === present.hash : !known) {
       changes.writes.push(file);
     }
-    // else: the user's own bytes are there and not yet scanned; they win this round.
+    // else: the user changed or deleted the file since it was synced and no scan has seen it
+    // yet; their change wins this round and the next scan turns it into an op.
   }
   for (const [path, known] of index) {
     if (plan.has(path)) continue;

@@ -1,8 +1,8 @@
 import { versionIdOf } from '../model/ids.js';
-import type { Resources, Version } from '../model/asset.js';
+import type { Version } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
-import { holderOfLiveHalf, recordLiveHalf } from './live-photo.js';
+import { settleLiveHalf } from './live-half.js';
 import { findTarget, isOutcome } from './targets.js';
 
 /**
@@ -22,37 +22,31 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
       `an edit must keep the original ${original}; put the new bytes in the render`,
     );
   }
-  // A video that is another asset's Live half stays there: bytes live in one asset only.
-  const holder = resources.live ? holderOfLiveHalf(library, resources.live.hash) : undefined;
-  const { live: _claimed, ...withoutLive } = resources;
-  const kept: Resources = holder && holder !== asset ? withoutLive : resources;
-  if (kept.live) recordLiveHalf(library, kept.live.hash, asset.id);
-  const version: Version = {
-    id: versionIdOf(op.opId),
-    resources: kept,
-    meta,
-    device: op.device,
-    seq,
-  };
+  const id = versionIdOf(op.opId);
   // Contexts name a version or two: a linear scan beats building a Set on this hot path.
   const unseen = asset.versions.filter((v) => !context.includes(v.id));
-  for (const id of context) asset.superseded.add(id);
+  for (const seen of context) asset.superseded.add(seen);
   // Arriving after an edit that was based on it (a chain delivered out of order): it only
   // retires what it was based on, and never comes back beside its own successor.
-  const late = asset.superseded.has(version.id) && unseen.length > 0;
-  asset.versions = late ? unseen : [...unseen, version];
-  if (late) return applied('already replaced by a later edit that had seen it');
-  const restored = asset.lifecycle.state === 'trashed';
-  if (restored) asset.lifecycle = { state: 'live' };
-  const restoreNote = restored
-    ? 'restored from trash: an edit wins over a concurrent trash'
-    : undefined;
-  if (unseen.length === 0) return applied(restoreNote);
+  if (asset.superseded.has(id) && unseen.length > 0) {
+    asset.versions = unseen;
+    return applied('already replaced by a later edit that had seen it');
+  }
+  // A video that is another asset's Live half stays there: bytes live in one asset only.
+  const settled = settleLiveHalf(library, asset, resources, seq);
+  const version: Version = { id, resources: settled.resources, meta, device: op.device, seq };
+  asset.versions = [...unseen, version];
+  const notes: string[] = [];
+  if (settled.note) notes.push(settled.note);
+  if (asset.lifecycle.state === 'trashed') {
+    asset.lifecycle = { state: 'live' };
+    notes.push('restored from trash: an edit wins over a concurrent trash');
+  }
+  if (unseen.length === 0) return applied(notes.length > 0 ? notes.join('; ') : undefined);
+  const conflict = `conflict: this edit had not seen ${unseen.map((v) => v.id).join(', ')}; both kept as siblings`;
   return {
     status: 'merged',
-    note:
-      `conflict: this edit had not seen ${unseen.map((v) => v.id).join(', ')}; both kept as siblings` +
-      (restoreNote ? `; ${restoreNote}` : ''),
+    note: [conflict, ...notes].join('; '),
     siblings: asset.versions.map((v) => v.id),
   };
 };
