@@ -28,6 +28,7 @@ export const ACTIONS = [
   'caption',
   'keyword',
   'album',
+  'trash',
   'restore',
   'purge',
   'resolve',
@@ -56,6 +57,7 @@ const ACTION_WEIGHTS: readonly (readonly [ActionKind, number])[] = [
   ['caption', 3],
   ['keyword', 2],
   ['album', 6],
+  ['trash', 3],
   ['restore', 4],
   ['purge', 4],
   ['resolve', 4],
@@ -330,6 +332,17 @@ class Actor {
     }
     const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
     if (asset) this.device.submit({ kind: 'addToAlbum', albumId, assetId: asset.id });
+  }
+
+  /** Delete from the app (the web UI's trash button), not from the folder. */
+  trash(_r: number): void {
+    const asset = this.pickAsset((a) => a.lifecycle.state === 'live');
+    if (asset)
+      this.device.submit({
+        kind: 'trash',
+        assetId: asset.id,
+        context: asset.versions.map((v) => v.id),
+      });
   }
 
   restore(_r: number): void {

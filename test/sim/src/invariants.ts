@@ -161,10 +161,10 @@ function checkNoLoss(world: World, violations: string[]): void {
     }
     if (asset.lifecycle.state === 'trashed') {
       const trash = library.log[asset.lifecycle.seq - 1];
-      const seen =
-        trash?.op.payload.kind === 'trash'
-          ? new Set<string>(trash.op.payload.context)
-          : new Set<string>();
+      const payload = trash?.op.payload;
+      const seen = new Set<string>(
+        payload && (payload.kind === 'trash' || payload.kind === 'move') ? payload.context : [],
+      );
       const unseen = asset.versions.filter((v) => !seen.has(v.id));
       if (unseen.length > 0)
         violations.push(

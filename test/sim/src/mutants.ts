@@ -63,6 +63,15 @@ export const MUTANTS = {
       asset.lifecycle = { state: 'trashed', seq, by: op.device, hlc: op.hlc };
       return { status: 'applied' };
     },
+    // Deleting the last file trashes the asset whatever its sender had not seen.
+    move: (input) => {
+      const asset = input.library.assets.get(input.op.payload.assetId);
+      const everything = asset?.versions.map((v) => v.id) ?? [];
+      return defaultRules.move({
+        ...input,
+        op: { ...input.op, payload: { ...input.op.payload, context: everything } },
+      });
+    },
     edit: (input) => {
       const asset = input.library.assets.get(input.op.payload.assetId);
       const wasTrashed = asset?.lifecycle;

@@ -1,5 +1,5 @@
 import type { MediaMeta, Resources } from '../model/asset.js';
-import type { AssetId, BlobHash, VersionId } from '../model/ids.js';
+import type { AssetId, BlobHash, OpId, VersionId } from '../model/ids.js';
 import type { FileRole } from '../layout/folder-layout.js';
 
 /** What a device knows of one file in its folder: the content it last synced there. */
@@ -14,6 +14,11 @@ export interface IndexEntry {
   readonly role: FileRole;
   readonly placement: string;
   readonly conflictCopy: boolean;
+  /**
+   * The op by which this device made the placement, until the replica shows it: a deletion
+   * before then must take that op's tag away too, or the file would come back.
+   */
+  readonly placementTag?: OpId;
 }
 
 /** path → entry: the device's durable memory of its folder (`<folder>/.keepsake/`). */

@@ -143,30 +143,48 @@ class Scan {
       this.editVersion(path, entry, resources);
       return;
     }
-    if (!asset) return;
-    const seen = new Set(asset.versions.map((v) => v.id));
-    seen.add(entry.versionId);
+    const seen = [...new Set([...(asset?.versions.map((v) => v.id) ?? []), entry.versionId])];
     if (entry.conflictCopy) {
-      const keep = asset.versions.map((v) => v.id).filter((id) => id !== entry.versionId);
-      if (keep.length > 0)
+      const keep = asset?.versions.map((v) => v.id).filter((id) => id !== entry.versionId) ?? [];
+      if (asset && keep.length > 0) {
         this.emit({ kind: 'resolve', assetId: asset.id, context: [entry.versionId], keep });
+      }
       return;
     }
-    const otherPlacements = [...asset.paths.keys()].filter((p) => p !== entry.placement);
-    if (otherPlacements.length > 0) {
-      const fromTags = orSetTags(asset.paths, entry.placement);
-      this.emit({ kind: 'move', assetId: asset.id, from: entry.placement, fromTags, to: null });
-    } else {
-      this.emit({ kind: 'trash', assetId: asset.id, context: [...seen] });
-    }
+    if (!asset && this.knownGone(entry.assetId)) return;
+    // The placement leaves; if it was the last one the server trashes the asset. Its tags are
+    // those the replica shows plus the one this device's own unconfirmed op added.
+    const confirmed = asset ? orSetTags(asset.paths, entry.placement) : [];
+    const fromTags = [
+      ...new Set([...confirmed, ...(entry.placementTag ? [entry.placementTag] : [])]),
+    ];
+    this.emit({
+      kind: 'move',
+      assetId: entry.assetId,
+      from: entry.placement,
+      fromTags,
+      to: null,
+      context: seen,
+    });
   }
 
   moved(from: string, entry: IndexEntry, to: string, facts: FileFacts): void {
     this.index.delete(from);
     const asset = this.liveAsset(entry.assetId);
-    const fromTags = asset ? orSetTags(asset.paths, entry.placement) : [];
-    this.emit({ kind: 'move', assetId: entry.assetId, from: entry.placement, fromTags, to });
-    this.index.set(to, { ...entry, ...facts, placement: to });
+    const confirmed = asset ? orSetTags(asset.paths, entry.placement) : [];
+    const fromTags = [
+      ...new Set([...confirmed, ...(entry.placementTag ? [entry.placementTag] : [])]),
+    ];
+    const context = [...new Set([...(asset?.versions.map((v) => v.id) ?? []), entry.versionId])];
+    const op = this.emit({
+      kind: 'move',
+      assetId: entry.assetId,
+      from: entry.placement,
+      fromTags,
+      to,
+      context,
+    });
+    this.index.set(to, { ...entry, ...facts, placement: to, placementTag: op.opId });
     // Companions that went along keep their version; the plan will put them beside `to`.
     for (const [path, companion] of this.index) {
       if (this.input.folder.has(path)) continue;
@@ -269,8 +287,14 @@ class Scan {
     const { dir, base } = splitPath(file.path);
     const mainExt = splitPath(existing.placement).ext;
     const placement = existing.role === 'main' ? file.path : joinPath({ dir, base, ext: mainExt });
-    this.emit({ kind: 'place', assetId: existing.assetId, path: placement });
-    this.index.set(file.path, { ...existing, ...file.facts, placement, conflictCopy: false });
+    const op = this.emit({ kind: 'place', assetId: existing.assetId, path: placement });
+    this.index.set(file.path, {
+      ...existing,
+      ...file.facts,
+      placement,
+      conflictCopy: false,
+      placementTag: op.opId,
+    });
     return true;
   }
 
@@ -294,6 +318,7 @@ class Scan {
       meta,
       placement: main.path,
       conflictCopy: false,
+      placementTag: op.opId,
     };
     this.index.set(main.path, { ...base, ...main.facts, role: 'main' });
     for (const [role, file] of Object.entries(companions)) {

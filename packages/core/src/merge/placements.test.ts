@@ -12,6 +12,7 @@ import {
   LAPTOP,
   PHONE,
   addKeywordOp,
+  editOp,
   importOp,
   moveOp,
   placeOp,
@@ -82,16 +83,26 @@ describe('move', () => {
     }
   });
 
-  it('refuses to remove the last placement', () => {
+  it('trashes the asset when its last placement is removed, keeping the placement', () => {
     const library = libraryWith(photo);
     const reply = applyOp(
       library,
-      moveOp({ asset: photo, from: FROM, fromTags: [photo.opId], to: null }),
+      moveOp({ asset: photo, from: FROM, fromTags: [photo.opId], to: null, context: [vid(photo)] }),
     );
-    expect(reply).toMatchObject({ status: 'rejected', reason: 'stale', seq: 2 });
-    if (reply.status !== 'rejected') throw new Error('unreachable');
-    expect(reply.message).toContain('last placement');
+    expect(reply).toMatchObject({ status: 'applied', seq: 2 });
+    expect(assetOf(library, id).lifecycle.state).toBe('trashed');
     expect(pathsOf(assetOf(library, id))).toEqual([FROM]);
+  });
+
+  it('does not trash over a version the removal had not seen', () => {
+    const edit = editOp({ asset: photo, context: [vid(photo)], render: 'edited' });
+    const library = libraryWith(photo, edit);
+    const reply = applyOp(
+      library,
+      moveOp({ asset: photo, from: FROM, fromTags: [photo.opId], to: null, context: [vid(photo)] }),
+    );
+    expect(reply).toMatchObject({ status: 'rejected', reason: 'concurrent-edit' });
+    expect(assetOf(library, id).lifecycle.state).toBe('live');
   });
 
   it('removes one of two placements', () => {

@@ -72,6 +72,8 @@ const payloads = [
     fromTags: tagContext,
     /** null removes the placement without a new one. */
     to: libraryPathSchema.nullable(),
+    /** The versions the sender had seen: removing the last placement trashes only over these. */
+    context: versionContext.default([]),
   }),
   z.object({
     kind: z.literal('setField'),

@@ -192,7 +192,12 @@ export const placeOp = (spec: OnAsset & { path: string }): OpOf<'place'> =>
   stamp(spec, { kind: 'place', assetId: idOf(spec.asset), path: spec.path });
 
 export const moveOp = (
-  spec: OnAsset & { from: string; fromTags: readonly OpId[]; to: string | null },
+  spec: OnAsset & {
+    from: string;
+    fromTags: readonly OpId[];
+    to: string | null;
+    context?: readonly VersionId[];
+  },
 ): OpOf<'move'> =>
   stamp(spec, {
     kind: 'move',
@@ -200,6 +205,7 @@ export const moveOp = (
     from: spec.from,
     fromTags: [...spec.fromTags],
     to: spec.to,
+    context: [...(spec.context ?? [])],
   });
 
 type FieldSpec =
