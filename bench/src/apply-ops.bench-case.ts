@@ -99,7 +99,14 @@ class OpStream {
       });
     if (roll < 9) return this.stamp({ kind: 'addToAlbum', albumId: ALBUM, assetId: pick.id });
     const to = pick.path.replace('IMG_', 'Moved/IMG_');
-    const op = this.stamp({ kind: 'move', assetId: pick.id, from: pick.path, fromTags: [], to, context: [] });
+    const op = this.stamp({
+      kind: 'move',
+      assetId: pick.id,
+      from: pick.path,
+      fromTags: [],
+      to,
+      context: [],
+    });
     pick.path = to;
     return op;
   }
