@@ -363,8 +363,11 @@ export function scanFolder(input: ScanInput): ScanResult {
     movedTo.add(target.path);
     scan.moved(path, entry, target.path, target.facts);
   }
-  for (const [path, entry] of removed) {
-    if (scan.index.get(path) === entry) scan.removed(path, entry, folderGroups);
+  for (const [path] of removed) {
+    // The scan's own entry: an edit earlier in this scan may have re-pointed it (a companion
+    // deleted with its main file); one a move already took has none and is done.
+    const entry = scan.index.get(path);
+    if (entry) scan.removed(path, entry, folderGroups);
   }
 
   const groups = new Map<string, Added[]>();

@@ -132,6 +132,21 @@ function pairVideoIntoStill(library: Library, still: Asset, op: ImportOp, seq: n
   return applied(`Live Photo video paired into ${still.id}`);
 }
 
+/**
+ * One half of a purged Live Photo imported again, deliberately: it comes back as an asset of
+ * its own under its own id, never inside the purged pair's tombstone.
+ */
+function reviveHalf(library: Library, purgedAt: number, op: ImportOp, seq: number): Outcome {
+  const { assetId, path } = op.payload;
+  const own = library.assets.get(assetId) ?? newAsset(assetId, []);
+  library.assets.set(assetId, own);
+  own.lifecycle = { state: 'live' };
+  orSetAdd(own.paths, path, op.opId, seq);
+  const liveNote = takeVersion(library, own, versionFrom(op, seq), seq);
+  const note = `re-imported on its own after its Live Photo was purged at seq ${purgedAt}`;
+  return applied(liveNote ? `${note}; ${liveNote}` : note);
+}
+
 export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) => {
   const { assetId, resources, meta, path } = op.payload;
   const derived = rules.assetIdFor(resources, path);
@@ -146,6 +161,13 @@ export const mergeImport: MergeRule<'import'> = ({ library, op, seq, rules }) =>
   const existing =
     findAsset(library, assetId) ??
     (isVideo ? holderOfLiveHalf(library, resources.original.hash) : undefined);
+  if (
+    existing?.lifecycle.state === 'purged' &&
+    existing.id !== assetId &&
+    op.knownSeq >= existing.lifecycle.seq
+  ) {
+    return reviveHalf(library, existing.lifecycle.seq, op, seq);
+  }
   if (existing) return importExisting(library, existing, op, seq);
 
   const keys = pairingKeys(meta, path);
