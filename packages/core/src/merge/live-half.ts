@@ -60,8 +60,9 @@ export function settleLiveHalf(
   resources: Resources,
   seq: number,
 ): SettledLive {
-  const { live, ...withoutLive } = resources;
-  if (!live) return { resources };
+  const { live } = resources;
+  if (!live) return { resources }; // the common case: decided without copying anything
+  const { live: _taken, ...withoutLive } = resources;
   const holder = holderOfLiveHalf(library, live.hash);
   if (holder && holder !== owner) {
     return {

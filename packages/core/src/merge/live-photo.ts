@@ -70,12 +70,8 @@ export function findLivePartner(
   keys: readonly string[],
   incoming: { meta: MediaMeta; path: string; isVideo: boolean },
 ): Asset | undefined {
-  let candidates: readonly AssetId[] = [];
-  for (const key of keys) {
-    const ids = idsUnder(library, key);
-    if (ids.length > 0) candidates = candidates.concat(ids);
-  }
-  if (candidates.length === 0) return undefined;
+  if (!keys.some((key) => library.pairing.has(key))) return undefined; // most imports pair with nothing
+  const candidates = keys.flatMap((key) => idsUnder(library, key));
   const matches: Asset[] = [];
   for (const id of candidates) {
     const asset = library.assets.get(id);
