@@ -1,5 +1,6 @@
 import {
   applyOp,
+  blobHashesOf,
   canonicalAssetState,
   createLibrary,
   planFolder,
@@ -93,11 +94,6 @@ function checkConvergence(world: World, violations: string[]): void {
   }
 }
 
-const hashesOf = (resources: object): string[] =>
-  Object.values(resources as Record<string, { hash: string } | undefined>).flatMap((r) =>
-    r ? [r.hash] : [],
-  );
-
 function checkNoLoss(world: World, replay: Library, violations: string[]): void {
   const library = world.server.library;
   const legit = supersededWithKnowledge(library.log);
@@ -116,7 +112,7 @@ function checkNoLoss(world: World, replay: Library, violations: string[]): void 
         id: version.id,
         assetId: target?.id ?? '',
         seq: entry.seq,
-        hashes: hashesOf(version.resources),
+        hashes: blobHashesOf(version.resources),
       });
     }
   }

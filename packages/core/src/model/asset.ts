@@ -71,8 +71,7 @@ export interface Album {
 
 export const isInConflict = (asset: Asset): boolean => asset.versions.length > 1;
 
-export const isLive = (asset: Asset): boolean => asset.lifecycle.state === 'live';
-
-export function allBlobHashes(version: Version): BlobHash[] {
-  return Object.values(version.resources).flatMap((r) => (r ? [r.hash] : []));
+/** Every blob a set of resources names: the bytes a version needs on the server. */
+export function blobHashesOf(resources: Resources): BlobHash[] {
+  return Object.values(resources).flatMap((r) => (r ? [r.hash] : []));
 }

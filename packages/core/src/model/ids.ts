@@ -14,12 +14,6 @@ export type OpId = Brand<string, 'OpId'>;
 /** A content version is named by the op that created it. */
 export type VersionId = Brand<string, 'VersionId'>;
 
-const SHA256_HEX = /^[0-9a-f]{64}$/;
-
-export function isSha256Hex(value: string): boolean {
-  return SHA256_HEX.test(value);
-}
-
 export const asBlobHash = (value: string): BlobHash => value as BlobHash;
 export const asAssetId = (value: string): AssetId => value as AssetId;
 export const asAlbumId = (value: string): AlbumId => value as AlbumId;

@@ -1,3 +1,4 @@
+import { blobHashesOf } from '../model/asset.js';
 import type { BlobHash } from '../model/ids.js';
 import type { Op } from './op-schema.js';
 
@@ -5,5 +6,5 @@ import type { Op } from './op-schema.js';
 export function blobsOf(op: Op): BlobHash[] {
   const { payload } = op;
   if (payload.kind !== 'import' && payload.kind !== 'edit') return [];
-  return Object.values(payload.resources).flatMap((r) => (r ? [r.hash] : []));
+  return blobHashesOf(payload.resources);
 }
