@@ -15,7 +15,7 @@ import {
   sha256Hex,
   type AssetId,
   type BlobHash,
-  type Library,
+  type MemoryLibrary,
   type Op,
   type OpPayload,
   type VersionId,
@@ -114,7 +114,7 @@ class OpStream {
   }
 }
 
-function populatedLibrary(stream: OpStream): Library {
+function populatedLibrary(stream: OpStream): MemoryLibrary {
   const library = createLibrary();
   applyOp(
     library,
@@ -139,7 +139,7 @@ function oneRound(): number {
   const start = performance.now();
   for (const op of ops) applyOp(library, op);
   const seconds = (performance.now() - start) / 1000;
-  const rejected = library.log.filter((e) => e.outcome.status === 'rejected').length;
+  const rejected = library.log.entries.filter((e) => e.outcome.status === 'rejected').length;
   if (rejected > 0)
     throw new Error(`${rejected} ops of the benchmark mix were rejected; the mix is wrong`);
   return MEASURED_OPS / seconds;

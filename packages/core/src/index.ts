@@ -14,6 +14,7 @@ export * from './ops/op-blobs.js';
 export type { MergeInput, MergeRule, MergeRules } from './merge/context.js';
 export { defaultRules } from './merge/default-rules.js';
 export { applyOp, applyLogEntry } from './merge/apply-op.js';
+export { submitOp, type Admission } from './merge/submit-op.js';
 export { isLivePair, isStillExt, isVideoExt, PAIRING_WINDOW_MS } from './merge/live-photo.js';
 export * from './layout/folder-layout.js';
 export * from './device/local-index.js';

@@ -2,7 +2,7 @@ import {
   createLibrary,
   type BlobHash,
   type Hlc,
-  type Library,
+  type MemoryLibrary,
   type LocalIndex,
   type Op,
 } from '@keepsake/core';
@@ -13,7 +13,7 @@ export interface Durable {
   outbox: Op[];
   /** Bytes of every blob a pending op needs, kept until the server has them. */
   staged: Map<BlobHash, string>;
-  replica: Library;
+  replica: MemoryLibrary;
   bootstrapped: boolean;
   clockOffsetMs: number;
   lastStamp: Hlc | undefined;

@@ -7,7 +7,7 @@ import {
   resolveAssetId,
   stableStringify,
   type Album,
-  type Library,
+  type MemoryLibrary,
   type LogEntry,
 } from '@keepsake/core';
 import type { World } from './world.js';
@@ -29,7 +29,7 @@ function canonicalAlbum(album: Album): string {
   });
 }
 
-function libraryStates(library: Library): Map<string, string> {
+function libraryStates(library: MemoryLibrary): Map<string, string> {
   const states = new Map<string, string>();
   for (const asset of library.assets.values())
     states.set(`asset ${asset.id}`, canonicalAssetState(asset));
@@ -67,9 +67,9 @@ function checkConvergence(world: World, violations: string[]): void {
   const serverStates = libraryStates(server);
   const plan = planFolder(server);
   for (const device of world.devices) {
-    if (device.cursor !== server.log.length) {
+    if (device.cursor !== server.log.head) {
       violations.push(
-        `convergence: ${device.id} is at seq ${device.cursor}, server at ${server.log.length}`,
+        `convergence: ${device.id} is at seq ${device.cursor}, server at ${server.log.head}`,
       );
       continue;
     }
@@ -94,13 +94,13 @@ function checkConvergence(world: World, violations: string[]): void {
   }
 }
 
-function checkNoLoss(world: World, replay: Library, violations: string[]): void {
+function checkNoLoss(world: World, replay: MemoryLibrary, violations: string[]): void {
   const library = world.server.library;
-  const legit = supersededWithKnowledge(library.log);
+  const legit = supersededWithKnowledge(library.log.entries);
   // Every version that ever existed, with its bytes, found by replaying the log op by op.
   const made: { id: string; assetId: string; seq: number; hashes: string[] }[] = [];
   const known = new Set<string>();
-  for (const entry of library.log) {
+  for (const entry of library.log.entries) {
     applyOp(replay, entry.op, world.rules);
     const { payload } = entry.op;
     if (!('assetId' in payload)) continue;
@@ -155,7 +155,7 @@ function checkNoLoss(world: World, replay: Library, violations: string[]): void 
       }
     }
     if (asset.lifecycle.state === 'trashed') {
-      const trash = library.log[asset.lifecycle.seq - 1];
+      const trash = library.log.entries[asset.lifecycle.seq - 1];
       const payload = trash?.op.payload;
       const seen = new Set<string>(
         payload && (payload.kind === 'trash' || payload.kind === 'move') ? payload.context : [],
@@ -192,7 +192,7 @@ function checkNoResurrection(world: World, violations: string[]): void {
   const library = world.server.library;
   const lastPurge = new Map<string, number>();
   const imports = new Map<string, { seq: number; knownSeq: number }[]>();
-  for (const entry of library.log) {
+  for (const entry of library.log.entries) {
     if (!isApplied(entry)) continue;
     const { payload } = entry.op;
     if (
@@ -223,17 +223,21 @@ function checkNoResurrection(world: World, violations: string[]): void {
 }
 
 function checkNoSilentDrop(world: World, violations: string[]): void {
-  const logged = new Set<string>(world.server.library.log.map((e) => e.op.opId));
+  const logged = new Set<string>(world.server.library.log.entries.map((e) => e.op.opId));
   for (const opId of world.submitted.keys()) {
     if (!logged.has(opId) && !world.abandoned.has(opId))
       violations.push(`no silent drop: op ${opId} was submitted but is not in the log`);
   }
 }
 
-function checkBitExactAndAttributable(world: World, replay: Library, violations: string[]): void {
+function checkBitExactAndAttributable(
+  world: World,
+  replay: MemoryLibrary,
+  violations: string[],
+): void {
   const library = world.server.library;
-  const legit = supersededWithKnowledge(library.log);
-  const appliedOps = new Set<string>(library.log.filter(isApplied).map((e) => e.op.opId));
+  const legit = supersededWithKnowledge(library.log.entries);
+  const appliedOps = new Set<string>(library.log.entries.filter(isApplied).map((e) => e.op.opId));
   for (const asset of library.assets.values()) {
     for (const version of asset.versions) {
       if (version.resources.original.hash !== (asset.id as string)) {

@@ -3,6 +3,7 @@ import {
   sha256Hex,
   splitPath,
   type AssetId,
+  type MemoryLibrary,
   type MergeRules,
   type Version,
 } from '@keepsake/core';
@@ -20,11 +21,11 @@ export const MUTANTS = {
   'resend-dropped-as-duplicate': {
     ...defaultRules,
     findDuplicate: (library, op) => {
-      const same = library.seqByOpId.get(op.opId);
+      const same = library.log.seqOf(op.opId);
       if (same !== undefined) return same;
       const target = 'assetId' in op.payload ? op.payload.assetId : undefined;
-      for (let i = library.log.length - 1; i >= 0; i--) {
-        const earlier = library.log[i];
+      for (let seq = library.log.head; seq >= 1; seq--) {
+        const earlier = library.log.entry(seq);
         if (!earlier) continue;
         const p = earlier.op.payload;
         if (
@@ -44,7 +45,7 @@ export const MUTANTS = {
     edit: (input) => {
       const { library, op } = input;
       const asset = library.assets.get(op.payload.assetId);
-      const stampOf = (v: Version) => library.log[v.seq - 1]?.op.hlc ?? { ms: 0, counter: 0 };
+      const stampOf = (v: Version) => library.log.entry(v.seq)?.op.hlc ?? { ms: 0, counter: 0 };
       if (asset && asset.versions.some((v) => compareHlcMs(stampOf(v), op.hlc) > 0)) {
         return { status: 'applied', note: 'older by the clock: discarded' };
       }
@@ -85,7 +86,9 @@ export const MUTANTS = {
     ...defaultRules,
     purge: (input) => {
       const outcome = defaultRules.purge(input);
-      if (outcome.status === 'applied') input.library.assets.delete(input.op.payload.assetId);
+      // The simulation's libraries live in memory; the rules' narrow tables have no delete.
+      const assets = (input.library as MemoryLibrary).assets;
+      if (outcome.status === 'applied') assets.delete(input.op.payload.assetId);
       return outcome;
     },
   },

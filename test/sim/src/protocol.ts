@@ -1,13 +1,6 @@
-import type { BlobHash, LogEntry, Op, Reply } from '@keepsake/core';
+import type { BlobHash, LogEntry, Op, Reply, RetryLater } from '@keepsake/core';
 
 // The simulated wire: the shapes of DESIGN §5's requests, minus HTTP.
-
-/** Refused before the op was logged; the device keeps it and sends it again. */
-export interface RetryLater {
-  readonly status: 'retry';
-  readonly reason: 'clock-ahead' | 'missing-blob';
-  readonly message: string;
-}
 
 export type Request =
   | { readonly type: 'push'; readonly ops: readonly Op[] }

@@ -32,7 +32,7 @@ export function runTrace(
   const violations = settled
     ? checkInvariants(world)
     : [`liveness: not quiet after ${SETTLE_TICKS} calm ticks`, ...checkInvariants(world)];
-  return { seed, violations, ticks: world.tick, logLength: world.server.library.log.length };
+  return { seed, violations, ticks: world.tick, logLength: world.server.library.log.head };
 }
 
 /** The number of devices a seed uses when not told: 3 to 6. */

@@ -11,7 +11,7 @@ import {
   type DeviceId,
   type FileFacts,
   type Hlc,
-  type Library,
+  type MemoryLibrary,
   type MergeRules,
   type Op,
   type OpId,
@@ -55,7 +55,7 @@ export class SimDevice {
   #dirty = true;
   /** Set when the replica, the folder or the downloaded bytes changed since the last reconcile. */
   #planStale = true;
-  #plan: { replica: Library; seq: number; files: ReturnType<typeof planFolder> } | undefined;
+  #plan: { replica: MemoryLibrary; seq: number; files: ReturnType<typeof planFolder> } | undefined;
   #lastPullAt = -Infinity;
   #tick = 0;
   #knownHead = 0;
@@ -72,12 +72,12 @@ export class SimDevice {
     this.#clock = this.makeClock();
   }
 
-  get replica(): Library {
+  get replica(): MemoryLibrary {
     return this.durable.replica;
   }
 
   get cursor(): number {
-    return this.durable.replica.log.length;
+    return this.durable.replica.log.head;
   }
 
   private makeClock(): HybridClock {
@@ -317,7 +317,7 @@ export class SimDevice {
     const d = this.durable;
     d.clockOffsetMs = serverTime - (this.worldNow() + this.skewMs);
     if (!restamp) return;
-    const floor = this.replica.log.reduce<Hlc | undefined>(
+    const floor = this.replica.log.entries.reduce<Hlc | undefined>(
       (max, entry) => (!max || entry.op.hlc.ms > max.ms ? entry.op.hlc : max),
       undefined,
     );

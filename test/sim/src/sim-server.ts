@@ -1,17 +1,16 @@
 import {
-  applyOp,
-  blobsOf,
-  checkDrift,
   createLibrary,
   headSeq,
+  submitOp,
   type BlobHash,
-  type Library,
+  type MemoryLibrary,
   type MergeRules,
   type Op,
   type Reply,
+  type RetryLater,
 } from '@keepsake/core';
 import type { ContentRegistry } from './content.js';
-import type { Request, Response, RetryLater } from './protocol.js';
+import type { Request, Response } from './protocol.js';
 
 type UploadChunk = Extract<Request, { type: 'uploadChunk' }>;
 
@@ -21,7 +20,7 @@ type UploadChunk = Extract<Request, { type: 'uploadChunk' }>;
  * flight on the network, never what a handled request committed.
  */
 export class SimServer {
-  readonly library: Library = createLibrary();
+  readonly library: MemoryLibrary = createLibrary();
   readonly blobs = new Map<BlobHash, string>();
   /** Resumable uploads: the durable prefix received so far (tus keeps its offset on disk). */
   readonly partials = new Map<BlobHash, string>();
@@ -46,7 +45,10 @@ export class SimServer {
       case 'uploadChunk':
         return this.uploadChunk(request);
       case 'pull': {
-        const entries = this.library.log.slice(request.since, request.since + request.limit);
+        const entries = this.library.log.entries.slice(
+          request.since,
+          request.since + request.limit,
+        );
         return { type: 'pull', entries, head: headSeq(this.library), serverTime: this.now() };
       }
       case 'download':
@@ -65,19 +67,12 @@ export class SimServer {
   }
 
   private submit(op: Op): Reply | RetryLater {
-    if (this.rules.findDuplicate(this.library, op) !== undefined)
-      return applyOp(this.library, op, this.rules);
-    const drift = checkDrift(op.hlc, this.now(), this.maxDriftMs);
-    if (drift) return { status: 'retry', reason: 'clock-ahead', message: drift.message };
-    const missing = blobsOf(op).filter((hash) => !this.blobs.has(hash));
-    if (missing.length > 0) {
-      return {
-        status: 'retry',
-        reason: 'missing-blob',
-        message: `upload ${missing.join(', ')} first`,
-      };
-    }
-    return applyOp(this.library, op, this.rules);
+    const admission = {
+      nowMs: this.now(),
+      maxDriftMs: this.maxDriftMs,
+      hasBlob: (hash: BlobHash) => this.blobs.has(hash),
+    };
+    return submitOp(this.library, op, admission, this.rules);
   }
 
   private uploadChunk({ hash, size, offset, data }: UploadChunk): Response {

@@ -132,7 +132,7 @@ export class World {
   ): void {
     results.forEach((result, i) => {
       if (result.status !== 'duplicate') return;
-      const original = this.server.library.log[result.seq - 1];
+      const original = this.server.library.log.entries[result.seq - 1];
       const op = ops[i];
       if (op && original?.op.opId !== op.opId) {
         this.problems.push(

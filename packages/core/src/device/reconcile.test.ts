@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planFolder, type PlannedFile } from '../layout/folder-layout.js';
 import { asOpId, versionIdOf } from '../model/ids.js';
-import type { Library } from '../model/library.js';
+import type { MemoryLibrary } from '../model/library.js';
 import { libraryWith } from '../test-support/library-fixture.js';
 import {
   PHONE,
@@ -23,20 +23,20 @@ const v0 = vid(photo);
 const edit = editOp({ device: PHONE, asset: photo, render: 'photo 1, edited', context: [v0] });
 
 /** The library with the photo as imported; with it edited; with it trashed. */
-const imported = (): Library => libraryWith(photo);
-const edited = (): Library => libraryWith(photo, edit);
-const trashed = (): Library => libraryWith(photo, trashOp({ asset: photo, context: [v0] }));
+const imported = (): MemoryLibrary => libraryWith(photo);
+const edited = (): MemoryLibrary => libraryWith(photo, edit);
+const trashed = (): MemoryLibrary => libraryWith(photo, trashOp({ asset: photo, context: [v0] }));
 
 const NOTHING = { writes: [], removals: [], adopt: [], forget: [] };
 
-function plannedAt(library: Library, path: string): PlannedFile {
+function plannedAt(library: MemoryLibrary, path: string): PlannedFile {
   const file = planFolder(library).get(path);
   if (!file) throw new Error(`test expected ${path} in the plan`);
   return file;
 }
 
 /** The index entry a device holds after it synced `path` from this library. */
-const syncedFrom = (library: Library, path: string): IndexEntry =>
+const syncedFrom = (library: MemoryLibrary, path: string): IndexEntry =>
   indexEntryFor(library, plannedAt(library, path));
 
 const folderOf = (files: Record<string, string>): Map<string, FileFacts> =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyLogEntry } from '../merge/apply-op.js';
 import { sha256Hex } from '../model/hash.js';
-import { createLibrary, type Library } from '../model/library.js';
+import { createLibrary, type MemoryLibrary } from '../model/library.js';
 import { libraryWith } from '../test-support/library-fixture.js';
 import {
   LAPTOP,
@@ -17,7 +17,7 @@ import {
 import { planFolder, type PlannedFile } from './folder-layout.js';
 
 /** path → [role, hash, conflict copy?]: what a device folder must hold. */
-function layout(library: Library): Record<string, [PlannedFile['role'], string, boolean]> {
+function layout(library: MemoryLibrary): Record<string, [PlannedFile['role'], string, boolean]> {
   const out: Record<string, [PlannedFile['role'], string, boolean]> = {};
   for (const [path, file] of planFolder(library)) {
     expect(file.path).toBe(path);
@@ -171,8 +171,11 @@ describe('planFolder', () => {
       ];
       const server = libraryWith(...ops);
       const replica = createLibrary();
-      for (const entry of server.log) applyLogEntry(replica, entry);
-      const reversed: Library = { ...replica, assets: new Map([...replica.assets].reverse()) };
+      for (const entry of server.log.entries) applyLogEntry(replica, entry);
+      const reversed: MemoryLibrary = {
+        ...replica,
+        assets: new Map([...replica.assets].reverse()),
+      };
       expect(layout(reversed)).toEqual(layout(server));
       expect(layout(replica)).toEqual(layout(server));
       expect(Object.keys(layout(server))).toHaveLength(3);

@@ -1,6 +1,6 @@
 import type { Asset, Version } from '../model/asset.js';
 import type { AssetId, BlobHash, VersionId } from '../model/ids.js';
-import type { Library } from '../model/library.js';
+import type { MemoryLibrary } from '../model/library.js';
 import { joinPath, splitPath } from '../model/library-path.js';
 import { orSetFirstSeq } from '../model/or-set.js';
 
@@ -79,7 +79,7 @@ function* filesOfVersion(
   }
 }
 
-export function planFolder(library: Library): Map<string, PlannedFile> {
+export function planFolder(library: MemoryLibrary): Map<string, PlannedFile> {
   const claims: Claim[] = [];
   for (const asset of library.assets.values()) {
     if (asset.lifecycle.state !== 'live') continue;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asDeviceId } from '../model/ids.js';
-import { createLibrary, type Library } from '../model/library.js';
+import { createLibrary, type MemoryLibrary } from '../model/library.js';
 import type { Op } from '../ops/op-schema.js';
 import type { LogEntry } from '../ops/outcome.js';
 import {
@@ -55,9 +55,9 @@ describe('applyOp: idempotence by opId', () => {
       { status: 'duplicate', seq: 2, first: { status: 'applied' } },
       { status: 'duplicate', seq: 2, first: { status: 'applied' } },
     ]);
-    expect(library.log).toHaveLength(2);
-    expect(library.log[1]?.op.opId).toBe(fav.opId);
-    expect(library.seqByOpId.get(fav.opId)).toBe(2);
+    expect(library.log.entries).toHaveLength(2);
+    expect(library.log.entries[1]?.op.opId).toBe(fav.opId);
+    expect(library.log.seqOf(fav.opId)).toBe(2);
   });
 
   it('treats a retry re-sent with a newer clock as the same op', () => {
@@ -76,7 +76,7 @@ describe('applyOp: idempotence by opId', () => {
 
     expect(reply).toEqual({ status: 'duplicate', seq: 2, first: { status: 'applied' } });
     expect(assetOf(library, photo.payload.assetId).fields.caption?.hlc).toEqual(caption.hlc);
-    expect(library.log).toHaveLength(2);
+    expect(library.log.entries).toHaveLength(2);
   });
 
   it('gives a retry the first outcome even when the library has changed since', () => {
@@ -110,7 +110,7 @@ describe('applyOp: idempotence by opId', () => {
       trashOp({ asset: assetIdOf('nothing'), context: [] }),
     ];
     const replies = ops.map((op) => applyOp(library, op));
-    expect(library.log.map((e) => [e.seq, e.op.opId, e.outcome.status])).toEqual([
+    expect(library.log.entries.map((e) => [e.seq, e.op.opId, e.outcome.status])).toEqual([
       [1, ops[0]?.opId, 'applied'],
       [2, ops[1]?.opId, 'applied'],
       [3, ops[2]?.opId, 'rejected'],
@@ -122,7 +122,7 @@ describe('applyOp: idempotence by opId', () => {
 
 describe('applyLogEntry: a replica following the feed', () => {
   /** A busy history: conflicts, a Live Photo, trash and purge, a re-import, albums, rejections. */
-  function busyServer(): Library {
+  function busyServer(): MemoryLibrary {
     const server = createLibrary();
     const v0 = vid(photo);
     const e1 = editOp({ device: PHONE, asset: photo, render: 'phone', context: [v0] });
@@ -177,9 +177,9 @@ describe('applyLogEntry: a replica following the feed', () => {
     const server = busyServer();
     const replica = createLibrary();
 
-    for (const entry of server.log) applyLogEntry(replica, entry);
+    for (const entry of server.log.entries) applyLogEntry(replica, entry);
 
-    const statuses = server.log.map((e) => e.outcome.status);
+    const statuses = server.log.entries.map((e) => e.outcome.status);
     expect(statuses).toContain('merged');
     expect(statuses).toContain('rejected');
     expect(canonicalStates(replica)).toEqual(canonicalStates(server));
@@ -193,11 +193,11 @@ describe('applyLogEntry: a replica following the feed', () => {
   it('refuses an entry out of order', () => {
     const server = busyServer();
     const replica = createLibrary();
-    const second = server.log[1] as LogEntry;
+    const second = server.log.entries[1] as LogEntry;
     expect(() => {
       applyLogEntry(replica, second);
     }).toThrow(/log entry 2 applied out of order: replica is at seq 0/);
-    expect(replica.log).toHaveLength(0);
+    expect(replica.log.entries).toHaveLength(0);
   });
 
   it('fails loudly when the replica reaches a different outcome', () => {
@@ -224,7 +224,7 @@ const ALBUM = albumId('start');
 const create = createAlbumOp({ device: PHONE, album: ALBUM, name: 'Start', hlc: 4 });
 const member = addToAlbumOp({ device: PHONE, asset: A, album: ALBUM, hlc: 5 });
 const START: readonly Op[] = [A, B, beach, create, member];
-const startLibrary = (): Library => libraryWith(...START);
+const startLibrary = (): MemoryLibrary => libraryWith(...START);
 
 /** An op made by concurrent device number `i`, at physical time `ms`. */
 type Concurrent = (i: number, ms: number) => Op;
@@ -301,7 +301,7 @@ describe('properties', () => {
         const states = permutations(ops).map((order) => {
           const library = startLibrary();
           for (const op of order) applyOp(library, op);
-          expect(library.log).toHaveLength(START.length + ops.length);
+          expect(library.log.entries).toHaveLength(START.length + ops.length);
           return orderFreeState(library);
         });
         for (const state of states) expect(state).toBe(states[0]);
@@ -357,7 +357,7 @@ describe('properties', () => {
             expect(reply).toEqual({
               status: 'duplicate',
               seq: START.length + of + 1,
-              first: twice.log[START.length + of]?.outcome,
+              first: twice.log.entries[START.length + of]?.outcome,
             });
           }
         });
@@ -370,7 +370,7 @@ describe('properties', () => {
 
         // And a replica that follows the log reaches the very same state.
         const replica = createLibrary();
-        for (const entry of once.log) applyLogEntry(replica, entry);
+        for (const entry of once.log.entries) applyLogEntry(replica, entry);
         expect(canonicalStates(replica)).toEqual(canonicalStates(once));
       }),
       { seed: SEED, numRuns: 200 },

@@ -11,15 +11,14 @@ import { defaultRules } from './default-rules.js';
 export function applyOp(library: Library, op: Op, rules: MergeRules = defaultRules): Reply {
   const firstSeq = rules.findDuplicate(library, op);
   if (firstSeq !== undefined) {
-    const first = library.log[firstSeq - 1];
+    const first = library.log.entry(firstSeq);
     if (first) return { status: 'duplicate', seq: firstSeq, first: first.outcome };
   }
-  const seq = library.log.length + 1;
+  const seq = library.log.head + 1;
   // The rule table is indexed by the op's own kind, so the payload matches the rule.
   const rule = rules[op.payload.kind] as MergeRule<OpKind>;
   const outcome = rule({ library, op, seq, rules });
-  library.log.push({ seq, op, outcome });
-  library.seqByOpId.set(op.opId, seq);
+  library.log.append({ seq, op, outcome });
   return { ...outcome, seq };
 }
 
@@ -33,9 +32,9 @@ export function applyLogEntry(
   entry: LogEntry,
   rules: MergeRules = defaultRules,
 ): void {
-  if (entry.seq !== library.log.length + 1) {
+  if (entry.seq !== library.log.head + 1) {
     throw new Error(
-      `log entry ${entry.seq} applied out of order: replica is at seq ${library.log.length}`,
+      `log entry ${entry.seq} applied out of order: replica is at seq ${library.log.head}`,
     );
   }
   const reply = applyOp(library, entry.op, rules);

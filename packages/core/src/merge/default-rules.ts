@@ -34,5 +34,5 @@ export const defaultRules: MergeRules = {
   assetIdFor: (resources) =>
     resources.original.hash as string as ReturnType<MergeRules['assetIdFor']>,
   // Idempotence is by opId alone: a retry with a newer clock is still the same op.
-  findDuplicate: (library, op) => library.seqByOpId.get(op.opId),
+  findDuplicate: (library, op) => library.log.seqOf(op.opId),
 };

@@ -133,7 +133,7 @@ describe('edit', () => {
 
     expect(reply).toMatchObject({ status: 'rejected', reason: 'original-changed', seq: 2 });
     expect(versionIds(assetOf(library, id))).toEqual([v0]);
-    expect(library.log[1]?.outcome.status).toBe('rejected');
+    expect(library.log.entries[1]?.outcome.status).toBe('rejected');
   });
 
   it('rejects an edit of an asset the library does not have', () => {

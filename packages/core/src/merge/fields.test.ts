@@ -58,7 +58,7 @@ describe('LWW fields', () => {
     if (reply.status !== 'applied') throw new Error('unreachable');
     expect(reply.note).toMatch(/lost/);
     expect(reply.note).toContain(newer.opId);
-    expect(library.log[2]?.outcome).toEqual({ status: 'applied', note: reply.note });
+    expect(library.log.entries[2]?.outcome).toEqual({ status: 'applied', note: reply.note });
   });
 
   it('gives a plain applied to the winner, even when it arrives second', () => {
@@ -126,7 +126,7 @@ describe('LWW fields', () => {
     const again = applyOp(library, retryOf(newer));
     expect(again).toEqual({ status: 'duplicate', seq: 2, first: { status: 'applied' } });
     expect(canonicalAssetState(assetOf(library, id))).toBe(before);
-    expect(library.log).toHaveLength(2);
+    expect(library.log.entries).toHaveLength(2);
   });
 
   it('is rejected for an asset the library does not have', () => {

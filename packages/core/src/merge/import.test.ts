@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Asset, MediaMeta } from '../model/asset.js';
-import { createLibrary, resolveAssetId, type Library } from '../model/library.js';
+import { createLibrary, resolveAssetId, type MemoryLibrary } from '../model/library.js';
 import {
   albumOf,
   assetOf,
@@ -26,7 +26,7 @@ import {
 } from '../test-support/op-builders.js';
 import { applyOp } from './apply-op.js';
 
-const liveAssets = (library: Library): Asset[] =>
+const liveAssets = (library: MemoryLibrary): Asset[] =>
   [...library.assets.values()].filter((a) => a.lifecycle.state === 'live');
 
 describe('import', () => {
@@ -68,7 +68,7 @@ describe('import', () => {
       { status: 'applied', seq: 1 },
       { status: 'applied', note: 'already in the library: placement added', seq: 2 },
     ]);
-    expect(library.log.map((e) => [e.op.opId, e.outcome.status])).toEqual([
+    expect(library.log.entries.map((e) => [e.op.opId, e.outcome.status])).toEqual([
       [fromPhone.opId, 'applied'],
       [fromLaptop.opId, 'applied'],
     ]);
@@ -103,7 +103,7 @@ describe('import', () => {
     if (reply.status !== 'rejected') throw new Error('unreachable');
     expect(reply.message).toContain(hashOf('real'));
     expect(library.assets.size).toBe(0);
-    expect(library.log).toHaveLength(1);
+    expect(library.log.entries).toHaveLength(1);
   });
 
   it('adds a companion the asset lacked (the RAW of a RAW+JPEG pair)', () => {
@@ -164,7 +164,7 @@ describe('Live Photo pairing', () => {
   const videoId = assetIdOf('video 7');
 
   /** The still's asset holds both halves, the video's id is an alias of it, nothing else is live. */
-  function expectPaired(library: Library): void {
+  function expectPaired(library: MemoryLibrary): void {
     const pair = assetOf(library, stillId);
     expect(pair.lifecycle).toEqual({ state: 'live' });
     expect(pair.versions).toHaveLength(1);
@@ -177,7 +177,7 @@ describe('Live Photo pairing', () => {
     expect(pathsOf(pair)).toEqual(['2026/04/IMG_0007.HEIC']);
   }
 
-  function expectNotPaired(library: Library): void {
+  function expectNotPaired(library: MemoryLibrary): void {
     expect(
       liveAssets(library)
         .map((a) => a.id)
@@ -262,7 +262,7 @@ describe('Live Photo pairing', () => {
     expect(pair.fields.favorite?.value).toBe(true);
     // The video's placement becomes the pair's main file at the same name.
     expect([...(pair.paths.get('2026/04/IMG_0007.HEIC')?.keys() ?? [])].sort()).toEqual(
-      [v.opId, library.log[3]?.op.opId].sort(),
+      [v.opId, library.log.entries[3]?.op.opId].sort(),
     );
   });
 

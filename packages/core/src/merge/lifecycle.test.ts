@@ -126,7 +126,7 @@ describe('purge', () => {
   it('frees the content and leaves a tombstone for the id', () => {
     const library = purged();
     const asset = assetOf(library, id);
-    expect(library.log[2]?.outcome).toEqual({ status: 'applied' });
+    expect(library.log.entries[2]?.outcome).toEqual({ status: 'applied' });
     expect(asset.lifecycle).toMatchObject({ state: 'purged', seq: 3, by: LAPTOP });
     expect(asset.versions).toEqual([]);
     expect(pathsOf(asset)).toEqual([]);

@@ -63,7 +63,7 @@ describe('move', () => {
     const ab = libraryWith(photo, toA, toB);
     const ba = libraryWith(photo, toB, toA);
 
-    expect(ab.log.map((e) => e.outcome.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(ab.log.entries.map((e) => e.outcome.status)).toEqual(['applied', 'applied', 'applied']);
     expect(pathsOf(assetOf(ab, id))).toEqual(['A/IMG_0001.HEIC', 'B/IMG_0001.HEIC']);
     expect(orderFreeState(ab)).toBe(orderFreeState(ba));
   });

@@ -1,4 +1,4 @@
-import type { VersionId } from '../model/ids.js';
+import type { BlobHash, VersionId } from '../model/ids.js';
 import type { Op } from './op-schema.js';
 
 export const REJECT_REASONS = [
@@ -29,6 +29,16 @@ export type Outcome =
 export type Reply =
   | (Outcome & { readonly seq: number })
   | { readonly status: 'duplicate'; readonly seq: number; readonly first: Outcome };
+
+/** Refused before the op was logged; the device keeps it and sends it again later. */
+export type RetryLater =
+  | { readonly status: 'retry'; readonly reason: 'clock-ahead'; readonly message: string }
+  | {
+      readonly status: 'retry';
+      readonly reason: 'missing-blob';
+      readonly message: string;
+      readonly missing: readonly BlobHash[];
+    };
 
 export interface LogEntry {
   readonly seq: number;

@@ -10,7 +10,7 @@ import { applyOp } from '../merge/apply-op.js';
 import { defaultRules } from '../merge/default-rules.js';
 import type { MediaMeta } from '../model/asset.js';
 import { asOpId, type BlobHash, type DeviceId } from '../model/ids.js';
-import { createLibrary, type Library } from '../model/library.js';
+import { createLibrary, type MemoryLibrary } from '../model/library.js';
 import { opSchema, type Op, type OpKind, type OpOf, type OpPayload } from '../ops/op-schema.js';
 import type { Reply } from '../ops/outcome.js';
 import { PHONE, hashOf } from './op-builders.js';
@@ -20,7 +20,7 @@ export class TestDevice {
   readonly folder = new Map<string, string>();
   /** The agent's durable memory of the folder, as the last scan or sync left it. */
   index: LocalIndex = new Map();
-  readonly replica: Library;
+  readonly replica: MemoryLibrary;
   /** Bytes this device can write: all it ever saw in its folder plus what it "downloaded". */
   readonly blobs = new Map<BlobHash, string>();
   /** Media metadata read from a file's bytes, by hash (none unless a test sets it). */
@@ -32,7 +32,7 @@ export class TestDevice {
 
   constructor(
     readonly id: DeviceId = PHONE,
-    options: { readonly replica?: Library; readonly startMs?: number } = {},
+    options: { readonly replica?: MemoryLibrary; readonly startMs?: number } = {},
   ) {
     this.replica = options.replica ?? createLibrary();
     this.ms = options.startMs ?? 5_000_000;
@@ -92,7 +92,7 @@ export class TestDevice {
       opId: asOpId(`${this.id}-op-${String(this.opCount)}`),
       device: this.id,
       hlc: { ms: this.ms, counter: 0, node: this.id },
-      knownSeq: this.replica.log.length,
+      knownSeq: this.replica.log.head,
       payload,
     });
   }

@@ -3,30 +3,30 @@ import { applyOp } from '../merge/apply-op.js';
 import type { Album, Asset } from '../model/asset.js';
 import { canonicalAssetState } from '../model/asset-state.js';
 import type { AssetId, VersionId } from '../model/ids.js';
-import { createLibrary, type Library } from '../model/library.js';
+import { createLibrary, type MemoryLibrary } from '../model/library.js';
 import { orSetTags, type OrSet } from '../model/or-set.js';
 import { stableStringify } from '../model/stable-json.js';
 import type { Op } from '../ops/op-schema.js';
 import type { Reply } from '../ops/outcome.js';
 
 /** A fresh library with these ops applied in order. */
-export function libraryWith(...ops: Op[]): Library {
+export function libraryWith(...ops: Op[]): MemoryLibrary {
   const library = createLibrary();
   for (const op of ops) applyOp(library, op);
   return library;
 }
 
-export const applyAll = (library: Library, ops: readonly Op[]): Reply[] =>
+export const applyAll = (library: MemoryLibrary, ops: readonly Op[]): Reply[] =>
   ops.map((op) => applyOp(library, op));
 
 /** The asset stored under exactly this id (no alias following); fails the test if missing. */
-export function assetOf(library: Library, id: AssetId): Asset {
+export function assetOf(library: MemoryLibrary, id: AssetId): Asset {
   const asset = library.assets.get(id);
   if (!asset) throw new Error(`test expected asset ${id} in the library`);
   return asset;
 }
 
-export function albumOf(library: Library, id: Album['id']): Album {
+export function albumOf(library: MemoryLibrary, id: Album['id']): Album {
   const album = library.albums.get(id);
   if (!album) throw new Error(`test expected album ${id} in the library`);
   return album;
@@ -41,7 +41,7 @@ export const pathsOf = (asset: Asset): string[] => [...asset.paths.keys()].sort(
 export const keywordsOf = (asset: Asset): string[] => [...asset.keywords.keys()].sort();
 
 /** Every asset's canonical state, by id: two replicas agree exactly when these are equal. */
-export function canonicalStates(library: Library): Map<AssetId, string> {
+export function canonicalStates(library: MemoryLibrary): Map<AssetId, string> {
   return new Map(
     [...library.assets.values()]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
@@ -70,7 +70,7 @@ const tagsOnly = (set: OrSet): [string, string[]][] =>
  * different arrival orders of concurrent ops means comparing everything else: versions (as a
  * set), superseded ids, LWW fields, lifecycle, OR-set elements with their tags, albums.
  */
-export function orderFreeState(library: Library): string {
+export function orderFreeState(library: MemoryLibrary): string {
   const assets = [...library.assets.values()]
     .sort((a, b) => (a.id < b.id ? -1 : 1))
     .map((asset) => ({
