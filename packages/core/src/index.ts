@@ -5,6 +5,7 @@ export * from './model/or-set.js';
 export * from './model/library.js';
 export * from './model/library-path.js';
 export * from './model/asset-state.js';
+export * from './model/codec.js';
 export * from './model/hash.js';
 export * from './model/stable-json.js';
 export * from './clock/hlc.js';

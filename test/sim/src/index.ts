@@ -1,2 +1,9 @@
-export { runSeed, runTrace, devicesFor, type SimOptions, type SimResult } from './run-seed.js';
+export {
+  runSeed,
+  runTrace,
+  devicesFor,
+  serverLogOf,
+  type SimOptions,
+  type SimResult,
+} from './run-seed.js';
 export { generateTrace, type Step } from './actions.js';

@@ -1,4 +1,4 @@
-import { defaultRules, type MergeRules } from '@keepsake/core';
+import { defaultRules, type LogEntry, type MergeRules } from '@keepsake/core';
 import { applyStep, generateTrace, type Step } from './actions.js';
 import { checkInvariants } from './invariants.js';
 import { World } from './world.js';
@@ -26,13 +26,27 @@ export function runTrace(
   trace: readonly Step[],
   rules: MergeRules = defaultRules,
 ): SimResult {
-  const world = new World(seed, devices, rules);
-  for (const step of trace) applyStep(world, step);
-  const settled = world.settle(SETTLE_TICKS);
+  const { world, settled } = settledWorld(seed, devices, trace, rules);
   const violations = settled
     ? checkInvariants(world)
     : [`liveness: not quiet after ${SETTLE_TICKS} calm ticks`, ...checkInvariants(world)];
   return { seed, violations, ticks: world.tick, logLength: world.server.library.log.head };
+}
+
+function settledWorld(seed: number, devices: number, trace: readonly Step[], rules: MergeRules) {
+  const world = new World(seed, devices, rules);
+  for (const step of trace) applyStep(world, step);
+  return { world, settled: world.settle(SETTLE_TICKS) };
+}
+
+/**
+ * The server's change log once a seed's history has settled: a realistic stream of ops (with
+ * retries, conflicts, pairings, purges) for another implementation of the server to replay.
+ */
+export function serverLogOf(seed: number, ops = 200): readonly LogEntry[] {
+  const devices = devicesFor(seed);
+  const trace = generateTrace(seed, devices, ops);
+  return settledWorld(seed, devices, trace, defaultRules).world.server.library.log.entries;
 }
 
 /** The number of devices a seed uses when not told: 3 to 6. */

@@ -1,0 +1,195 @@
+import {
+  decodeAlbum,
+  decodeAsset,
+  encodeAlbum,
+  encodeAsset,
+  type Album,
+  type AlbumId,
+  type Asset,
+  type AssetId,
+  type ChangeLog,
+  type Library,
+  type LogEntry,
+  type OpId,
+  type Table,
+} from '@keepsake/core';
+
+/**
+ * Row access for one library inside a write transaction. Synchronous on purpose: the merge
+ * rules are synchronous, and a batch runs as one transaction from first read to commit.
+ */
+export interface LibraryRows {
+  readonly headSeq: number;
+  asset(id: AssetId): string | undefined;
+  album(id: AlbumId): string | undefined;
+  albums(): Iterable<string>;
+  pairing(key: string): string | undefined;
+  seqOf(opId: OpId): number | undefined;
+  entry(seq: number): LogEntry | undefined;
+}
+
+/** What a batch changed, ready to be written in the same transaction. */
+export interface LibraryChanges {
+  readonly entries: readonly LogEntry[];
+  /** Final encoded state of every asset the batch changed. */
+  readonly assets: ReadonlyMap<AssetId, { readonly asset: Asset; readonly encoded: string }>;
+  /** (asset, seq) pairs: every op that named or changed an asset is in its history. */
+  readonly history: readonly (readonly [AssetId, number])[];
+  readonly albums: ReadonlyMap<AlbumId, string>;
+  readonly pairing: ReadonlyMap<string, string>;
+}
+
+interface Cached<T> {
+  value: T | undefined;
+  /** The encoding last known to be stored (or about to be): a change shows as a difference. */
+  encoded: string | undefined;
+}
+
+/**
+ * A library the merge rules run over while its rows stay in the database. Only the rows a
+ * batch touches are read and decoded; after each op the touched ones are re-encoded, and those
+ * that differ are what the op changed (its history rows) and what the batch writes back.
+ */
+export class StoredLibrary implements Library {
+  readonly assets: Table<AssetId, Asset>;
+  readonly albums: Table<AlbumId, Album> & { values(): Iterable<Album> };
+  readonly pairing: Table<string, AssetId | AssetId[]>;
+  readonly log: ChangeLog;
+
+  readonly #rows: LibraryRows;
+  readonly #assets = new Map<AssetId, Cached<Asset>>();
+  readonly #touched = new Set<AssetId>();
+  readonly #dirtyAssets = new Set<AssetId>();
+  readonly #albums = new Map<AlbumId, Cached<Album>>();
+  #allAlbumsLoaded = false;
+  readonly #pairing = new Map<string, string | undefined>();
+  readonly #dirtyPairing = new Set<string>();
+  readonly #entries: LogEntry[] = [];
+  readonly #seqByOpId = new Map<OpId, number>();
+  readonly #history: [AssetId, number][] = [];
+
+  constructor(rows: LibraryRows) {
+    this.#rows = rows;
+    this.assets = {
+      get: (id) => this.#asset(id).value,
+      has: (id) => this.#asset(id).value !== undefined,
+      set: (id, asset) => {
+        this.#asset(id).value = asset;
+        this.#touched.add(id);
+      },
+    };
+    this.albums = {
+      get: (id) => this.#album(id).value,
+      has: (id) => this.#album(id).value !== undefined,
+      set: (id, album) => {
+        this.#album(id).value = album;
+      },
+      values: () => this.#allAlbums(),
+    };
+    this.pairing = {
+      get: (key) => this.#pairingValue(key),
+      has: (key) => this.#pairingValue(key) !== undefined,
+      set: (key, value) => {
+        this.#pairing.set(key, JSON.stringify(value));
+        this.#dirtyPairing.add(key);
+      },
+    };
+    const pending = { entries: this.#entries, seqByOpId: this.#seqByOpId };
+    this.log = {
+      get head() {
+        return rows.headSeq + pending.entries.length;
+      },
+      entry: (seq) => this.#entries[seq - rows.headSeq - 1] ?? rows.entry(seq),
+      seqOf: (opId) => this.#seqByOpId.get(opId) ?? rows.seqOf(opId),
+      append: (entry) => {
+        this.#entries.push(entry);
+        this.#seqByOpId.set(entry.op.opId, entry.seq);
+      },
+    };
+  }
+
+  /**
+   * Closes one op: finds the assets it changed, and records the op in the history of those and
+   * of the asset it named (so a rejected op shows up where the user will look for it).
+   */
+  settleOp(seq: number, named: AssetId | undefined): void {
+    const inHistory = new Set<AssetId>();
+    if (named !== undefined) inHistory.add(named);
+    for (const id of this.#touched) {
+      const cached = this.#assets.get(id);
+      if (!cached?.value) continue;
+      const encoded = encodeAsset(cached.value);
+      if (encoded === cached.encoded) continue;
+      cached.encoded = encoded;
+      this.#dirtyAssets.add(id);
+      inHistory.add(id);
+    }
+    this.#touched.clear();
+    for (const id of inHistory) this.#history.push([id, seq]);
+  }
+
+  /** Everything the batch changed. Call once every op is settled. */
+  changes(): LibraryChanges {
+    const assets = new Map<AssetId, { asset: Asset; encoded: string }>();
+    for (const id of this.#dirtyAssets) {
+      const cached = this.#assets.get(id);
+      if (cached?.value && cached.encoded !== undefined) {
+        assets.set(id, { asset: cached.value, encoded: cached.encoded });
+      }
+    }
+    const albums = new Map<AlbumId, string>();
+    for (const [id, cached] of this.#albums) {
+      if (!cached.value) continue;
+      const encoded = encodeAlbum(cached.value);
+      if (encoded !== cached.encoded) albums.set(id, encoded);
+    }
+    const pairing = new Map<string, string>();
+    for (const key of this.#dirtyPairing) {
+      const value = this.#pairing.get(key);
+      if (value !== undefined) pairing.set(key, value);
+    }
+    return { entries: this.#entries, assets, history: this.#history, albums, pairing };
+  }
+
+  #asset(id: AssetId): Cached<Asset> {
+    let cached = this.#assets.get(id);
+    if (!cached) {
+      const encoded = this.#rows.asset(id);
+      cached = { value: encoded === undefined ? undefined : decodeAsset(encoded), encoded };
+      this.#assets.set(id, cached);
+    }
+    // Rules change assets in place, so every asset handed out may have changed.
+    this.#touched.add(id);
+    return cached;
+  }
+
+  #album(id: AlbumId): Cached<Album> {
+    let cached = this.#albums.get(id);
+    if (!cached) {
+      const encoded = this.#rows.album(id);
+      cached = { value: encoded === undefined ? undefined : decodeAlbum(encoded), encoded };
+      this.#albums.set(id, cached);
+    }
+    return cached;
+  }
+
+  *#allAlbums(): Iterable<Album> {
+    if (!this.#allAlbumsLoaded) {
+      for (const encoded of this.#rows.albums()) {
+        const album = decodeAlbum(encoded);
+        if (!this.#albums.has(album.id)) this.#albums.set(album.id, { value: album, encoded });
+      }
+      this.#allAlbumsLoaded = true;
+    }
+    for (const cached of this.#albums.values()) if (cached.value) yield cached.value;
+  }
+
+  #pairingValue(key: string): AssetId | AssetId[] | undefined {
+    let encoded = this.#pairing.get(key);
+    if (encoded === undefined && !this.#pairing.has(key)) {
+      encoded = this.#rows.pairing(key);
+      this.#pairing.set(key, encoded);
+    }
+    return encoded === undefined ? undefined : (JSON.parse(encoded) as AssetId | AssetId[]);
+  }
+}

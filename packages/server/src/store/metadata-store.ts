@@ -1,0 +1,116 @@
+import type {
+  Album,
+  AlbumId,
+  Asset,
+  AssetId,
+  BlobHash,
+  DeviceId,
+  LogEntry,
+  Op,
+  Reply,
+  RetryLater,
+  UserId,
+} from '@keepsake/core';
+
+// The metadata store: everything but blob bytes. SQLite implements it for one machine; the
+// scale-out issue adds PostgreSQL behind the same interface. Methods are async so that a
+// networked database fits; the SQLite one answers synchronously inside.
+
+export interface UserRecord {
+  readonly id: UserId;
+  readonly name: string;
+  readonly passwordHash: string | null;
+  readonly isAdmin: boolean;
+  readonly quotaBytes: number | null;
+  readonly createdAt: number;
+}
+
+export interface DeviceRecord {
+  readonly id: DeviceId;
+  readonly userId: UserId;
+  readonly name: string;
+  readonly createdAt: number;
+  readonly lastSeenAt: number | null;
+  readonly ackedSeq: number;
+  readonly revokedAt: number | null;
+}
+
+/** A change-log entry with when the server received it. */
+export interface StoredEntry extends LogEntry {
+  readonly receivedAt: number;
+}
+
+export interface ChangePage {
+  readonly entries: readonly StoredEntry[];
+  /** The library's newest seq: the reader is caught up when its last entry reaches it. */
+  readonly head: number;
+}
+
+export interface AssetListing {
+  readonly assets: readonly Asset[];
+  /** Pass back as `cursor` for the next page; absent on the last page. */
+  readonly next?: string;
+}
+
+export interface AssetQuery {
+  readonly lifecycle: 'live' | 'trashed';
+  readonly limit: number;
+  readonly cursor?: string;
+}
+
+export interface SubmitContext {
+  readonly nowMs: number;
+  readonly maxDriftMs: number;
+}
+
+export interface MetadataStore {
+  close(): Promise<void>;
+
+  setting(key: string): Promise<string | undefined>;
+  putSetting(key: string, value: string): Promise<void>;
+  deleteSetting(key: string): Promise<void>;
+
+  createUser(user: Omit<UserRecord, 'createdAt'>, nowMs: number): Promise<UserRecord>;
+  userById(id: UserId): Promise<UserRecord | undefined>;
+  userByName(name: string): Promise<UserRecord | undefined>;
+  users(): Promise<UserRecord[]>;
+  setPasswordHash(id: UserId, passwordHash: string): Promise<void>;
+
+  createDevice(
+    device: Pick<DeviceRecord, 'id' | 'userId' | 'name'>,
+    tokenHash: string,
+    nowMs: number,
+  ): Promise<DeviceRecord>;
+  /** The device holding a token, unless it was revoked. */
+  deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | undefined>;
+  devices(userId: UserId): Promise<DeviceRecord[]>;
+  /** Returns false when the user has no such device. */
+  revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean>;
+  deviceSeen(id: DeviceId, nowMs: number, ackedSeq?: number): Promise<void>;
+
+  createSession(tokenHash: string, userId: UserId, expiresAtMs: number): Promise<void>;
+  sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | undefined>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  /**
+   * Applies a batch of ops to a library with the core merge rules, in one durable transaction:
+   * when this resolves, every applied op is on disk with its seq and outcome.
+   */
+  submitOps(
+    library: UserId,
+    ops: readonly Op[],
+    context: SubmitContext,
+  ): Promise<(Reply | RetryLater)[]>;
+  changes(library: UserId, since: number, limit: number): Promise<ChangePage>;
+  asset(library: UserId, id: AssetId): Promise<Asset | undefined>;
+  assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
+  /** Every change-log entry that named or changed the asset, oldest first. */
+  history(library: UserId, id: AssetId): Promise<StoredEntry[]>;
+  album(library: UserId, id: AlbumId): Promise<Album | undefined>;
+  albums(library: UserId): Promise<Album[]>;
+
+  /** Records that a library holds a blob (its owner uploaded the bytes). */
+  addLibraryBlob(library: UserId, hash: BlobHash, size: number, nowMs: number): Promise<void>;
+  libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
+  libraryBytes(library: UserId): Promise<number>;
+}

@@ -1,0 +1,37 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+
+/**
+ * Opens (creating if need be) the metadata database and brings its schema up to date.
+ *
+ * WAL lets readers run beside the one writer. `synchronous=FULL` makes every commit durable
+ * before it returns: an op is acknowledged only after its transaction is on disk, and NORMAL
+ * in WAL mode may lose the last commits on power loss — exactly the acknowledged ops a device
+ * has already forgotten from its outbox.
+ */
+export function openDatabase(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  migrate(db);
+  return db;
+}
+
+function migrate(db: Db): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(
+      `the database schema is version ${current}, newer than this Keepsake knows (${MIGRATIONS.length}); run a newer Keepsake`,
+    );
+  }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version] ?? '');
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

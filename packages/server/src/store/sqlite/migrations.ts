@@ -1,0 +1,96 @@
+// The SQLite schema, one migration per entry, applied in order and recorded in
+// `PRAGMA user_version`. Migrations are append-only: a released one is never edited.
+//
+// Keys lead with the library id, and the big tables are WITHOUT ROWID so that a library's rows
+// sit together in key order: a million assets cost one B-tree walk per lookup, not a scan.
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    name          TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    is_admin      INTEGER NOT NULL DEFAULT 0,
+    quota_bytes   INTEGER,
+    created_at    INTEGER NOT NULL
+  );
+  CREATE TABLE devices (
+    id           TEXT PRIMARY KEY,
+    user_id      TEXT NOT NULL REFERENCES users(id),
+    name         TEXT NOT NULL,
+    token_hash   TEXT NOT NULL UNIQUE,
+    created_at   INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    acked_seq    INTEGER NOT NULL DEFAULT 0,
+    revoked_at   INTEGER
+  );
+  CREATE INDEX devices_by_user ON devices(user_id);
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL REFERENCES users(id),
+    expires_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  CREATE TABLE libraries (
+    id         TEXT PRIMARY KEY REFERENCES users(id),
+    head_seq   INTEGER NOT NULL DEFAULT 0,
+    used_bytes INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE TABLE changes (
+    library_id  TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    op_id       TEXT NOT NULL,
+    device_id   TEXT NOT NULL,
+    op          TEXT NOT NULL,
+    outcome     TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (library_id, seq)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX changes_by_op_id ON changes(library_id, op_id);
+  CREATE TABLE assets (
+    library_id  TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    lifecycle   TEXT NOT NULL,
+    taken_at    TEXT NOT NULL,
+    in_conflict INTEGER NOT NULL,
+    updated_seq INTEGER NOT NULL,
+    PRIMARY KEY (library_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX assets_timeline ON assets(library_id, lifecycle, taken_at DESC, id DESC);
+  CREATE TABLE asset_history (
+    library_id TEXT NOT NULL,
+    asset_id   TEXT NOT NULL,
+    seq        INTEGER NOT NULL,
+    PRIMARY KEY (library_id, asset_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE albums (
+    library_id TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    PRIMARY KEY (library_id, id)
+  ) WITHOUT ROWID;
+  CREATE TABLE pairing (
+    library_id TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    value      TEXT NOT NULL,
+    PRIMARY KEY (library_id, key)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE blobs (
+    hash       TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE library_blobs (
+    library_id TEXT NOT NULL,
+    hash       TEXT NOT NULL REFERENCES blobs(hash),
+    size       INTEGER NOT NULL,
+    added_at   INTEGER NOT NULL,
+    PRIMARY KEY (library_id, hash)
+  ) WITHOUT ROWID;
+  `,
+];

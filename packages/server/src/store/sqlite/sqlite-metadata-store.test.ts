@@ -1,0 +1,105 @@
+import {
+  applyOp,
+  asUserId,
+  blobsOf,
+  canonicalAssetState,
+  createLibrary,
+  encodeAlbum,
+  type Op,
+} from '@keepsake/core';
+import { serverLogOf } from '@keepsake/sim';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test-support/temp-dir.js';
+import { SqliteMetadataStore } from './sqlite-metadata-store.js';
+
+const ALICE = asUserId('user-alice');
+const ANY_TIME = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 60_000 };
+
+async function storeWithUser(dir: string): Promise<SqliteMetadataStore> {
+  const store = new SqliteMetadataStore(join(dir, 'meta.db'));
+  await store.createUser(
+    { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+    0,
+  );
+  return store;
+}
+
+describe('SqliteMetadataStore: the merge rules over rows', () => {
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'replays simulated seed %i to the states and outcomes of the in-memory library',
+    async (seed) => {
+      const dir = tempDir();
+      const store = await storeWithUser(dir);
+      const log = serverLogOf(seed);
+      const ops = log.map((e) => e.op);
+      for (const op of ops) {
+        for (const hash of blobsOf(op)) await store.addLibraryBlob(ALICE, hash, 1, 0);
+      }
+      // Uneven batches: state carried within a batch and across commits must agree.
+      const replies = [];
+      for (let i = 0; i < ops.length; i += 37) {
+        replies.push(...(await store.submitOps(ALICE, ops.slice(i, i + 37), ANY_TIME)));
+      }
+      expect(replies.map((r) => [r.status, 'seq' in r && r.seq])).toEqual(
+        log.map((e) => [e.outcome.status, e.seq]),
+      );
+
+      const memory = createLibrary();
+      for (const op of ops) applyOp(memory, op);
+      for (const asset of memory.assets.values()) {
+        const stored = await store.asset(ALICE, asset.id);
+        expect(stored && canonicalAssetState(stored)).toBe(canonicalAssetState(asset));
+      }
+      for (const album of memory.albums.values()) {
+        const stored = await store.album(ALICE, album.id);
+        expect(stored && encodeAlbum(stored)).toBe(encodeAlbum(album));
+      }
+      const page = await store.changes(ALICE, 0, 100_000);
+      expect(page.head).toBe(log.length);
+      expect(page.entries.map((e) => e.op)).toEqual(ops);
+      await store.close();
+    },
+  );
+
+  it('answers a whole batch sent again with the first outcomes and logs nothing new', async () => {
+    const store = await storeWithUser(tempDir());
+    const ops: Op[] = serverLogOf(1)
+      .slice(0, 40)
+      .map((e) => e.op);
+    for (const op of ops) {
+      for (const hash of blobsOf(op)) await store.addLibraryBlob(ALICE, hash, 1, 0);
+    }
+    const first = await store.submitOps(ALICE, ops, ANY_TIME);
+    for (let retry = 0; retry < 2; retry++) {
+      const again = await store.submitOps(ALICE, ops, ANY_TIME);
+      expect(again.map((r) => r.status)).toEqual(ops.map(() => 'duplicate'));
+      expect(again.map((r) => r.status === 'duplicate' && r.first)).toEqual(
+        first.map(({ seq: _seq, ...outcome }) => outcome),
+      );
+    }
+    expect((await store.changes(ALICE, 0, 1000)).head).toBe(40);
+    await store.close();
+  });
+
+  it('records every op that named or changed an asset in its history, in seq order', async () => {
+    const store = await storeWithUser(tempDir());
+    const log = serverLogOf(3);
+    for (const { op } of log) {
+      for (const hash of blobsOf(op)) await store.addLibraryBlob(ALICE, hash, 1, 0);
+    }
+    await store.submitOps(
+      ALICE,
+      log.map((e) => e.op),
+      ANY_TIME,
+    );
+    for (const { op, seq } of log) {
+      if (!('assetId' in op.payload)) continue;
+      const history = await store.history(ALICE, op.payload.assetId);
+      const seqs = history.map((e) => e.seq);
+      expect(seqs).toContain(seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    }
+    await store.close();
+  });
+});

@@ -1,0 +1,419 @@
+import {
+  decodeAlbum,
+  decodeAsset,
+  submitOp,
+  type Album,
+  type AlbumId,
+  type Asset,
+  type AssetId,
+  type BlobHash,
+  type DeviceId,
+  type Op,
+  type OpId,
+  type Outcome,
+  type Reply,
+  type RetryLater,
+  type UserId,
+} from '@keepsake/core';
+import {
+  StoredLibrary,
+  type LibraryChanges,
+  type LibraryRows,
+} from '../../library/stored-library.js';
+import { timelineKey } from '../../library/timeline.js';
+import type {
+  AssetListing,
+  AssetQuery,
+  ChangePage,
+  DeviceRecord,
+  MetadataStore,
+  StoredEntry,
+  SubmitContext,
+  UserRecord,
+} from '../metadata-store.js';
+import { openDatabase, type Db } from './database.js';
+import { decodeCursor, encodeCursor } from '../cursor.js';
+
+interface UserRow {
+  id: string;
+  name: string;
+  password_hash: string | null;
+  is_admin: number;
+  quota_bytes: number | null;
+  created_at: number;
+}
+interface DeviceRow {
+  id: string;
+  user_id: string;
+  name: string;
+  created_at: number;
+  last_seen_at: number | null;
+  acked_seq: number;
+  revoked_at: number | null;
+}
+interface ChangeRow {
+  seq: number;
+  op: string;
+  outcome: string;
+  received_at: number;
+}
+
+const toUser = (r: UserRow): UserRecord => ({
+  id: r.id as UserId,
+  name: r.name,
+  passwordHash: r.password_hash,
+  isAdmin: r.is_admin === 1,
+  quotaBytes: r.quota_bytes,
+  createdAt: r.created_at,
+});
+const toDevice = (r: DeviceRow): DeviceRecord => ({
+  id: r.id as DeviceId,
+  userId: r.user_id as UserId,
+  name: r.name,
+  createdAt: r.created_at,
+  lastSeenAt: r.last_seen_at,
+  ackedSeq: r.acked_seq,
+  revokedAt: r.revoked_at,
+});
+const toEntry = (r: ChangeRow): StoredEntry => ({
+  seq: r.seq,
+  op: JSON.parse(r.op) as Op,
+  outcome: JSON.parse(r.outcome) as Outcome,
+  receivedAt: r.received_at,
+});
+
+/** The embedded store: one SQLite file, one writer, prepared statements for every query. */
+export class SqliteMetadataStore implements MetadataStore {
+  readonly #db: Db;
+  readonly #q;
+
+  constructor(file: string) {
+    this.#db = openDatabase(file);
+    this.#q = prepare(this.#db);
+  }
+
+  close(): Promise<void> {
+    this.#db.close();
+    return Promise.resolve();
+  }
+
+  setting(key: string): Promise<string | undefined> {
+    const row = this.#q.setting.get(key) as { value: string } | undefined;
+    return Promise.resolve(row?.value);
+  }
+  putSetting(key: string, value: string): Promise<void> {
+    this.#q.putSetting.run(key, value);
+    return Promise.resolve();
+  }
+  deleteSetting(key: string): Promise<void> {
+    this.#q.deleteSetting.run(key);
+    return Promise.resolve();
+  }
+
+  createUser(user: Omit<UserRecord, 'createdAt'>, nowMs: number): Promise<UserRecord> {
+    this.#db.transaction(() => {
+      this.#q.insertUser.run(
+        user.id,
+        user.name,
+        user.passwordHash,
+        user.isAdmin ? 1 : 0,
+        user.quotaBytes,
+        nowMs,
+      );
+      this.#q.insertLibrary.run(user.id);
+    })();
+    return Promise.resolve({ ...user, createdAt: nowMs });
+  }
+  userById(id: UserId): Promise<UserRecord | undefined> {
+    const row = this.#q.userById.get(id) as UserRow | undefined;
+    return Promise.resolve(row && toUser(row));
+  }
+  userByName(name: string): Promise<UserRecord | undefined> {
+    const row = this.#q.userByName.get(name) as UserRow | undefined;
+    return Promise.resolve(row && toUser(row));
+  }
+  users(): Promise<UserRecord[]> {
+    return Promise.resolve((this.#q.users.all() as UserRow[]).map(toUser));
+  }
+  setPasswordHash(id: UserId, passwordHash: string): Promise<void> {
+    this.#q.setPasswordHash.run(passwordHash, id);
+    return Promise.resolve();
+  }
+
+  createDevice(
+    device: Pick<DeviceRecord, 'id' | 'userId' | 'name'>,
+    tokenHash: string,
+    nowMs: number,
+  ): Promise<DeviceRecord> {
+    this.#q.insertDevice.run(device.id, device.userId, device.name, tokenHash, nowMs);
+    return Promise.resolve({
+      ...device,
+      createdAt: nowMs,
+      lastSeenAt: null,
+      ackedSeq: 0,
+      revokedAt: null,
+    });
+  }
+  deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | undefined> {
+    const row = this.#q.deviceByToken.get(tokenHash) as DeviceRow | undefined;
+    return Promise.resolve(row && toDevice(row));
+  }
+  devices(userId: UserId): Promise<DeviceRecord[]> {
+    return Promise.resolve((this.#q.devices.all(userId) as DeviceRow[]).map(toDevice));
+  }
+  revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean> {
+    return Promise.resolve(this.#q.revokeDevice.run(nowMs, id, userId).changes > 0);
+  }
+  deviceSeen(id: DeviceId, nowMs: number, ackedSeq?: number): Promise<void> {
+    this.#q.deviceSeen.run(nowMs, ackedSeq ?? null, id);
+    return Promise.resolve();
+  }
+
+  createSession(tokenHash: string, userId: UserId, expiresAtMs: number): Promise<void> {
+    this.#q.insertSession.run(tokenHash, userId, expiresAtMs);
+    return Promise.resolve();
+  }
+  sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | undefined> {
+    const row = this.#q.sessionUser.get(tokenHash, nowMs) as UserRow | undefined;
+    return Promise.resolve(row && toUser(row));
+  }
+  deleteSession(tokenHash: string): Promise<void> {
+    this.#q.deleteSession.run(tokenHash);
+    return Promise.resolve();
+  }
+
+  submitOps(
+    library: UserId,
+    ops: readonly Op[],
+    context: SubmitContext,
+  ): Promise<(Reply | RetryLater)[]> {
+    return Promise.resolve(this.#submit(library, ops, context));
+  }
+
+  readonly #submit = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
+    this.#db.transaction(() => {
+      const stored = new StoredLibrary(this.#rowsOf(library));
+      const admission = {
+        nowMs: context.nowMs,
+        maxDriftMs: context.maxDriftMs,
+        hasBlob: (hash: BlobHash) => this.#q.libraryBlob.get(library, hash) !== undefined,
+      };
+      const replies = ops.map((op) => {
+        const head = stored.log.head;
+        const reply = submitOp(stored, op, admission);
+        if (stored.log.head > head) stored.settleOp(stored.log.head, namedAsset(op));
+        return reply;
+      });
+      this.#write(library, stored.changes(), context.nowMs);
+      return replies;
+    })();
+
+  #rowsOf(library: UserId): LibraryRows {
+    const q = this.#q;
+    const head = (q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq;
+    if (head === undefined) throw new Error(`no library ${library}`);
+    return {
+      headSeq: head,
+      asset: (id) => (q.assetState.get(library, id) as { state: string } | undefined)?.state,
+      album: (id) => (q.albumState.get(library, id) as { state: string } | undefined)?.state,
+      albums: () => (q.albumStates.all(library) as { state: string }[]).map((r) => r.state),
+      pairing: (key) => (q.pairing.get(library, key) as { value: string } | undefined)?.value,
+      seqOf: (opId: OpId) => (q.seqOf.get(library, opId) as { seq: number } | undefined)?.seq,
+      entry: (seq) => {
+        const row = q.change.get(library, seq) as ChangeRow | undefined;
+        return row && toEntry(row);
+      },
+    };
+  }
+
+  #write(library: UserId, changes: LibraryChanges, nowMs: number): void {
+    const q = this.#q;
+    for (const entry of changes.entries) {
+      q.insertChange.run(
+        library,
+        entry.seq,
+        entry.op.opId,
+        entry.op.device,
+        JSON.stringify(entry.op),
+        JSON.stringify(entry.outcome),
+        nowMs,
+      );
+    }
+    const head = changes.entries.at(-1)?.seq;
+    if (head === undefined) return;
+    for (const [id, { asset, encoded }] of changes.assets) {
+      q.upsertAsset.run(
+        library,
+        id,
+        encoded,
+        asset.lifecycle.state,
+        timelineKey(asset),
+        asset.versions.length > 1 ? 1 : 0,
+        head,
+      );
+    }
+    for (const [id, seq] of changes.history) q.insertHistory.run(library, id, seq);
+    for (const [id, encoded] of changes.albums) q.upsertAlbum.run(library, id, encoded);
+    for (const [key, value] of changes.pairing) q.upsertPairing.run(library, key, value);
+    q.setHead.run(head, library);
+  }
+
+  changes(library: UserId, since: number, limit: number): Promise<ChangePage> {
+    const entries = (this.#q.changesSince.all(library, since, limit) as ChangeRow[]).map(toEntry);
+    const head = (this.#q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq ?? 0;
+    return Promise.resolve({ entries, head });
+  }
+
+  asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
+    const row = this.#q.assetState.get(library, id) as { state: string } | undefined;
+    return Promise.resolve(row && decodeAsset(row.state));
+  }
+
+  assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = (
+      after
+        ? this.#q.timelineAfter.all(
+            library,
+            query.lifecycle,
+            after.key,
+            after.key,
+            after.id,
+            query.limit + 1,
+          )
+        : this.#q.timeline.all(library, query.lifecycle, query.limit + 1)
+    ) as { state: string; taken_at: string; id: string }[];
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const more = rows.length > query.limit && last;
+    return Promise.resolve({
+      assets: page.map((r) => decodeAsset(r.state)),
+      ...(more && { next: encodeCursor({ key: last.taken_at, id: last.id }) }),
+    });
+  }
+
+  history(library: UserId, id: AssetId): Promise<StoredEntry[]> {
+    return Promise.resolve((this.#q.history.all(library, id) as ChangeRow[]).map(toEntry));
+  }
+
+  album(library: UserId, id: AlbumId): Promise<Album | undefined> {
+    const row = this.#q.albumState.get(library, id) as { state: string } | undefined;
+    return Promise.resolve(row && decodeAlbum(row.state));
+  }
+  albums(library: UserId): Promise<Album[]> {
+    const rows = this.#q.albumStates.all(library) as { state: string }[];
+    return Promise.resolve(rows.map((r) => decodeAlbum(r.state)));
+  }
+
+  addLibraryBlob(library: UserId, hash: BlobHash, size: number, nowMs: number): Promise<void> {
+    this.#db.transaction(() => {
+      this.#q.insertBlob.run(hash, size, nowMs);
+      if (this.#q.insertLibraryBlob.run(library, hash, size, nowMs).changes > 0) {
+        this.#q.addUsedBytes.run(size, library);
+      }
+    })();
+    return Promise.resolve();
+  }
+  libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean> {
+    return Promise.resolve(this.#q.libraryBlob.get(library, hash) !== undefined);
+  }
+  libraryBytes(library: UserId): Promise<number> {
+    const row = this.#q.usedBytes.get(library) as { used_bytes: number } | undefined;
+    return Promise.resolve(row?.used_bytes ?? 0);
+  }
+}
+
+/** The asset an op names, if any: its history shows the op whatever the outcome. */
+const namedAsset = (op: Op): AssetId | undefined =>
+  'assetId' in op.payload ? op.payload.assetId : undefined;
+
+function prepare(db: Db) {
+  const s = (sql: string) => db.prepare(sql);
+  return {
+    setting: s('SELECT value FROM settings WHERE key = ?'),
+    putSetting: s(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+    ),
+    deleteSetting: s('DELETE FROM settings WHERE key = ?'),
+
+    insertUser: s(
+      'INSERT INTO users (id, name, password_hash, is_admin, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ),
+    insertLibrary: s('INSERT INTO libraries (id) VALUES (?)'),
+    userById: s('SELECT * FROM users WHERE id = ?'),
+    userByName: s('SELECT * FROM users WHERE name = ?'),
+    users: s('SELECT * FROM users ORDER BY name'),
+    setPasswordHash: s('UPDATE users SET password_hash = ? WHERE id = ?'),
+
+    insertDevice: s(
+      'INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
+    ),
+    deviceByToken: s('SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL'),
+    devices: s('SELECT * FROM devices WHERE user_id = ? ORDER BY created_at'),
+    revokeDevice: s(
+      'UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+    ),
+    deviceSeen: s(
+      'UPDATE devices SET last_seen_at = ?, acked_seq = max(acked_seq, coalesce(?, acked_seq)) WHERE id = ?',
+    ),
+
+    insertSession: s('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
+    sessionUser: s(
+      'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
+    ),
+    deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
+
+    headSeq: s('SELECT head_seq FROM libraries WHERE id = ?'),
+    setHead: s('UPDATE libraries SET head_seq = ? WHERE id = ?'),
+    assetState: s('SELECT state FROM assets WHERE library_id = ? AND id = ?'),
+    albumState: s('SELECT state FROM albums WHERE library_id = ? AND id = ?'),
+    albumStates: s('SELECT state FROM albums WHERE library_id = ? ORDER BY id'),
+    pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
+    seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),
+    change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq = ?'),
+    changesSince: s(
+      'SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    insertChange: s(
+      'INSERT INTO changes (library_id, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    upsertAsset: s(
+      `INSERT INTO assets (library_id, id, state, lifecycle, taken_at, in_conflict, updated_seq)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state,
+         lifecycle = excluded.lifecycle, taken_at = excluded.taken_at,
+         in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq`,
+    ),
+    insertHistory: s(
+      'INSERT OR IGNORE INTO asset_history (library_id, asset_id, seq) VALUES (?, ?, ?)',
+    ),
+    upsertAlbum: s(
+      'INSERT INTO albums (library_id, id, state) VALUES (?, ?, ?) ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state',
+    ),
+    upsertPairing: s(
+      'INSERT INTO pairing (library_id, key, value) VALUES (?, ?, ?) ON CONFLICT (library_id, key) DO UPDATE SET value = excluded.value',
+    ),
+    history: s(
+      `SELECT c.seq, c.op, c.outcome, c.received_at FROM asset_history h
+       JOIN changes c ON c.library_id = h.library_id AND c.seq = h.seq
+       WHERE h.library_id = ? AND h.asset_id = ? ORDER BY h.seq`,
+    ),
+    timeline: s(
+      `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
+       ORDER BY taken_at DESC, id DESC LIMIT ?`,
+    ),
+    timelineAfter: s(
+      `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
+       AND (taken_at < ? OR (taken_at = ? AND id < ?))
+       ORDER BY taken_at DESC, id DESC LIMIT ?`,
+    ),
+
+    insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
+    insertLibraryBlob: s(
+      'INSERT OR IGNORE INTO library_blobs (library_id, hash, size, added_at) VALUES (?, ?, ?, ?)',
+    ),
+    libraryBlob: s('SELECT 1 FROM library_blobs WHERE library_id = ? AND hash = ?'),
+    usedBytes: s('SELECT used_bytes FROM libraries WHERE id = ?'),
+    addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE id = ?'),
+  };
+}
