@@ -152,25 +152,14 @@ export class StoredLibrary implements Library {
   }
 
   #asset(id: AssetId): Cached<Asset> {
-    let cached = this.#assets.get(id);
-    if (!cached) {
-      const encoded = this.#rows.asset(id);
-      cached = { value: encoded === undefined ? undefined : decodeAsset(encoded), encoded };
-      this.#assets.set(id, cached);
-    }
+    const cached = loadInto(this.#assets, id, () => this.#rows.asset(id), decodeAsset);
     // Rules change assets in place, so every asset handed out may have changed.
     this.#touched.add(id);
     return cached;
   }
 
   #album(id: AlbumId): Cached<Album> {
-    let cached = this.#albums.get(id);
-    if (!cached) {
-      const encoded = this.#rows.album(id);
-      cached = { value: encoded === undefined ? undefined : decodeAlbum(encoded), encoded };
-      this.#albums.set(id, cached);
-    }
-    return cached;
+    return loadInto(this.#albums, id, () => this.#rows.album(id), decodeAlbum);
   }
 
   *#allAlbums(): Iterable<Album> {
@@ -192,4 +181,19 @@ export class StoredLibrary implements Library {
     }
     return encoded === undefined ? undefined : (JSON.parse(encoded) as AssetId | AssetId[]);
   }
+}
+
+function loadInto<K, T>(
+  cache: Map<K, Cached<T>>,
+  key: K,
+  load: () => string | undefined,
+  decode: (encoded: string) => T,
+): Cached<T> {
+  let cached = cache.get(key);
+  if (!cached) {
+    const encoded = load();
+    cached = { value: encoded === undefined ? undefined : decode(encoded), encoded };
+    cache.set(key, cached);
+  }
+  return cached;
 }
