@@ -1,0 +1,83 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { BlobHash } from '@keepsake/core';
+import type { BlobStore, ByteRange } from './blob-store.js';
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/**
+ * Blobs in a sharded folder tree, `ab/cd/abcd…`: two levels of 256 keep every directory small
+ * at a million blobs. A blob arrives by rename after its bytes and the file are fsynced, and
+ * the folder is fsynced after the rename, so a crash leaves either the whole blob or nothing.
+ */
+export class FolderBlobStore implements BlobStore {
+  constructor(private readonly root: string) {}
+
+  pathOf(hash: BlobHash): string {
+    // The hash is checked again here because it becomes a path.
+    if (!SHA256_HEX.test(hash)) throw new Error(`not a SHA-256 hex digest: ${hash}`);
+    return join(this.root, hash.slice(0, 2), hash.slice(2, 4), hash);
+  }
+
+  async size(hash: BlobHash): Promise<number | undefined> {
+    try {
+      return (await stat(this.pathOf(hash))).size;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async adoptFile(hash: BlobHash, file: string): Promise<void> {
+    const target = this.pathOf(hash);
+    if ((await this.size(hash)) !== undefined) {
+      await rm(file, { force: true });
+      return;
+    }
+    await fsyncPath(file);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(file, target);
+    await fsyncPath(dirname(target));
+  }
+
+  read(hash: BlobHash, range?: ByteRange): Readable {
+    return createReadStream(this.pathOf(hash), range && { start: range.start, end: range.end });
+  }
+
+  async remove(hash: BlobHash): Promise<void> {
+    await rm(this.pathOf(hash), { force: true });
+  }
+
+  async *list(): AsyncIterable<BlobHash> {
+    for (const a of await readdirOrEmpty(this.root)) {
+      for (const b of await readdirOrEmpty(join(this.root, a))) {
+        for (const name of await readdirOrEmpty(join(this.root, a, b))) {
+          if (SHA256_HEX.test(name)) yield name as BlobHash;
+        }
+      }
+    }
+  }
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readdirOrEmpty(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort();
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
+const isMissing = (error: unknown): boolean =>
+  error instanceof Error && 'code' in error && error.code === 'ENOENT';

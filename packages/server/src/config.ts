@@ -1,0 +1,34 @@
+import { DEFAULT_MAX_DRIFT_MS } from '@keepsake/core';
+
+/** How a server runs. Every field has an embedded default, so `keepsake serve` needs none. */
+export interface ServerConfig {
+  /** Holds the metadata database, the blob tree and partial uploads. */
+  readonly dataDir: string;
+  readonly host: string;
+  readonly port: number;
+  /** The largest single upload accepted. */
+  readonly maxUploadBytes: number;
+  /** Bytes a user may store, unless their own quota says otherwise; null for no limit. */
+  readonly defaultQuotaBytes: number | null;
+  /** How long an unfinished upload is kept before it expires. */
+  readonly uploadExpiryMs: number;
+  /** Trashed assets are purged after this many days. */
+  readonly trashRetentionDays: number;
+  readonly maxClockDriftMs: number;
+  readonly sessionLifetimeMs: number;
+}
+
+export const DEFAULT_PORT = 7447;
+
+export const defaultConfig = (overrides: Partial<ServerConfig> = {}): ServerConfig => ({
+  dataDir: './keepsake-data',
+  host: '127.0.0.1',
+  port: DEFAULT_PORT,
+  maxUploadBytes: 16 * 2 ** 30,
+  defaultQuotaBytes: null,
+  uploadExpiryMs: 24 * 60 * 60 * 1000,
+  trashRetentionDays: 30,
+  maxClockDriftMs: DEFAULT_MAX_DRIFT_MS,
+  sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,
+  ...overrides,
+});

@@ -1,0 +1,76 @@
+import type { FastifyRequest } from 'fastify';
+import { tokenHash } from '../auth/secrets.js';
+import type { DeviceRecord, MetadataStore, UserRecord } from '../store/metadata-store.js';
+import { forbidden, unauthorized } from './api-error.js';
+
+export const SESSION_COOKIE = 'keepsake_session';
+
+export interface Caller {
+  readonly user: UserRecord;
+  /** Set when the caller authenticated with a device token. */
+  readonly device?: DeviceRecord;
+  /** Set when the caller authenticated with a login session (the web app). */
+  readonly sessionHash?: string;
+}
+
+/**
+ * Who is calling: a device by its bearer token, or a signed-in user by session token (bearer
+ * or cookie). Looked up on every request, so a revoked device or ended session fails at once.
+ */
+export class Authenticator {
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly now: () => number,
+  ) {}
+
+  async caller(request: FastifyRequest): Promise<Caller | undefined> {
+    const token = bearerToken(request) ?? cookie(request, SESSION_COOKIE);
+    if (token === undefined) return undefined;
+    const hash = tokenHash(token);
+    const device = await this.store.deviceByTokenHash(hash);
+    if (device) {
+      const user = await this.store.userById(device.userId);
+      if (!user) return undefined;
+      await this.store.deviceSeen(device.id, this.now());
+      return { user, device };
+    }
+    const user = await this.store.sessionUser(hash, this.now());
+    return user && { user, sessionHash: hash };
+  }
+
+  async user(request: FastifyRequest): Promise<Caller> {
+    const caller = await this.caller(request);
+    if (!caller) throw unauthorized();
+    return caller;
+  }
+
+  async device(request: FastifyRequest): Promise<Caller & { device: DeviceRecord }> {
+    const caller = await this.user(request);
+    if (!caller.device) {
+      throw unauthorized(
+        'this call needs a device token: register the device with POST /api/v1/devices',
+      );
+    }
+    return { ...caller, device: caller.device };
+  }
+
+  async admin(request: FastifyRequest): Promise<Caller> {
+    const caller = await this.user(request);
+    if (!caller.user.isAdmin) throw forbidden('only an administrator may do this');
+    return caller;
+  }
+}
+
+function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+function cookie(request: FastifyRequest, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { handleError } from './error-handler.js';
+import { assetsRoutes } from './routes/assets.js';
+import { blobsRoutes } from './routes/blobs.js';
+import { changesRoutes } from './routes/changes.js';
+import { devicesRoutes } from './routes/devices.js';
+import { opsRoutes } from './routes/ops.js';
+import { sessionRoutes } from './routes/session.js';
+import { setupRoutes } from './routes/setup.js';
+import { uploadsRoutes } from './routes/uploads.js';
+import { usersRoutes } from './routes/users.js';
+import type { ServerContext } from './server-context.js';
+import type { ZodApp } from './zod-app.js';
+
+/** JSON bodies are ops batches at most (1000 ops); blob bytes go through uploads. */
+const BODY_LIMIT = 8 * 1024 * 1024;
+
+export interface BuiltApp {
+  readonly app: ZodApp;
+  /** Removes unfinished uploads past their expiry; returns how many. */
+  readonly expireStaleUploads: () => Promise<number>;
+}
+
+export async function buildApp(
+  ctx: ServerContext,
+  logger: FastifyServerOptions['logger'] = false,
+): Promise<BuiltApp> {
+  const app = Fastify({ logger, bodyLimit: BODY_LIMIT }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'not-found',
+        message: `no route ${request.method} ${request.url}; see /api/docs`,
+      },
+    }),
+  );
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    void reply.header('x-content-type-options', 'nosniff');
+    done(null, payload);
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Keepsake',
+        version: '1',
+        description: 'Self-hosted photo library sync: ops, change feed, resumable uploads, blobs.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await ctx.store.setting('health-probe');
+    return { ok: true };
+  });
+  app.get('/api/docs', { schema: { hide: true } }, () => app.swagger());
+  setupRoutes(app, ctx);
+  sessionRoutes(app, ctx);
+  usersRoutes(app, ctx);
+  devicesRoutes(app, ctx);
+  opsRoutes(app, ctx);
+  changesRoutes(app, ctx);
+  blobsRoutes(app, ctx);
+  assetsRoutes(app, ctx);
+  const uploads = uploadsRoutes(app, ctx);
+  await app.ready();
+  return { app, expireStaleUploads: () => uploads.expireStale() };
+}

@@ -1,0 +1,88 @@
+import { asBlobHash, type BlobHash } from '@keepsake/core';
+import { z } from 'zod';
+import type { ByteRange } from '../../blobs/blob-store.js';
+import { ApiError, notFound } from '../api-error.js';
+import type { ServerContext } from '../server-context.js';
+import type { ZodApp } from '../zod-app.js';
+
+const sha256 = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256')
+  .transform((s) => asBlobHash(s));
+
+/** Parses one `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for the whole blob. */
+export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
+  if (header === undefined) return undefined;
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  const unsatisfiable = new ApiError(
+    416,
+    'range-not-satisfiable',
+    `the blob is ${size} bytes; ask for a range inside it`,
+  );
+  if (!match || (match[1] === '' && match[2] === '')) throw unsatisfiable;
+  const [first, last] = [match[1] ?? '', match[2] ?? ''];
+  const range =
+    first === ''
+      ? { start: Math.max(0, size - Number(last)), end: size - 1 }
+      : { start: Number(first), end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
+  if (range.start > range.end || range.start >= size) throw unsatisfiable;
+  return range;
+}
+
+export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
+  app.post(
+    '/api/v1/blobs/presence',
+    {
+      schema: {
+        summary: 'Which of these blobs the caller already uploaded',
+        description:
+          "Answers only for the caller's own library, so it cannot be used to learn what other users store.",
+        body: z.object({ hashes: z.array(sha256).max(1000) }),
+      },
+    },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const present: BlobHash[] = [];
+      for (const hash of request.body.hashes) {
+        if (await ctx.store.libraryHasBlob(user.id, hash)) present.push(hash);
+      }
+      return { present };
+    },
+  );
+
+  app.get(
+    '/api/v1/blobs/:hash',
+    {
+      schema: {
+        summary: 'Download a blob',
+        description: 'Supports HTTP Range; the ETag is the hash, and the bytes never change.',
+        params: z.object({ hash: sha256 }),
+      },
+    },
+    async (request, reply) => {
+      const { user } = await ctx.auth.user(request);
+      const { hash } = request.params;
+      if (!(await ctx.store.libraryHasBlob(user.id, hash))) throw notFound('blob');
+      const size = await ctx.blobs.size(hash);
+      if (size === undefined) throw notFound('blob');
+      const etag = `"${hash}"`;
+      void reply
+        .header('etag', etag)
+        .header('cache-control', 'private, max-age=31536000, immutable')
+        .header('accept-ranges', 'bytes')
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', `attachment; filename="${hash}"`);
+      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+      const range = parseRange(request.headers.range, size);
+      if (range) {
+        void reply
+          .status(206)
+          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+          .header('content-length', range.end - range.start + 1);
+      } else {
+        void reply.header('content-length', size);
+      }
+      return reply.send(ctx.blobs.read(hash, range));
+    },
+  );
+}

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { hashPassword, newToken, tokenHash, verifyPassword } from '../../auth/secrets.js';
+import { ApiError, unauthorized } from '../api-error.js';
+import { SESSION_COOKIE } from '../authenticate.js';
+import { LoginThrottle } from '../login-throttle.js';
+import type { ServerContext } from '../server-context.js';
+import type { ZodApp } from '../zod-app.js';
+
+const credentials = z.object({
+  user: z.string().min(1).max(200),
+  password: z.string().min(1).max(1000),
+});
+
+/** Compared against when the user does not exist, so a wrong name costs as long as a wrong password. */
+const decoyHash = hashPassword('keepsake-decoy-password');
+
+export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
+  const throttle = new LoginThrottle(ctx.now);
+
+  app.post(
+    '/api/v1/session',
+    {
+      schema: {
+        summary: 'Sign in',
+        description:
+          'Returns a session token (also set as an HttpOnly cookie for the web app). A wrong user name and a wrong password get the same answer.',
+        body: credentials,
+      },
+    },
+    async (request, reply) => {
+      const { user: name, password } = request.body;
+      const key = `${request.ip}|${name}`;
+      if (throttle.blocked(key)) {
+        throw new ApiError(
+          429,
+          'too-many-attempts',
+          'too many failed sign-ins; wait a few minutes and try again',
+        );
+      }
+      const user = await ctx.store.userByName(name);
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      if (!user || !user.passwordHash || !ok) {
+        throttle.failed(key);
+        throw unauthorized('user name or password is wrong');
+      }
+      throttle.succeeded(key);
+      const token = newToken();
+      const expires = ctx.now() + ctx.config.sessionLifetimeMs;
+      await ctx.store.createSession(tokenHash(token), user.id, expires);
+      void reply.header(
+        'set-cookie',
+        `${SESSION_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${Math.floor(ctx.config.sessionLifetimeMs / 1000)}`,
+      );
+      return { token, user: { id: user.id, name: user.name, isAdmin: user.isAdmin } };
+    },
+  );
+
+  app.delete('/api/v1/session', { schema: { summary: 'Sign out' } }, async (request, reply) => {
+    const caller = await ctx.auth.user(request);
+    if (caller.sessionHash) await ctx.store.deleteSession(caller.sessionHash);
+    void reply.header(
+      'set-cookie',
+      `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`,
+    );
+    return { ok: true };
+  });
+}

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { asBlobHash, type UserId } from '@keepsake/core';
+import { FileStore } from '@tus/file-store';
+import { Server, type ServerOptions } from '@tus/server';
+import { hashFile } from '../../blobs/hash-file.js';
+import type { ServerContext } from '../server-context.js';
+import type { ZodApp } from '../zod-app.js';
+
+export const UPLOADS_PATH = '/api/v1/uploads';
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0];
+
+/** How a tus hook answers with an HTTP error: tus sends `status_code` and `body` as they are. */
+class TusRefusal extends Error {
+  readonly status_code: number;
+  readonly body: string;
+  constructor(status: number, code: string, message: string) {
+    super(message);
+    this.status_code = status;
+    this.body = JSON.stringify({ error: { code, message } });
+  }
+}
+const refuse = (status: number, code: string, message: string) =>
+  new TusRefusal(status, code, message);
+
+/**
+ * Resumable uploads over the tus protocol (1.0, creation + expiration extensions). The client
+ * creates an upload with `Upload-Length` and `Upload-Metadata: sha256 <base64 of the hex>`, then
+ * PATCHes bytes; after a cut connection, HEAD gives the offset to resume from. The blob exists
+ * only once the server has hashed the whole file and found the declared SHA-256.
+ */
+export function uploadsRoutes(
+  app: ZodApp,
+  ctx: ServerContext,
+): { expireStale: () => Promise<number> } {
+  const datastore = new FileStore({
+    directory: join(ctx.config.dataDir, 'uploads'),
+    expirationPeriodInMilliseconds: ctx.config.uploadExpiryMs,
+  });
+  // The user each request was authenticated as, by its Node request: tus hands the hooks a web
+  // Request built from the raw headers, so nothing a client sends can pose as this.
+  const callers = new WeakMap<IncomingMessage, UserId>();
+  const callerOf = (req: TusRequest): UserId => {
+    const node = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
+    const caller = node && callers.get(node);
+    if (!caller) throw refuse(401, 'unauthorized', 'sign in or send a device token');
+    return caller;
+  };
+
+  const tus = new Server({
+    path: UPLOADS_PATH,
+    datastore,
+    maxSize: ctx.config.maxUploadBytes,
+    namingFunction: () => randomBytes(16).toString('hex'),
+    // An upload belongs to the user who created it: anyone else is told it does not exist.
+    onIncomingRequest: async (req, uploadId) => {
+      if (req.method === 'POST' || req.method === 'OPTIONS') return;
+      const upload = await datastore.getUpload(uploadId).catch(() => undefined);
+      if (upload?.metadata?.owner !== callerOf(req))
+        throw refuse(404, 'not-found', 'no upload here');
+    },
+    onUploadCreate: async (req, upload) => {
+      const hash = upload.metadata?.sha256 ?? '';
+      if (!SHA256_HEX.test(hash)) {
+        throw refuse(
+          400,
+          'bad-request',
+          'Upload-Metadata must carry sha256: the lowercase hex SHA-256 of the bytes',
+        );
+      }
+      if (upload.size === undefined) {
+        throw refuse(
+          400,
+          'bad-request',
+          'state the size with Upload-Length; deferred lengths are not accepted',
+        );
+      }
+      const owner = callerOf(req);
+      const user = await ctx.store.userById(owner);
+      const quota = user?.quotaBytes ?? ctx.config.defaultQuotaBytes;
+      if (quota !== null && (await ctx.store.libraryBytes(owner)) + upload.size > quota) {
+        throw refuse(
+          413,
+          'quota-exceeded',
+          `this upload would take the library past its quota of ${quota} bytes; free space or ask an administrator for more`,
+        );
+      }
+      return { metadata: { ...upload.metadata, sha256: hash, owner } };
+    },
+    onUploadFinish: async (req, upload) => {
+      const file = join(ctx.config.dataDir, 'uploads', upload.id);
+      const declared = asBlobHash(upload.metadata?.sha256 ?? '');
+      const actual = await hashFile(file);
+      if (actual.hash !== declared || actual.size !== upload.size) {
+        await datastore.remove(upload.id);
+        throw refuse(
+          460,
+          'checksum-mismatch',
+          `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
+        );
+      }
+      await ctx.blobs.adoptFile(declared, file);
+      await datastore.configstore.delete(upload.id);
+      await ctx.store.addLibraryBlob(callerOf(req), declared, actual.size, ctx.now());
+      return {};
+    },
+  });
+
+  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => {
+    done(null);
+  });
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const { user } = await ctx.auth.user(request);
+    callers.set(request.raw, user.id);
+    void reply.hijack();
+    await tus.handle(request.raw, reply.raw);
+  };
+  app.all(UPLOADS_PATH, { schema: { hide: true } }, handler);
+  app.all(`${UPLOADS_PATH}/*`, { schema: { hide: true } }, handler);
+  return { expireStale: () => tus.cleanUpExpiredUploads() };
+}

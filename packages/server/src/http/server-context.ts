@@ -1,0 +1,16 @@
+import type { EventEmitter } from 'node:events';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { ServerConfig } from '../config.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+import type { Authenticator } from './authenticate.js';
+
+/** Everything a route needs, made once at start-up. */
+export interface ServerContext {
+  readonly config: ServerConfig;
+  readonly store: MetadataStore;
+  readonly blobs: BlobStore;
+  readonly auth: Authenticator;
+  /** Emits `changed` (libraryId, head) after a batch commits: the push channel's source. */
+  readonly feed: EventEmitter;
+  readonly now: () => number;
+}

@@ -1,0 +1,3 @@
+// @keepsake/server: `keepsake serve` — the op API, change feed, resumable uploads and stores.
+export { defaultConfig, DEFAULT_PORT, type ServerConfig } from './config.js';
+export { startServer, dataPaths, type RunningServer, type StartOptions } from './start-server.js';

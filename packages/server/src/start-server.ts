@@ -1,0 +1,82 @@
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyServerOptions } from 'fastify';
+import { FolderBlobStore } from './blobs/folder-blob-store.js';
+import type { ServerConfig } from './config.js';
+import { Authenticator } from './http/authenticate.js';
+import { buildApp } from './http/build-app.js';
+import { bootstrapAdmin } from './http/routes/setup.js';
+import type { ServerContext } from './http/server-context.js';
+import type { ZodApp } from './http/zod-app.js';
+import { SqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
+
+export interface RunningServer {
+  readonly url: string;
+  readonly app: ZodApp;
+  readonly context: ServerContext;
+  /** Set on a first start without KEEPSAKE_ADMIN_PASSWORD: where to create the admin. */
+  readonly setupUrl?: string;
+  /** Stops taking requests, lets in-flight ones finish (their writes commit), then closes the stores. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly adminUser?: string | undefined;
+  readonly adminPassword?: string | undefined;
+  readonly now?: () => number;
+}
+
+const UPLOAD_SWEEP_MS = 60 * 60 * 1000;
+
+/** The layout of a data directory. */
+export const dataPaths = (dataDir: string) => ({
+  database: join(dataDir, 'keepsake.db'),
+  blobs: join(dataDir, 'blobs'),
+  uploads: join(dataDir, 'uploads'),
+});
+
+export async function startServer(
+  config: ServerConfig,
+  options: StartOptions = {},
+): Promise<RunningServer> {
+  const paths = dataPaths(config.dataDir);
+  mkdirSync(paths.blobs, { recursive: true });
+  mkdirSync(paths.uploads, { recursive: true });
+  const now = options.now ?? Date.now;
+  const store = new SqliteMetadataStore(paths.database);
+  const context: ServerContext = {
+    config,
+    store,
+    blobs: new FolderBlobStore(paths.blobs),
+    auth: new Authenticator(store, now),
+    feed: new EventEmitter().setMaxListeners(0),
+    now,
+  };
+  const { app, expireStaleUploads } = await buildApp(context, options.logger ?? false);
+  const { setupToken } = await bootstrapAdmin(context, {
+    user: options.adminUser,
+    password: options.adminPassword,
+  });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const sweep = setInterval(() => {
+    expireStaleUploads().catch((error: unknown) => {
+      app.log.error({ err: error }, 'expiring stale uploads failed');
+    });
+  }, UPLOAD_SWEEP_MS).unref();
+  return {
+    url,
+    app,
+    context,
+    ...(setupToken !== undefined && { setupUrl: `${url}/setup#token=${setupToken}` }),
+    close: async () => {
+      clearInterval(sweep);
+      await app.close();
+      await store.close();
+    },
+  };
+}
