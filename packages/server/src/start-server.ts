@@ -15,8 +15,8 @@ export interface RunningServer {
   readonly url: string;
   readonly app: ZodApp;
   readonly context: ServerContext;
-  /** Set on a first start without KEEPSAKE_ADMIN_PASSWORD: where to create the admin. */
-  readonly setupUrl?: string;
+  /** Set on a first start without KEEPSAKE_ADMIN_PASSWORD: the one-time token that creates the admin. */
+  readonly setupToken?: string;
   /** Stops taking requests, lets in-flight ones finish (their writes commit), then closes the stores. */
   close(): Promise<void>;
 }
@@ -72,7 +72,7 @@ export async function startServer(
     url,
     app,
     context,
-    ...(setupToken !== undefined && { setupUrl: `${url}/setup#token=${setupToken}` }),
+    ...(setupToken !== undefined && { setupToken }),
     close: async () => {
       clearInterval(sweep);
       await app.close();

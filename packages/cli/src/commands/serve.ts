@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_PORT, defaultConfig, startServer } from '@keepsake/server';
+import { CliError } from '../cli-error.js';
+
+export const SERVE_HELP = `Usage: keepsake serve [options]
+
+Runs the Keepsake server: metadata in SQLite and blobs in a folder tree, both under --data.
+Logs are JSON lines on stdout; the address and any first-start instructions go to stderr.
+
+Options:
+  --data <dir>     data directory (default ./keepsake-data, created if missing)
+  --port <n>       TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --host <addr>    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  -h, --help       this text
+
+Environment:
+  KEEPSAKE_ADMIN_USER       the first administrator's name (default admin)
+  KEEPSAKE_ADMIN_PASSWORD   create that administrator on first start with this password;
+                            without it, the first start prints a one-time setup command
+
+Stop with Ctrl-C or SIGTERM: requests in flight finish and their writes commit first.`;
+
+export async function runServe(args: string[]): Promise<void> {
+  const { values } = parse(args);
+  const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CliError(`--port must be a whole number from 0 to 65535, not "${values.port}"`, 2);
+  }
+  const config = defaultConfig({
+    port,
+    ...(values.data !== undefined && { dataDir: values.data }),
+    ...(values.host !== undefined && { host: values.host }),
+  });
+  const server = await startServer(config, {
+    logger: { level: process.env.KEEPSAKE_LOG_LEVEL ?? 'info' },
+    adminUser: process.env.KEEPSAKE_ADMIN_USER,
+    adminPassword: process.env.KEEPSAKE_ADMIN_PASSWORD,
+  }).catch((error: unknown) => {
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
+    if (code === 'EADDRINUSE') {
+      throw new CliError(`port ${port} is already in use; pick another with --port`);
+    }
+    throw error;
+  });
+  process.stderr.write(`Keepsake is serving ${server.url} (data in ${config.dataDir})\n`);
+  if (server.setupToken) {
+    const body = JSON.stringify({ token: server.setupToken, user: 'admin', password: 'CHOOSE-ONE' });
+    process.stderr.write(
+      `No users yet. Create the administrator (the token works once, during this run):\n` +
+        `  curl -X POST ${server.url}/api/v1/setup -H 'content-type: application/json' -d '${body}'\n` +
+        `or restart with KEEPSAKE_ADMIN_PASSWORD set.\n`,
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`${signal}: finishing requests in flight, then stopping\n`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function parse(args: string[]) {
+  try {
+    return parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new CliError(
+      `${error instanceof Error ? error.message : String(error)}\n\n${SERVE_HELP}`,
+      2,
+    );
+  }
+}

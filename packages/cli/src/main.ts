@@ -1,0 +1,46 @@
+import { parseArgs } from 'node:util';
+import { runServe, SERVE_HELP } from './commands/serve.js';
+import { CliError } from './cli-error.js';
+
+const HELP = `keepsake — self-hosted photo library sync that never silently loses a photo
+
+Usage: keepsake <command> [options]
+
+Commands:
+  serve     run the server (SQLite and a folder under --data)
+
+Run "keepsake <command> --help" for a command's options.`;
+
+const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
+  serve: { help: SERVE_HELP, run: runServe },
+};
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(HELP);
+    return;
+  }
+  const command = COMMANDS[name];
+  if (!command) throw new CliError(`unknown command "${name}"\n\n${HELP}`, 2);
+  const { values } = parseArgs({
+    args: rest,
+    options: { help: { type: 'boolean', short: 'h' } },
+    strict: false,
+  });
+  if (values.help === true) {
+    console.log(command.help);
+    return;
+  }
+  await command.run(rest);
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof CliError) {
+    console.error(`keepsake: ${error.message}`);
+    process.exit(error.exitCode);
+  }
+  throw error;
+}
