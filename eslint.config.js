@@ -59,7 +59,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['*.js', '*.ts'],
+    files: ['*.js', '*.ts', 'packages/*/bin/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -44,7 +44,11 @@ export async function runServe(args: string[]): Promise<void> {
   });
   process.stderr.write(`Keepsake is serving ${server.url} (data in ${config.dataDir})\n`);
   if (server.setupToken) {
-    const body = JSON.stringify({ token: server.setupToken, user: 'admin', password: 'CHOOSE-ONE' });
+    const body = JSON.stringify({
+      token: server.setupToken,
+      user: 'admin',
+      password: 'CHOOSE-ONE',
+    });
     process.stderr.write(
       `No users yet. Create the administrator (the token works once, during this run):\n` +
         `  curl -X POST ${server.url}/api/v1/setup -H 'content-type: application/json' -d '${body}'\n` +
@@ -64,8 +68,12 @@ export async function runServe(args: string[]): Promise<void> {
       },
     );
   };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
 }
 
 function parse(args: string[]) {
