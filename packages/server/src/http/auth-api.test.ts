@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ADMIN_PASSWORD, startTestServer } from '../test-support/test-server.js';
+
+const errorOf = async (response: Response) =>
+  ((await response.json()) as { error: { code: string; message: string } }).error;
+
+describe('authentication and devices over HTTP', () => {
+  it('answers 401 without a token and with a wrong one', async () => {
+    const t = await startTestServer();
+    expect((await t.api('/api/v1/changes')).status).toBe(401);
+    const wrong = await t.api('/api/v1/changes', { token: 'not-a-real-token' });
+    expect(wrong.status).toBe(401);
+    expect((await errorOf(wrong)).message).toContain('Authorization: Bearer');
+  });
+
+  it('gives the same answer for an unknown user and a wrong password', async () => {
+    const t = await startTestServer();
+    const unknown = await t.api('/api/v1/session', {
+      body: { user: 'nobody', password: 'whatever1' },
+    });
+    const wrong = await t.api('/api/v1/session', {
+      body: { user: 'admin', password: 'whatever1' },
+    });
+    expect([unknown.status, wrong.status]).toEqual([401, 401]);
+    expect(await errorOf(unknown)).toEqual(await errorOf(wrong));
+  });
+
+  it('throttles repeated failed sign-ins for a user name', async () => {
+    const t = await startTestServer();
+    const statuses = [];
+    for (let i = 0; i < 11; i++) {
+      const r = await t.api('/api/v1/session', { body: { user: 'admin', password: `guess-${i}` } });
+      statuses.push(r.status);
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    // Even the right password waits out the window now.
+    const right = await t.api('/api/v1/session', {
+      body: { user: 'admin', password: ADMIN_PASSWORD },
+    });
+    expect(right.status).toBe(429);
+  });
+
+  it('stores device tokens only as hashes, and a revoked device is refused on its next request', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    expect((await t.api('/api/v1/changes', { token: alice.token })).status).toBe(200);
+
+    const database = readFileSync(join(t.dataDir, 'keepsake.db'));
+    expect(database.includes(Buffer.from(alice.token))).toBe(false);
+
+    const revoke = await t.api(`/api/v1/devices/${alice.deviceId}`, {
+      method: 'DELETE',
+      token: alice.session,
+    });
+    expect(revoke.status).toBe(200);
+    expect((await t.api('/api/v1/changes', { token: alice.token })).status).toBe(401);
+  });
+
+  it("answers 404 for another user's device, exactly as for a device that does not exist", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const other = await t.api(`/api/v1/devices/${alice.deviceId}`, {
+      method: 'DELETE',
+      token: bob.session,
+    });
+    const none = await t.api('/api/v1/devices/dev-doesnotexist', {
+      method: 'DELETE',
+      token: bob.session,
+    });
+    expect([other.status, none.status]).toEqual([404, 404]);
+    expect(await errorOf(other)).toEqual(await errorOf(none));
+    expect((await t.api('/api/v1/changes', { token: alice.token })).status).toBe(200);
+  });
+
+  it('lets only administrators create users', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const attempt = await t.api('/api/v1/users', {
+      token: alice.session,
+      body: { name: 'mallory', password: 'long-enough-1' },
+    });
+    expect(attempt.status).toBe(403);
+  });
+
+  it('ends a session on sign-out', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    expect((await t.api('/api/v1/me', { token: alice.session })).status).toBe(200);
+    expect(
+      (await t.api('/api/v1/session', { method: 'DELETE', token: alice.session })).status,
+    ).toBe(200);
+    expect((await t.api('/api/v1/me', { token: alice.session })).status).toBe(401);
+  });
+});

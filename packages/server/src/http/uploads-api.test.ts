@@ -1,0 +1,178 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  createUpload,
+  patchUpload,
+  sha256Of,
+  startTestServer,
+  uploadBlob,
+} from '../test-support/test-server.js';
+
+const TUS = { 'tus-resumable': '1.0.0' };
+
+/** Sends the first `cut` bytes of a PATCH and drops the connection, as a network switch would. */
+async function cutPatch(url: string, token: string, bytes: Uint8Array, cut: number): Promise<void> {
+  const controller = new AbortController();
+  const body = new ReadableStream<Uint8Array>({
+    start(stream) {
+      stream.enqueue(bytes.subarray(0, cut));
+    },
+    pull() {
+      // Never sends the rest: abort once the first part had time to land.
+      setTimeout(() => {
+        controller.abort();
+      }, 200);
+      return new Promise(() => undefined);
+    },
+  });
+  await fetch(url, {
+    method: 'PATCH',
+    headers: {
+      ...TUS,
+      authorization: `Bearer ${token}`,
+      'upload-offset': '0',
+      'content-type': 'application/offset+octet-stream',
+    },
+    body,
+    duplex: 'half',
+    signal: controller.signal,
+  }).catch(() => undefined);
+}
+
+const offsetOf = async (url: string, token: string) => {
+  const head = await fetch(url, {
+    method: 'HEAD',
+    headers: { ...TUS, authorization: `Bearer ${token}` },
+  });
+  return { status: head.status, offset: Number(head.headers.get('upload-offset')) };
+};
+
+describe('resumable uploads (tus) over HTTP', () => {
+  it('resumes a cut upload from the stored offset and stores the blob bit-exact', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(3 * 1024 * 1024);
+    const created = await createUpload(t.api, alice.token, bytes);
+    expect(created.status).toBe(201);
+    const url = created.headers.get('location') ?? '';
+
+    await cutPatch(url, alice.token, bytes, 1024 * 1024);
+    const { offset } = await offsetOf(url, alice.token);
+    expect(offset).toBeGreaterThan(0);
+    expect(offset).toBeLessThan(bytes.length);
+
+    const rest = await patchUpload(url, alice.token, offset, bytes.subarray(offset));
+    expect(rest.status).toBe(204);
+    const hash = sha256Of(bytes);
+    const download = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
+    expect(download.status).toBe(200);
+    expect(sha256Of(new Uint8Array(await download.arrayBuffer()))).toBe(hash);
+  });
+
+  it('refuses bytes that do not hash to the declared SHA-256, storing nothing', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(4096);
+    const claimed = sha256Of('something else');
+    const created = await createUpload(t.api, alice.token, bytes, claimed);
+    const finished = await patchUpload(
+      created.headers.get('location') ?? '',
+      alice.token,
+      0,
+      bytes,
+    );
+    expect(finished.status).toBe(460);
+    expect(await finished.text()).toContain('checksum-mismatch');
+    expect((await t.api(`/api/v1/blobs/${claimed}`, { token: alice.token })).status).toBe(404);
+    expect(existsSync(join(t.dataDir, 'blobs', claimed.slice(0, 2)))).toBe(false);
+  });
+
+  it('refuses an upload over the size limit or past the quota with 413', async () => {
+    const t = await startTestServer({ maxUploadBytes: 10_000, defaultQuotaBytes: 15_000 });
+    const alice = await t.userWithDevice('alice');
+    expect((await createUpload(t.api, alice.token, randomBytes(20_000))).status).toBe(413);
+    expect((await uploadBlob(t.api, alice.token, randomBytes(9_000))).status).toBe(204);
+    const overQuota = await createUpload(t.api, alice.token, randomBytes(9_000));
+    expect(overQuota.status).toBe(413);
+    expect(await overQuota.text()).toContain('quota');
+  });
+
+  it('requires the SHA-256 in the upload metadata', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const response = await t.api('/api/v1/uploads', {
+      method: 'POST',
+      token: alice.token,
+      headers: { ...TUS, 'upload-length': '10' },
+    });
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('sha256');
+  });
+
+  it("hides another user's upload and blob: 404, and presence answers only for one's own", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const bytes = randomBytes(2048);
+    const created = await createUpload(t.api, alice.token, bytes);
+    const url = created.headers.get('location') ?? '';
+    expect((await offsetOf(url, bob.token)).status).toBe(404);
+    expect((await patchUpload(url, bob.token, 0, bytes)).status).toBe(404);
+    expect((await patchUpload(url, alice.token, 0, bytes)).status).toBe(204);
+
+    const hash = sha256Of(bytes);
+    expect((await t.api(`/api/v1/blobs/${hash}`, { token: bob.token })).status).toBe(404);
+    const presence = async (token: string) =>
+      (
+        (await (
+          await t.api('/api/v1/blobs/presence', { token, body: { hashes: [hash] } })
+        ).json()) as { present: string[] }
+      ).present;
+    expect(await presence(alice.token)).toEqual([hash]);
+    expect(await presence(bob.token)).toEqual([]);
+  });
+
+  it('serves ranges, an ETag that is the hash, and 304 for a cached copy', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(10_000);
+    await uploadBlob(t.api, alice.token, bytes);
+    const hash = sha256Of(bytes);
+    const ranged = await t.api(`/api/v1/blobs/${hash}`, {
+      token: alice.token,
+      headers: { range: 'bytes=100-199' },
+    });
+    expect(ranged.status).toBe(206);
+    expect(ranged.headers.get('content-range')).toBe('bytes 100-199/10000');
+    expect(Buffer.from(await ranged.arrayBuffer())).toEqual(bytes.subarray(100, 200));
+    const tail = await t.api(`/api/v1/blobs/${hash}`, {
+      token: alice.token,
+      headers: { range: 'bytes=9990-' },
+    });
+    expect(Buffer.from(await tail.arrayBuffer())).toEqual(bytes.subarray(9990));
+    const outside = await t.api(`/api/v1/blobs/${hash}`, {
+      token: alice.token,
+      headers: { range: 'bytes=20000-' },
+    });
+    expect(outside.status).toBe(416);
+
+    const whole = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
+    expect(whole.headers.get('etag')).toBe(`"${hash}"`);
+    expect(whole.headers.get('cache-control')).toContain('immutable');
+    expect(whole.headers.get('content-disposition')).toContain('attachment');
+    const cached = await t.api(`/api/v1/blobs/${hash}`, {
+      token: alice.token,
+      headers: { 'if-none-match': `"${hash}"` },
+    });
+    expect(cached.status).toBe(304);
+  });
+
+  it('leaves no partial upload files behind once an upload completes', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    await uploadBlob(t.api, alice.token, randomBytes(1000));
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+  });
+});
