@@ -1,4 +1,4 @@
-import type { Asset } from './asset.js';
+import type { Album, Asset } from './asset.js';
 import { sha256Hex } from './hash.js';
 import type { OrSet } from './or-set.js';
 import { stableStringify } from './stable-json.js';
@@ -26,4 +26,15 @@ export function canonicalAssetState(asset: Asset): string {
 
 export function assetStateHash(asset: Asset): string {
   return sha256Hex(canonicalAssetState(asset));
+}
+
+/** The album's replicated state in one canonical form, as canonicalAssetState is for assets. */
+export function canonicalAlbumState(album: Album): string {
+  return stableStringify({
+    id: album.id,
+    owner: album.owner,
+    name: album.name,
+    members: sortedOrSet(album.members),
+    shares: [...album.shares.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
+  });
 }

@@ -1,7 +1,7 @@
 // Small verbs over a library for tests: apply ops, look assets up, compare states.
 import { applyOp } from '../merge/apply-op.js';
 import type { Album, Asset } from '../model/asset.js';
-import { canonicalAssetState } from '../model/asset-state.js';
+import { canonicalAlbumState, canonicalAssetState } from '../model/asset-state.js';
 import type { AssetId, VersionId } from '../model/ids.js';
 import { createLibrary, type MemoryLibrary } from '../model/library.js';
 import { orSetTags, type OrSet } from '../model/or-set.js';
@@ -49,17 +49,7 @@ export function canonicalStates(library: MemoryLibrary): Map<AssetId, string> {
   );
 }
 
-export function albumState(album: Album): string {
-  return stableStringify({
-    id: album.id,
-    owner: album.owner,
-    name: album.name,
-    members: [...album.members.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([m, tags]) => [m, [...tags.entries()].sort(([a], [b]) => (a < b ? -1 : 1))]),
-    shares: [...album.shares.entries()].sort(([a], [b]) => (a < b ? -1 : 1)),
-  });
-}
+export const albumState = canonicalAlbumState;
 
 const tagsOnly = (set: OrSet): [string, string[]][] =>
   [...set.keys()].sort().map((element) => [element, orSetTags(set, element).sort()]);

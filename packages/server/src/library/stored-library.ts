@@ -13,6 +13,7 @@ import {
   type OpId,
   type Table,
 } from '@keepsake/core';
+import { StoredMembers } from './stored-members.js';
 
 /**
  * Row access for one library inside a write transaction. Synchronous on purpose: the merge
@@ -21,8 +22,10 @@ import {
 export interface LibraryRows {
   readonly headSeq: number;
   asset(id: AssetId): string | undefined;
+  /** An album without its members (they are rows of their own). */
   album(id: AlbumId): string | undefined;
   albums(): Iterable<string>;
+  albumMember(album: AlbumId, member: string): string | undefined;
   pairing(key: string): string | undefined;
   seqOf(opId: OpId): number | undefined;
   entry(seq: number): LogEntry | undefined;
@@ -35,7 +38,10 @@ export interface LibraryChanges {
   readonly assets: ReadonlyMap<AssetId, { readonly asset: Asset; readonly encoded: string }>;
   /** (asset, seq) pairs: every op that named or changed an asset is in its history. */
   readonly history: readonly (readonly [AssetId, number])[];
+  /** Albums without their members. */
   readonly albums: ReadonlyMap<AlbumId, string>;
+  /** Changed memberships: the member's tags, or undefined when it left the album. */
+  readonly albumMembers: readonly (readonly [AlbumId, string, string | undefined])[];
   readonly pairing: ReadonlyMap<string, string>;
 }
 
@@ -138,17 +144,34 @@ export class StoredLibrary implements Library {
       }
     }
     const albums = new Map<AlbumId, string>();
+    const albumMembers: [AlbumId, string, string | undefined][] = [];
     for (const [id, cached] of this.#albums) {
       if (!cached.value) continue;
-      const encoded = encodeAlbum(cached.value);
+      const encoded = encodeAlbumHeader(cached.value);
       if (encoded !== cached.encoded) albums.set(id, encoded);
+      const members = cached.value.members;
+      if (!(members instanceof StoredMembers)) {
+        // A new album made by the rules: every member it has is new.
+        for (const [member, tags] of members)
+          albumMembers.push([id, member, JSON.stringify([...tags])]);
+        continue;
+      }
+      for (const member of members.touched)
+        albumMembers.push([id, member, members.encoded(member)]);
     }
     const pairing = new Map<string, string>();
     for (const key of this.#dirtyPairing) {
       const value = this.#pairing.get(key);
       if (value !== undefined) pairing.set(key, value);
     }
-    return { entries: this.#entries, assets, history: this.#history, albums, pairing };
+    return {
+      entries: this.#entries,
+      assets,
+      history: this.#history,
+      albums,
+      albumMembers,
+      pairing,
+    };
   }
 
   #asset(id: AssetId): Cached<Asset> {
@@ -159,13 +182,23 @@ export class StoredLibrary implements Library {
   }
 
   #album(id: AlbumId): Cached<Album> {
-    return loadInto(this.#albums, id, () => this.#rows.album(id), decodeAlbum);
+    return loadInto(
+      this.#albums,
+      id,
+      () => this.#rows.album(id),
+      (encoded) => this.#withStoredMembers(decodeAlbum(encoded)),
+    );
+  }
+
+  #withStoredMembers(album: Album): Album {
+    const members = new StoredMembers((member) => this.#rows.albumMember(album.id, member));
+    return { ...album, members };
   }
 
   *#allAlbums(): Iterable<Album> {
     if (!this.#allAlbumsLoaded) {
       for (const encoded of this.#rows.albums()) {
-        const album = decodeAlbum(encoded);
+        const album = this.#withStoredMembers(decodeAlbum(encoded));
         if (!this.#albums.has(album.id)) this.#albums.set(album.id, { value: album, encoded });
       }
       this.#allAlbumsLoaded = true;
@@ -182,6 +215,10 @@ export class StoredLibrary implements Library {
     return encoded === undefined ? undefined : (JSON.parse(encoded) as AssetId | AssetId[]);
   }
 }
+
+/** An album's own row: everything but its members. */
+export const encodeAlbumHeader = (album: Album): string =>
+  encodeAlbum({ ...album, members: new Map() });
 
 function loadInto<K, T>(
   cache: Map<K, Cached<T>>,

@@ -109,8 +109,12 @@ export interface MetadataStore {
   album(library: UserId, id: AlbumId): Promise<Album | undefined>;
   albums(library: UserId): Promise<Album[]>;
 
-  /** Records that a library holds a blob (its owner uploaded the bytes). */
-  addLibraryBlob(library: UserId, hash: BlobHash, size: number, nowMs: number): Promise<void>;
+  /** Records that a library holds these blobs (its owner uploaded the bytes). */
+  addLibraryBlobs(
+    library: UserId,
+    blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
+    nowMs: number,
+  ): Promise<void>;
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;
 }

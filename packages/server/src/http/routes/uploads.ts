@@ -105,7 +105,11 @@ export function uploadsRoutes(
       }
       await ctx.blobs.adoptFile(declared, file);
       await datastore.configstore.delete(upload.id);
-      await ctx.store.addLibraryBlob(callerOf(req), declared, actual.size, ctx.now());
+      await ctx.store.addLibraryBlobs(
+        callerOf(req),
+        [{ hash: declared, size: actual.size }],
+        ctx.now(),
+      );
       return {};
     },
   });

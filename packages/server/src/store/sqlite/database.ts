@@ -17,6 +17,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -65536');
+  db.pragma('wal_autocheckpoint = 10000');
   migrate(db);
   return db;
 }

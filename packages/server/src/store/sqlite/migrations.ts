@@ -73,6 +73,13 @@ export const MIGRATIONS: readonly string[] = [
     state      TEXT NOT NULL,
     PRIMARY KEY (library_id, id)
   ) WITHOUT ROWID;
+  CREATE TABLE album_members (
+    library_id TEXT NOT NULL,
+    album_id   TEXT NOT NULL,
+    asset_id   TEXT NOT NULL,
+    tags       TEXT NOT NULL,
+    PRIMARY KEY (library_id, album_id, asset_id)
+  ) WITHOUT ROWID;
   CREATE TABLE pairing (
     library_id TEXT NOT NULL,
     key        TEXT NOT NULL,

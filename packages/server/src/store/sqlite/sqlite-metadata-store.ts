@@ -217,6 +217,8 @@ export class SqliteMetadataStore implements MetadataStore {
       asset: (id) => (q.assetState.get(library, id) as { state: string } | undefined)?.state,
       album: (id) => (q.albumState.get(library, id) as { state: string } | undefined)?.state,
       albums: () => (q.albumStates.all(library) as { state: string }[]).map((r) => r.state),
+      albumMember: (album, member) =>
+        (q.albumMember.get(library, album, member) as { tags: string } | undefined)?.tags,
       pairing: (key) => (q.pairing.get(library, key) as { value: string } | undefined)?.value,
       seqOf: (opId: OpId) => (q.seqOf.get(library, opId) as { seq: number } | undefined)?.seq,
       entry: (seq) => {
@@ -254,6 +256,10 @@ export class SqliteMetadataStore implements MetadataStore {
     }
     for (const [id, seq] of changes.history) q.insertHistory.run(library, id, seq);
     for (const [id, encoded] of changes.albums) q.upsertAlbum.run(library, id, encoded);
+    for (const [album, member, tags] of changes.albumMembers) {
+      if (tags === undefined) q.deleteAlbumMember.run(library, album, member);
+      else q.upsertAlbumMember.run(library, album, member, tags);
+    }
     for (const [key, value] of changes.pairing) q.upsertPairing.run(library, key, value);
     q.setHead.run(head, library);
   }
@@ -298,18 +304,36 @@ export class SqliteMetadataStore implements MetadataStore {
 
   album(library: UserId, id: AlbumId): Promise<Album | undefined> {
     const row = this.#q.albumState.get(library, id) as { state: string } | undefined;
-    return Promise.resolve(row && decodeAlbum(row.state));
+    return Promise.resolve(row && this.#withMembers(library, row.state));
   }
   albums(library: UserId): Promise<Album[]> {
     const rows = this.#q.albumStates.all(library) as { state: string }[];
-    return Promise.resolve(rows.map((r) => decodeAlbum(r.state)));
+    return Promise.resolve(rows.map((r) => this.#withMembers(library, r.state)));
   }
 
-  addLibraryBlob(library: UserId, hash: BlobHash, size: number, nowMs: number): Promise<void> {
+  #withMembers(library: UserId, header: string): Album {
+    const album = decodeAlbum(header);
+    const rows = this.#q.albumMembers.all(library, album.id) as {
+      asset_id: string;
+      tags: string;
+    }[];
+    for (const { asset_id, tags } of rows) {
+      album.members.set(asset_id, new Map(JSON.parse(tags) as [OpId, number][]));
+    }
+    return album;
+  }
+
+  addLibraryBlobs(
+    library: UserId,
+    blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
+    nowMs: number,
+  ): Promise<void> {
     this.#db.transaction(() => {
-      this.#q.insertBlob.run(hash, size, nowMs);
-      if (this.#q.insertLibraryBlob.run(library, hash, size, nowMs).changes > 0) {
-        this.#q.addUsedBytes.run(size, library);
+      for (const { hash, size } of blobs) {
+        this.#q.insertBlob.run(hash, size, nowMs);
+        if (this.#q.insertLibraryBlob.run(library, hash, size, nowMs).changes > 0) {
+          this.#q.addUsedBytes.run(size, library);
+        }
       }
     })();
     return Promise.resolve();
@@ -368,6 +392,18 @@ function prepare(db: Db) {
     assetState: s('SELECT state FROM assets WHERE library_id = ? AND id = ?'),
     albumState: s('SELECT state FROM albums WHERE library_id = ? AND id = ?'),
     albumStates: s('SELECT state FROM albums WHERE library_id = ? ORDER BY id'),
+    albumMember: s(
+      'SELECT tags FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
+    ),
+    albumMembers: s(
+      'SELECT asset_id, tags FROM album_members WHERE library_id = ? AND album_id = ? ORDER BY asset_id',
+    ),
+    upsertAlbumMember: s(
+      'INSERT INTO album_members (library_id, album_id, asset_id, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET tags = excluded.tags',
+    ),
+    deleteAlbumMember: s(
+      'DELETE FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
+    ),
     pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
     seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),
     change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq = ?'),

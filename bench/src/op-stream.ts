@@ -1,0 +1,113 @@
+// A deterministic stream of ops on the mix a busy library sees: 10% imports of new photos,
+// then edits, favorites, album adds and moves of photos already in it.
+import {
+  asAlbumId,
+  asAssetId,
+  asOpId,
+  sha256Hex,
+  type AlbumId,
+  type AssetId,
+  type BlobHash,
+  type DeviceId,
+  type Op,
+  type OpPayload,
+  type UserId,
+  type VersionId,
+} from '@keepsake/core';
+
+interface Tracked {
+  readonly id: AssetId;
+  readonly original: BlobHash;
+  version: VersionId;
+  path: string;
+}
+
+/** A deterministic op stream over a growing set of assets. */
+export class OpStream {
+  readonly assets: Tracked[] = [];
+  #n = 0;
+
+  constructor(
+    private readonly devices: readonly DeviceId[],
+    readonly album: AlbumId = asAlbumId('album-bench-1'),
+  ) {}
+
+  stamp(payload: OpPayload): Op {
+    this.#n += 1;
+    const n = this.#n;
+    const device = this.devices[n % this.devices.length] ?? this.devices[0];
+    if (!device) throw new Error('OpStream needs at least one device');
+    return {
+      opId: asOpId(`op-${n.toString(36).padStart(8, '0')}`),
+      device,
+      hlc: { ms: 1_775_000_000_000 + n, counter: 0, node: device },
+      knownSeq: n - 1,
+      payload,
+    };
+  }
+
+  createAlbum(owner: UserId): Op {
+    return this.stamp({ kind: 'createAlbum', albumId: this.album, owner, name: 'Bench' });
+  }
+
+  importNew(): Op {
+    const i = this.#n;
+    const original = sha256Hex(`bench-photo-${i}`) as BlobHash;
+    const path = `${2000 + (i % 26)}/${String(1 + (i % 12)).padStart(2, '0')}/IMG_${i}.HEIC`;
+    const op = this.stamp({
+      kind: 'import',
+      assetId: asAssetId(original),
+      resources: { original: { hash: original, size: 2_500_000, ext: 'HEIC' } },
+      meta: { takenAt: '2024-05-01T10:00:00+02:00', width: 4032, height: 3024 },
+      path,
+    });
+    this.assets.push({
+      id: asAssetId(original),
+      original,
+      version: op.opId as string as VersionId,
+      path,
+    });
+    return op;
+  }
+
+  /** One op of the busy-library mix: 10% imports, the rest acting on existing assets. */
+  next(i: number): Op {
+    const pick = this.assets[(i * 2654435761) % this.assets.length];
+    const roll = i % 10;
+    if (!pick || roll === 0) return this.importNew();
+    if (roll < 4) {
+      const render = sha256Hex(`bench-render-${i}`) as BlobHash;
+      const op = this.stamp({
+        kind: 'edit',
+        assetId: pick.id,
+        resources: {
+          original: { hash: pick.original, size: 2_500_000, ext: 'HEIC' },
+          render: { hash: render, size: 1_800_000, ext: 'HEIC' },
+        },
+        meta: {},
+        context: [pick.version],
+      });
+      pick.version = op.opId as string as VersionId;
+      return op;
+    }
+    if (roll < 7)
+      return this.stamp({
+        kind: 'setField',
+        assetId: pick.id,
+        field: 'favorite',
+        value: i % 3 === 0,
+      });
+    if (roll < 9) return this.stamp({ kind: 'addToAlbum', albumId: this.album, assetId: pick.id });
+    const to = pick.path.replace('IMG_', 'Moved/IMG_');
+    const op = this.stamp({
+      kind: 'move',
+      assetId: pick.id,
+      from: pick.path,
+      fromTags: [],
+      to,
+      context: [],
+    });
+    pick.path = to;
+    return op;
+  }
+}

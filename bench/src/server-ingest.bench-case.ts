@@ -1,0 +1,74 @@
+// Benchmark of op ingest on the embedded server: batches of 500 ops POSTed over loopback HTTP
+// to a real `keepsake serve` (SQLite, synchronous=FULL), first importing a library, then the
+// busy-library mix on top of it. Every batch is one durable transaction.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { asDeviceId, asUserId, blobsOf, type Op } from '@keepsake/core';
+import { defaultConfig, startServer } from '@keepsake/server';
+import { OpStream } from './op-stream.js';
+
+const LIBRARY = 50_000;
+const MIXED = 100_000;
+const BATCH = 500;
+
+export async function benchServerIngest(): Promise<Record<string, number>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-'));
+  const server = await startServer(defaultConfig({ dataDir, port: 0 }), {
+    adminPassword: 'bench-password',
+  });
+  try {
+    const post = async (path: string, body: unknown, token?: string) => {
+      const response = await fetch(`${server.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token !== undefined && { authorization: `Bearer ${token}` }),
+        },
+        body: JSON.stringify(body),
+      });
+      if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const { token: session } = (await post('/api/v1/session', {
+      user: 'admin',
+      password: 'bench-password',
+    })) as { token: string };
+    const registered = (await post('/api/v1/devices', { name: 'bench' }, session)) as {
+      device: { id: string };
+      token: string;
+    };
+    const me = (await (
+      await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${session}` } })
+    ).json()) as { user: { id: string } };
+    const stream = new OpStream([asDeviceId(registered.device.id)]);
+
+    /** Posts ops in batches; returns ops per second. Blobs are registered first, untimed. */
+    const ingest = async (ops: Op[]) => {
+      const blobs = ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 })));
+      await server.context.store.addLibraryBlobs(asUserId(me.user.id), blobs, 0);
+      const start = performance.now();
+      for (let i = 0; i < ops.length; i += BATCH) {
+        const { results } = (await post(
+          '/api/v1/ops',
+          { ops: ops.slice(i, i + BATCH) },
+          registered.token,
+        )) as { results: { status: string }[] };
+        const refused = results.find((r) => r.status === 'rejected' || r.status === 'retry');
+        if (refused) throw new Error(`the bench mix was refused: ${JSON.stringify(refused)}`);
+      }
+      return ops.length / ((performance.now() - start) / 1000);
+    };
+    await ingest([stream.createAlbum(asUserId(me.user.id))]);
+    const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
+    const mixed = await ingest(Array.from({ length: MIXED }, (_, i) => stream.next(i)));
+    return {
+      'ingest over HTTP, imports into an empty library (ops/s)': Math.round(imports),
+      'ingest over HTTP, busy mix on 50,000 assets (ops/s)': Math.round(mixed),
+    };
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
