@@ -4,6 +4,7 @@ import type { DeviceRecord, MetadataStore, UserRecord } from '../store/metadata-
 import { forbidden, unauthorized } from './api-error.js';
 
 export const SESSION_COOKIE = 'keepsake_session';
+const SEEN_RESOLUTION_MS = 60_000;
 
 export interface Caller {
   readonly user: UserRecord;
@@ -18,6 +19,9 @@ export interface Caller {
  * or cookie). Looked up on every request, so a revoked device or ended session fails at once.
  */
 export class Authenticator {
+  /** When each device's last-seen time was last written: once a minute is enough to show. */
+  readonly #seenWritten = new Map<string, number>();
+
   constructor(
     private readonly store: MetadataStore,
     private readonly now: () => number,
@@ -31,7 +35,11 @@ export class Authenticator {
     if (device) {
       const user = await this.store.userById(device.userId);
       if (!user) return undefined;
-      await this.store.deviceSeen(device.id, this.now());
+      const now = this.now();
+      if (now - (this.#seenWritten.get(device.id) ?? 0) >= SEEN_RESOLUTION_MS) {
+        this.#seenWritten.set(device.id, now);
+        await this.store.deviceSeen(device.id, now);
+      }
       return { user, device };
     }
     const user = await this.store.sessionUser(hash, this.now());

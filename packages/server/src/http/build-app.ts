@@ -1,4 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -12,6 +13,7 @@ import { blobsRoutes } from './routes/blobs.js';
 import { changesRoutes } from './routes/changes.js';
 import { devicesRoutes } from './routes/devices.js';
 import { opsRoutes } from './routes/ops.js';
+import { pushRoutes } from './routes/push.js';
 import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
 import { uploadsRoutes } from './routes/uploads.js';
@@ -63,6 +65,7 @@ export async function buildApp(
     transform: jsonSchemaTransform,
   });
 
+  await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.store.setting('health-probe');
     return { ok: true };
@@ -74,6 +77,7 @@ export async function buildApp(
   devicesRoutes(app, ctx);
   opsRoutes(app, ctx);
   changesRoutes(app, ctx);
+  pushRoutes(app, ctx);
   blobsRoutes(app, ctx);
   assetsRoutes(app, ctx);
   const uploads = uploadsRoutes(app, ctx);

@@ -102,6 +102,7 @@ export interface MetadataStore {
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]>;
   changes(library: UserId, since: number, limit: number): Promise<ChangePage>;
+  headSeq(library: UserId): Promise<number>;
   asset(library: UserId, id: AssetId): Promise<Asset | undefined>;
   assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
   /** Every change-log entry that named or changed the asset, oldest first. */

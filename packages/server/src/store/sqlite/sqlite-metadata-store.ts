@@ -210,10 +210,9 @@ export class SqliteMetadataStore implements MetadataStore {
 
   #rowsOf(library: UserId): LibraryRows {
     const q = this.#q;
-    const head = (q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq;
-    if (head === undefined) throw new Error(`no library ${library}`);
+    if (q.headSeq.get(library) === undefined) throw new Error(`no library ${library}`);
     return {
-      headSeq: head,
+      headSeq: this.#headSeq(library),
       asset: (id) => (q.assetState.get(library, id) as { state: string } | undefined)?.state,
       album: (id) => (q.albumState.get(library, id) as { state: string } | undefined)?.state,
       albums: () => (q.albumStates.all(library) as { state: string }[]).map((r) => r.state),
@@ -266,8 +265,15 @@ export class SqliteMetadataStore implements MetadataStore {
 
   changes(library: UserId, since: number, limit: number): Promise<ChangePage> {
     const entries = (this.#q.changesSince.all(library, since, limit) as ChangeRow[]).map(toEntry);
-    const head = (this.#q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq ?? 0;
-    return Promise.resolve({ entries, head });
+    return Promise.resolve({ entries, head: this.#headSeq(library) });
+  }
+
+  headSeq(library: UserId): Promise<number> {
+    return Promise.resolve(this.#headSeq(library));
+  }
+
+  #headSeq(library: UserId): number {
+    return (this.#q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq ?? 0;
   }
 
   asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
