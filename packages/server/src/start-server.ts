@@ -6,6 +6,7 @@ import { FolderBlobStore } from './blobs/folder-blob-store.js';
 import type { ServerConfig } from './config.js';
 import { Authenticator } from './http/authenticate.js';
 import { buildApp } from './http/build-app.js';
+import { Metrics } from './http/metrics.js';
 import { bootstrapAdmin } from './http/routes/setup.js';
 import type { ServerContext } from './http/server-context.js';
 import type { ZodApp } from './http/zod-app.js';
@@ -52,6 +53,7 @@ export async function startServer(
     blobs: new FolderBlobStore(paths.blobs),
     auth: new Authenticator(store, now),
     feed: new EventEmitter().setMaxListeners(0),
+    metrics: new Metrics(store),
     now,
   };
   const { app, expireStaleUploads } = await buildApp(context, options.logger ?? false);

@@ -46,6 +46,14 @@ export async function buildApp(
       },
     }),
   );
+  app.addHook('onResponse', (request, reply, done) => {
+    ctx.metrics.requests.inc({
+      method: request.method,
+      route: request.routeOptions.url ?? 'unmatched',
+      status: reply.statusCode,
+    });
+    done();
+  });
   app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('x-content-type-options', 'nosniff');
     done(null, payload);
@@ -69,6 +77,13 @@ export async function buildApp(
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.store.setting('health-probe');
     return { ok: true };
+  });
+  // Metrics name devices and users, so only an administrator (session or device token) reads them.
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    await ctx.auth.admin(request);
+    return reply
+      .header('content-type', ctx.metrics.registry.contentType)
+      .send(await ctx.metrics.registry.metrics());
   });
   app.get('/api/docs', { schema: { hide: true } }, () => app.swagger());
   setupRoutes(app, ctx);

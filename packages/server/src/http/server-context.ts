@@ -3,6 +3,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 import type { Authenticator } from './authenticate.js';
+import type { Metrics } from './metrics.js';
 
 /** Everything a route needs, made once at start-up. */
 export interface ServerContext {
@@ -12,5 +13,6 @@ export interface ServerContext {
   readonly auth: Authenticator;
   /** Emits `changed` (libraryId, head) after a batch commits: the push channel's source. */
   readonly feed: EventEmitter;
+  readonly metrics: Metrics;
   readonly now: () => number;
 }

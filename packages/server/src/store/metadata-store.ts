@@ -84,6 +84,8 @@ export interface MetadataStore {
   /** The device holding a token, unless it was revoked. */
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | undefined>;
   devices(userId: UserId): Promise<DeviceRecord[]>;
+  /** Every device not revoked, with its library's head: how far behind each one is. */
+  activeDevices(): Promise<(DeviceRecord & { readonly head: number })[]>;
   /** Returns false when the user has no such device. */
   revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean>;
   deviceSeen(id: DeviceId, nowMs: number, ackedSeq?: number): Promise<void>;

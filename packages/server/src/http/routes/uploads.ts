@@ -105,6 +105,7 @@ export function uploadsRoutes(
       }
       await ctx.blobs.adoptFile(declared, file);
       await datastore.configstore.delete(upload.id);
+      ctx.metrics.uploadBytes.inc(actual.size);
       await ctx.store.addLibraryBlobs(
         callerOf(req),
         [{ hash: declared, size: actual.size }],

@@ -161,6 +161,10 @@ export class SqliteMetadataStore implements MetadataStore {
   devices(userId: UserId): Promise<DeviceRecord[]> {
     return Promise.resolve((this.#q.devices.all(userId) as DeviceRow[]).map(toDevice));
   }
+  activeDevices(): Promise<(DeviceRecord & { head: number })[]> {
+    const rows = this.#q.activeDevices.all() as (DeviceRow & { head_seq: number })[];
+    return Promise.resolve(rows.map((r) => ({ ...toDevice(r), head: r.head_seq })));
+  }
   revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean> {
     return Promise.resolve(this.#q.revokeDevice.run(nowMs, id, userId).changes > 0);
   }
@@ -380,6 +384,10 @@ function prepare(db: Db) {
     ),
     deviceByToken: s('SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL'),
     devices: s('SELECT * FROM devices WHERE user_id = ? ORDER BY created_at'),
+    activeDevices: s(
+      `SELECT devices.*, libraries.head_seq FROM devices
+       JOIN libraries ON libraries.id = devices.user_id WHERE revoked_at IS NULL ORDER BY devices.id`,
+    ),
     revokeDevice: s(
       'UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
     ),
