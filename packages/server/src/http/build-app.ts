@@ -8,6 +8,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { handleError } from './error-handler.js';
+import { albumsRoutes } from './routes/albums.js';
 import { assetsRoutes } from './routes/assets.js';
 import { blobsRoutes } from './routes/blobs.js';
 import { changesRoutes } from './routes/changes.js';
@@ -95,6 +96,7 @@ export async function buildApp(
   pushRoutes(app, ctx);
   blobsRoutes(app, ctx);
   assetsRoutes(app, ctx);
+  albumsRoutes(app, ctx);
   const uploads = uploadsRoutes(app, ctx);
   await app.ready();
   return { app, expireStaleUploads: () => uploads.expireStale() };

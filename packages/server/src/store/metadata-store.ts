@@ -9,6 +9,7 @@ import type {
   Op,
   Reply,
   RetryLater,
+  ShareRole,
   UserId,
 } from '@keepsake/core';
 
@@ -38,6 +39,12 @@ export interface DeviceRecord {
 /** A change-log entry with when the server received it. */
 export interface StoredEntry extends LogEntry {
   readonly receivedAt: number;
+}
+
+export interface SharedAlbum {
+  readonly library: UserId;
+  readonly album: AlbumId;
+  readonly role: ShareRole;
 }
 
 export interface ChangePage {
@@ -111,6 +118,19 @@ export interface MetadataStore {
   history(library: UserId, id: AssetId): Promise<StoredEntry[]>;
   album(library: UserId, id: AlbumId): Promise<Album | undefined>;
   albums(library: UserId): Promise<Album[]>;
+  /** Albums other users shared with this user. */
+  sharedWith(user: UserId): Promise<SharedAlbum[]>;
+  /** The role a user holds on another library's album, if it was shared with them. */
+  shareRole(library: UserId, album: AlbumId, user: UserId): Promise<ShareRole | undefined>;
+  albumMemberCount(library: UserId, album: AlbumId): Promise<number>;
+  /** A page of an album's member assets, by asset id. */
+  albumAssets(
+    library: UserId,
+    album: AlbumId,
+    after: AssetId | undefined,
+    limit: number,
+  ): Promise<Asset[]>;
+  isAlbumMember(library: UserId, album: AlbumId, asset: AssetId): Promise<boolean>;
 
   /** Records that a library holds these blobs (its owner uploaded the bytes). */
   addLibraryBlobs(

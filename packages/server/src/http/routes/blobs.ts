@@ -1,4 +1,5 @@
 import { asBlobHash, type BlobHash } from '@keepsake/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ByteRange } from '../../blobs/blob-store.js';
 import { ApiError, notFound } from '../api-error.js';
@@ -63,26 +64,36 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const { hash } = request.params;
       if (!(await ctx.store.libraryHasBlob(user.id, hash))) throw notFound('blob');
-      const size = await ctx.blobs.size(hash);
-      if (size === undefined) throw notFound('blob');
-      const etag = `"${hash}"`;
-      void reply
-        .header('etag', etag)
-        .header('cache-control', 'private, max-age=31536000, immutable')
-        .header('accept-ranges', 'bytes')
-        .header('content-type', 'application/octet-stream')
-        .header('content-disposition', `attachment; filename="${hash}"`);
-      if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-      const range = parseRange(request.headers.range, size);
-      if (range) {
-        void reply
-          .status(206)
-          .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
-          .header('content-length', range.end - range.start + 1);
-      } else {
-        void reply.header('content-length', size);
-      }
-      return reply.send(ctx.blobs.read(hash, range));
+      return sendBlob(ctx, request, reply, hash);
     },
   );
+}
+
+/** Sends a stored blob with Range support; the ETag is the hash, and the bytes never change. */
+export async function sendBlob(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  hash: BlobHash,
+) {
+  const size = await ctx.blobs.size(hash);
+  if (size === undefined) throw notFound('blob');
+  const etag = `"${hash}"`;
+  void reply
+    .header('etag', etag)
+    .header('cache-control', 'private, max-age=31536000, immutable')
+    .header('accept-ranges', 'bytes')
+    .header('content-type', 'application/octet-stream')
+    .header('content-disposition', `attachment; filename="${hash}"`);
+  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
+  const range = parseRange(request.headers.range, size);
+  if (range) {
+    void reply
+      .status(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${size}`)
+      .header('content-length', range.end - range.start + 1);
+  } else {
+    void reply.header('content-length', size);
+  }
+  return reply.send(ctx.blobs.read(hash, range));
 }

@@ -78,6 +78,22 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
     },
   );
 
+  app.get(
+    '/api/v1/users/lookup',
+    {
+      schema: {
+        summary: 'Find a user by name, to share an album with them',
+        querystring: z.object({ name: z.string().min(1).max(64) }),
+      },
+    },
+    async (request) => {
+      await ctx.auth.user(request);
+      const user = await ctx.store.userByName(request.query.name);
+      if (!user) throw notFound('user');
+      return { user: { id: user.id, name: user.name } };
+    },
+  );
+
   app.put(
     '/api/v1/users/:id/password',
     {

@@ -80,6 +80,14 @@ export const MIGRATIONS: readonly string[] = [
     tags       TEXT NOT NULL,
     PRIMARY KEY (library_id, album_id, asset_id)
   ) WITHOUT ROWID;
+  CREATE TABLE album_shares (
+    library_id TEXT NOT NULL,
+    album_id   TEXT NOT NULL,
+    user_id    TEXT NOT NULL,
+    role       TEXT NOT NULL,
+    PRIMARY KEY (library_id, album_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX album_shares_by_user ON album_shares(user_id);
   CREATE TABLE pairing (
     library_id TEXT NOT NULL,
     key        TEXT NOT NULL,

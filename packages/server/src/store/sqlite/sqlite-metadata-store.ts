@@ -13,6 +13,7 @@ import {
   type Outcome,
   type Reply,
   type RetryLater,
+  type ShareRole,
   type UserId,
 } from '@keepsake/core';
 import {
@@ -27,6 +28,7 @@ import type {
   ChangePage,
   DeviceRecord,
   MetadataStore,
+  SharedAlbum,
   StoredEntry,
   SubmitContext,
   UserRecord,
@@ -258,7 +260,13 @@ export class SqliteMetadataStore implements MetadataStore {
       );
     }
     for (const [id, seq] of changes.history) q.insertHistory.run(library, id, seq);
-    for (const [id, encoded] of changes.albums) q.upsertAlbum.run(library, id, encoded);
+    for (const [id, encoded] of changes.albums) {
+      q.upsertAlbum.run(library, id, encoded);
+      q.deleteShares.run(library, id);
+      for (const [user, share] of decodeAlbum(encoded).shares) {
+        if (share.value !== null) q.insertShare.run(library, id, user, share.value);
+      }
+    }
     for (const [album, member, tags] of changes.albumMembers) {
       if (tags === undefined) q.deleteAlbumMember.run(library, album, member);
       else q.upsertAlbumMember.run(library, album, member, tags);
@@ -319,6 +327,40 @@ export class SqliteMetadataStore implements MetadataStore {
   albums(library: UserId): Promise<Album[]> {
     const rows = this.#q.albumStates.all(library) as { state: string }[];
     return Promise.resolve(rows.map((r) => this.#withMembers(library, r.state)));
+  }
+
+  sharedWith(user: UserId): Promise<SharedAlbum[]> {
+    const rows = this.#q.sharedWith.all(user) as {
+      library_id: string;
+      album_id: string;
+      role: string;
+    }[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        library: r.library_id as UserId,
+        album: r.album_id as AlbumId,
+        role: r.role as ShareRole,
+      })),
+    );
+  }
+  shareRole(library: UserId, album: AlbumId, user: UserId): Promise<ShareRole | undefined> {
+    const row = this.#q.shareRole.get(library, album, user) as { role: ShareRole } | undefined;
+    return Promise.resolve(row?.role);
+  }
+  albumMemberCount(library: UserId, album: AlbumId): Promise<number> {
+    return Promise.resolve((this.#q.memberCount.get(library, album) as { n: number }).n);
+  }
+  albumAssets(
+    library: UserId,
+    album: AlbumId,
+    after: AssetId | undefined,
+    limit: number,
+  ): Promise<Asset[]> {
+    const rows = this.#q.albumAssets.all(library, album, after ?? '', limit) as { state: string }[];
+    return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
+  }
+  isAlbumMember(library: UserId, album: AlbumId, asset: AssetId): Promise<boolean> {
+    return Promise.resolve(this.#q.albumMember.get(library, album, asset) !== undefined);
   }
 
   #withMembers(library: UserId, header: string): Album {
@@ -417,6 +459,22 @@ function prepare(db: Db) {
     ),
     deleteAlbumMember: s(
       'DELETE FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
+    ),
+    deleteShares: s('DELETE FROM album_shares WHERE library_id = ? AND album_id = ?'),
+    insertShare: s(
+      'INSERT INTO album_shares (library_id, album_id, user_id, role) VALUES (?, ?, ?, ?)',
+    ),
+    sharedWith: s(
+      'SELECT library_id, album_id, role FROM album_shares WHERE user_id = ? ORDER BY library_id, album_id',
+    ),
+    shareRole: s(
+      'SELECT role FROM album_shares WHERE library_id = ? AND album_id = ? AND user_id = ?',
+    ),
+    memberCount: s('SELECT count(*) AS n FROM album_members WHERE library_id = ? AND album_id = ?'),
+    albumAssets: s(
+      `SELECT a.state FROM album_members m JOIN assets a ON a.library_id = m.library_id AND a.id = m.asset_id
+       WHERE m.library_id = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
+       ORDER BY m.asset_id LIMIT ?`,
     ),
     pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
     seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),

@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import { importOpFor, opFrom } from '../test-support/ops.js';
+import {
+  sha256Of,
+  startTestServer,
+  uploadBlob,
+  type TestServer,
+} from '../test-support/test-server.js';
+
+const bytes = (name: string) => new TextEncoder().encode(`the bytes of ${name}`);
+
+async function aliceSharesOnePhoto(t: TestServer) {
+  const alice = await t.userWithDevice('alice');
+  const bob = await t.userWithDevice('bob');
+  const [shared, privatePhoto] = [bytes('harbour.heic'), bytes('diary.heic')];
+  await uploadBlob(t.api, alice.token, shared);
+  await uploadBlob(t.api, alice.token, privatePhoto);
+  const ops = [
+    importOpFor(alice.deviceId, shared, '2026/harbour.HEIC'),
+    importOpFor(alice.deviceId, privatePhoto, '2026/diary.HEIC'),
+    opFrom(alice.deviceId, {
+      kind: 'createAlbum',
+      albumId: 'album-trip',
+      owner: alice.userId,
+      name: 'Trip',
+    }),
+    opFrom(alice.deviceId, {
+      kind: 'createAlbum',
+      albumId: 'album-secret',
+      owner: alice.userId,
+      name: 'Secret',
+    }),
+    opFrom(alice.deviceId, {
+      kind: 'addToAlbum',
+      albumId: 'album-trip',
+      assetId: sha256Of(shared),
+    }),
+    opFrom(alice.deviceId, {
+      kind: 'addToAlbum',
+      albumId: 'album-secret',
+      assetId: sha256Of(privatePhoto),
+    }),
+    opFrom(alice.deviceId, {
+      kind: 'shareAlbum',
+      albumId: 'album-trip',
+      user: bob.userId,
+      role: 'viewer',
+    }),
+  ];
+  const response = await t.api('/api/v1/ops', { token: alice.token, body: { ops } });
+  const { results } = (await response.json()) as { results: { status: string }[] };
+  expect(results.map((r) => r.status)).toEqual(ops.map(() => 'applied'));
+  return { alice, bob, shared: sha256Of(shared), privatePhoto: sha256Of(privatePhoto) };
+}
+
+describe('albums and sharing over HTTP', () => {
+  it('shows a viewer the shared album and its photos, and nothing else of the library', async () => {
+    const t = await startTestServer();
+    const { alice, bob, shared, privatePhoto } = await aliceSharesOnePhoto(t);
+    const get = (path: string) => t.api(path, { token: bob.token });
+
+    const listing = (await (await get('/api/v1/albums')).json()) as {
+      albums: unknown[];
+      shared: { id: string; role: string; memberCount: number }[];
+    };
+    expect(listing.albums).toEqual([]);
+    expect(listing.shared).toMatchObject([{ id: 'album-trip', role: 'viewer', memberCount: 1 }]);
+
+    const inAlbum = `/api/v1/albums/album-trip/assets?owner=${alice.userId}`;
+    const members = (await (await get(inAlbum)).json()) as { assets: { id: string }[] };
+    expect(members.assets.map((a) => a.id)).toEqual([shared]);
+    const viaAlbum = await get(
+      `/api/v1/albums/album-trip/assets/${shared}/blobs/${shared}?owner=${alice.userId}`,
+    );
+    expect(viaAlbum.status).toBe(200);
+    expect(await viaAlbum.text()).toBe('the bytes of harbour.heic');
+
+    // Everything else answers 404, exactly like things that do not exist.
+    for (const path of [
+      `/api/v1/albums/album-trip/assets/${privatePhoto}/blobs/${privatePhoto}?owner=${alice.userId}`,
+      `/api/v1/albums/album-secret?owner=${alice.userId}`,
+      `/api/v1/albums/album-secret/assets?owner=${alice.userId}`,
+      `/api/v1/albums/album-nothing?owner=${alice.userId}`,
+      `/api/v1/blobs/${shared}`,
+      `/api/v1/assets/${shared}`,
+      `/api/v1/assets/${privatePhoto}/history`,
+    ]) {
+      expect([path, (await get(path)).status]).toEqual([path, 404]);
+    }
+  });
+
+  it('takes the access away on the next request once the share is withdrawn', async () => {
+    const t = await startTestServer();
+    const { alice, bob } = await aliceSharesOnePhoto(t);
+    const album = `/api/v1/albums/album-trip?owner=${alice.userId}`;
+    expect((await t.api(album, { token: bob.token })).status).toBe(200);
+    const unshare = opFrom(alice.deviceId, {
+      kind: 'shareAlbum',
+      albumId: 'album-trip',
+      user: bob.userId,
+      role: null,
+    });
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [unshare] } });
+    expect((await t.api(album, { token: bob.token })).status).toBe(404);
+  });
+
+  it("lists the owner's assets newest first, page by page, with each asset's history", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const ops = [];
+    for (let day = 1; day <= 5; day++) {
+      const photo = bytes(`day-${day}`);
+      await uploadBlob(t.api, alice.token, photo);
+      const op = importOpFor(alice.deviceId, photo, `2026/05/day-${day}.JPG`);
+      ops.push({
+        ...op,
+        payload: { ...op.payload, meta: { takenAt: `2026-05-0${day}T12:00:00+02:00` } },
+      });
+    }
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops } });
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await (
+        await t.api(`/api/v1/assets?limit=2${cursor ? `&cursor=${cursor}` : ''}`, {
+          token: alice.token,
+        })
+      ).json()) as { assets: { paths: string[] }[]; next?: string };
+      seen.push(...page.assets.flatMap((a) => a.paths));
+      cursor = page.next;
+    } while (cursor);
+    expect(seen).toEqual([5, 4, 3, 2, 1].map((day) => `2026/05/day-${day}.JPG`));
+
+    const id = sha256Of(bytes('day-3'));
+    const fav = opFrom(alice.deviceId, {
+      kind: 'setField',
+      assetId: id,
+      field: 'favorite',
+      value: true,
+    });
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [fav] } });
+    const { history } = (await (
+      await t.api(`/api/v1/assets/${id}/history`, { token: alice.token })
+    ).json()) as {
+      history: { op: { payload: { kind: string }; device: string }; outcome: { status: string } }[];
+    };
+    expect(history.map((e) => [e.op.payload.kind, e.op.device, e.outcome.status])).toEqual([
+      ['import', alice.deviceId, 'applied'],
+      ['setField', alice.deviceId, 'applied'],
+    ]);
+    const bad = await t.api('/api/v1/assets?cursor=not-a-cursor', { token: alice.token });
+    expect(bad.status).toBe(400);
+  });
+});

@@ -1,0 +1,147 @@
+import {
+  asAlbumId,
+  asAssetId,
+  asBlobHash,
+  blobHashesOf,
+  type Album,
+  type AlbumId,
+  type ShareRole,
+  type UserId,
+} from '@keepsake/core';
+import { z } from 'zod';
+import { notFound } from '../api-error.js';
+import type { ServerContext } from '../server-context.js';
+import type { ZodApp } from '../zod-app.js';
+import { assetView } from './assets.js';
+import { sendBlob } from './blobs.js';
+
+const albumParams = z.object({ id: z.string().min(1).max(64) });
+const ownerQuery = z.object({
+  owner: z.string().max(100).optional().describe("The album owner's user id; default the caller"),
+});
+
+/**
+ * Albums: the caller's own, and those other users shared with them. A shared album is reached
+ * as `?owner=<user id>`; everything in it is readable to its viewers and contributors, and
+ * nothing else of the owner's library is — an album id that is not shared with the caller
+ * answers 404 as if it did not exist.
+ */
+export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
+  /** The library an album lives in, and the caller's role there; 404 when the caller may not see it. */
+  const access = async (caller: UserId, album: AlbumId, owner: string | undefined) => {
+    const library = (owner ?? caller) as UserId;
+    const role: ShareRole | 'owner' | undefined =
+      library === caller ? 'owner' : await ctx.store.shareRole(library, album, caller);
+    const found = role && (await ctx.store.album(library, album));
+    if (!role || !found) throw notFound('album');
+    return { library, role, album: found };
+  };
+
+  const albumView = async (library: UserId, album: Album, role: ShareRole | 'owner') => ({
+    id: album.id,
+    owner: album.owner,
+    library,
+    name: album.name.value,
+    role,
+    memberCount: await ctx.store.albumMemberCount(library, album.id),
+    ...(role === 'owner' && {
+      shares: [...album.shares]
+        .filter(([, share]) => share.value !== null)
+        .map(([user, share]) => ({ user, role: share.value })),
+    }),
+  });
+
+  app.get(
+    '/api/v1/albums',
+    { schema: { summary: 'Own albums and albums shared with the caller' } },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const own = await ctx.store.albums(user.id);
+      const shared = [];
+      for (const share of await ctx.store.sharedWith(user.id)) {
+        const album = await ctx.store.album(share.library, share.album);
+        if (album) shared.push(await albumView(share.library, album, share.role));
+      }
+      return {
+        albums: await Promise.all(own.map((album) => albumView(user.id, album, 'owner'))),
+        shared,
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/albums/:id',
+    { schema: { summary: 'One album', params: albumParams, querystring: ownerQuery } },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const { library, role, album } = await access(
+        user.id,
+        asAlbumId(request.params.id),
+        request.query.owner,
+      );
+      return { album: await albumView(library, album, role) };
+    },
+  );
+
+  app.get(
+    '/api/v1/albums/:id/assets',
+    {
+      schema: {
+        summary: "An album's live assets, by asset id",
+        params: albumParams,
+        querystring: ownerQuery.extend({
+          after: z
+            .string()
+            .regex(/^[0-9a-f]{64}$/)
+            .optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(200),
+        }),
+      },
+    },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const { owner, after, limit } = request.query;
+      const { library } = await access(user.id, asAlbumId(request.params.id), owner);
+      const assets = await ctx.store.albumAssets(
+        library,
+        asAlbumId(request.params.id),
+        after === undefined ? undefined : asAssetId(after),
+        limit,
+      );
+      const last = assets.at(-1);
+      return {
+        assets: assets.map(assetView),
+        ...(assets.length === limit && last && { next: last.id }),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/albums/:id/assets/:asset/blobs/:hash',
+    {
+      schema: {
+        summary: "Download a blob of an album's asset (how shared albums are viewed)",
+        params: albumParams.extend({
+          asset: z.string().regex(/^[0-9a-f]{64}$/),
+          hash: z.string().regex(/^[0-9a-f]{64}$/),
+        }),
+        querystring: ownerQuery,
+      },
+    },
+    async (request, reply) => {
+      const { user } = await ctx.auth.user(request);
+      const albumId = asAlbumId(request.params.id);
+      const { library } = await access(user.id, albumId, request.query.owner);
+      const assetId = asAssetId(request.params.asset);
+      const hash = asBlobHash(request.params.hash);
+      const asset = (await ctx.store.isAlbumMember(library, albumId, assetId))
+        ? await ctx.store.asset(library, assetId)
+        : undefined;
+      const holds =
+        asset?.lifecycle.state === 'live' &&
+        asset.versions.some((v) => blobHashesOf(v.resources).includes(hash));
+      if (!holds) throw notFound('blob');
+      return sendBlob(ctx, request, reply, hash);
+    },
+  );
+}
