@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { FSCK_HELP, runFsck } from './commands/fsck.js';
 import { runServe, SERVE_HELP } from './commands/serve.js';
 import { CliError } from './cli-error.js';
 
@@ -8,11 +9,13 @@ Usage: keepsake <command> [options]
 
 Commands:
   serve     run the server (SQLite and a folder under --data)
+  fsck      check a server's data directory for lost or corrupt data
 
 Run "keepsake <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
   serve: { help: SERVE_HELP, run: runServe },
+  fsck: { help: FSCK_HELP, run: runFsck },
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -1,3 +1,5 @@
 // @keepsake/server: `keepsake serve` — the op API, change feed, resumable uploads and stores.
 export { defaultConfig, DEFAULT_PORT, type ServerConfig } from './config.js';
 export { startServer, dataPaths, type RunningServer, type StartOptions } from './start-server.js';
+export { fsck, countPartialUploads, type FsckReport } from './maintenance/fsck.js';
+export { openDataDir } from './maintenance/open-stores.js';

@@ -140,4 +140,11 @@ export interface MetadataStore {
   ): Promise<void>;
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;
+
+  // Whole-store walks, for integrity checks and garbage collection. Paged underneath.
+  libraries(): Promise<UserId[]>;
+  eachAsset(library: UserId): AsyncIterable<Asset>;
+  storedBlobs(): AsyncIterable<{ readonly hash: BlobHash; readonly size: number }>;
+  /** Database-level problems: page corruption, broken references, gaps in a change log. */
+  checkIntegrity(): Promise<string[]>;
 }

@@ -363,6 +363,61 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.albumMember.get(library, album, asset) !== undefined);
   }
 
+  libraries(): Promise<UserId[]> {
+    return Promise.resolve((this.#q.libraries.all() as { id: UserId }[]).map((r) => r.id));
+  }
+
+  async *eachAsset(library: UserId): AsyncIterable<Asset> {
+    for (let after = ''; ;) {
+      const rows = this.#q.assetsAfter.all(library, after, WALK_PAGE) as {
+        id: string;
+        state: string;
+      }[];
+      for (const row of rows) yield decodeAsset(row.state);
+      const last = rows.at(-1);
+      if (!last || rows.length < WALK_PAGE) return;
+      after = last.id;
+      await yieldToEventLoop();
+    }
+  }
+
+  async *storedBlobs(): AsyncIterable<{ hash: BlobHash; size: number }> {
+    for (let after = ''; ;) {
+      const rows = this.#q.blobsAfter.all(after, WALK_PAGE) as { hash: BlobHash; size: number }[];
+      yield* rows;
+      const last = rows.at(-1);
+      if (!last || rows.length < WALK_PAGE) return;
+      after = last.hash;
+      await yieldToEventLoop();
+    }
+  }
+
+  checkIntegrity(): Promise<string[]> {
+    const problems: string[] = [];
+    const integrity = this.#db.pragma('integrity_check') as { integrity_check: string }[];
+    for (const { integrity_check } of integrity) {
+      if (integrity_check !== 'ok') problems.push(`database: ${integrity_check}`);
+    }
+    const broken = this.#db.pragma('foreign_key_check') as { table: string; parent: string }[];
+    for (const { table, parent } of broken) {
+      problems.push(`database: a row of ${table} refers to a missing row of ${parent}`);
+    }
+    const logs = this.#q.logShape.all() as {
+      id: string;
+      head_seq: number;
+      n: number;
+      top: number | null;
+    }[];
+    for (const { id, head_seq, n, top } of logs) {
+      if (n !== head_seq || (top ?? 0) !== head_seq) {
+        problems.push(
+          `library ${id}: change log has ${n} entries up to seq ${top ?? 0}, head says ${head_seq}`,
+        );
+      }
+    }
+    return Promise.resolve(problems);
+  }
+
   #withMembers(library: UserId, header: string): Album {
     const album = decodeAlbum(header);
     const rows = this.#q.albumMembers.all(library, album.id) as {
@@ -398,6 +453,9 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(row?.used_bytes ?? 0);
   }
 }
+
+const WALK_PAGE = 1000;
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>
@@ -475,6 +533,15 @@ function prepare(db: Db) {
       `SELECT a.state FROM album_members m JOIN assets a ON a.library_id = m.library_id AND a.id = m.asset_id
        WHERE m.library_id = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
        ORDER BY m.asset_id LIMIT ?`,
+    ),
+    libraries: s('SELECT id FROM libraries ORDER BY id'),
+    assetsAfter: s(
+      'SELECT id, state FROM assets WHERE library_id = ? AND id > ? ORDER BY id LIMIT ?',
+    ),
+    blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
+    logShape: s(
+      `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top
+       FROM libraries l LEFT JOIN changes c ON c.library_id = l.id GROUP BY l.id`,
     ),
     pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
     seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),

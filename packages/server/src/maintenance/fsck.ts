@@ -1,0 +1,74 @@
+import { readdir } from 'node:fs/promises';
+import { asBlobHash, blobHashesOf } from '@keepsake/core';
+import type { BlobStore } from '../blobs/blob-store.js';
+import { hashFile } from '../blobs/hash-file.js';
+import type { FolderBlobStore } from '../blobs/folder-blob-store.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+
+export interface FsckReport {
+  /** Anything lost, corrupt or inconsistent: fsck exits non-zero when there is one. */
+  readonly problems: string[];
+  /** Harmless leftovers a crash can leave (collected later), listed for the curious. */
+  readonly notes: string[];
+  readonly blobsChecked: number;
+  readonly assetsChecked: number;
+}
+
+export interface FsckProgress {
+  (phase: string, done: number): void;
+}
+
+/**
+ * Checks a data directory: the database's own integrity, every stored blob's size and SHA-256
+ * against its name, every asset's blobs present, and blob files the database does not know.
+ */
+export async function fsck(
+  store: MetadataStore,
+  blobs: BlobStore & Pick<FolderBlobStore, 'pathOf'>,
+  progress: FsckProgress = () => undefined,
+): Promise<FsckReport> {
+  const problems = await store.checkIntegrity();
+  const notes: string[] = [];
+  const known = new Set<string>();
+  let blobsChecked = 0;
+  for await (const { hash, size } of store.storedBlobs()) {
+    known.add(hash);
+    const stored = await blobs.size(hash);
+    if (stored === undefined) problems.push(`blob ${hash}: missing from the blob store`);
+    else if (stored !== size)
+      problems.push(`blob ${hash}: ${stored} bytes stored, ${size} recorded`);
+    else {
+      const actual = await hashFile(blobs.pathOf(hash));
+      if (actual.hash !== hash) problems.push(`blob ${hash}: its bytes hash to ${actual.hash}`);
+    }
+    progress('blobs', ++blobsChecked);
+  }
+  for await (const hash of blobs.list()) {
+    if (!known.has(hash))
+      notes.push(
+        `blob file ${hash} is not in the database (a crash between storing and recording it); it will be collected`,
+      );
+  }
+  let assetsChecked = 0;
+  for (const library of await store.libraries()) {
+    for await (const asset of store.eachAsset(library)) {
+      for (const version of asset.versions) {
+        for (const hash of blobHashesOf(version.resources)) {
+          if (!(await store.libraryHasBlob(library, asBlobHash(hash)))) {
+            problems.push(
+              `library ${library}, asset ${asset.id}: version ${version.id} needs blob ${hash}, which the library does not hold`,
+            );
+          }
+        }
+      }
+      progress('assets', ++assetsChecked);
+    }
+  }
+  return { problems, notes, blobsChecked, assetsChecked };
+}
+
+/** Unfinished uploads in the uploads folder (resumable, or expiring): for the report. */
+export async function countPartialUploads(dir: string): Promise<number> {
+  const names = await readdir(dir).catch(() => []);
+  return names.filter((name) => !name.endsWith('.json')).length;
+}
