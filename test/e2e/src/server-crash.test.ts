@@ -76,7 +76,9 @@ async function upload(client: Client, bytes: Uint8Array): Promise<boolean> {
 
 describe('the server under SIGKILL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'keepsake-crash-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it(`keeps every acknowledged op and blob through ${CRASHES} kills (seed ${SEED})`, async () => {
     const random = prng(SEED);

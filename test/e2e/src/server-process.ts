@@ -15,17 +15,21 @@ export async function spawnServer(dataDir: string, adminPassword: string): Promi
     env: { ...process.env, KEEPSAKE_ADMIN_PASSWORD: adminPassword, KEEPSAKE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      resolve();
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
       const match = /serving (http:\/\/\S+)/.exec(stderr);
       if (match?.[1]) resolve(match[1]);
     });
-    child.once('exit', (code) =>
-      reject(new Error(`server exited (${code}) before serving:\n${stderr}`)),
-    );
+    child.once('exit', (code) => {
+      reject(new Error(`server exited (${code}) before serving:\n${stderr}`));
+    });
   });
   return {
     url,
