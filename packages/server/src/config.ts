@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { DEFAULT_MAX_DRIFT_MS } from '@keepsake/core';
 
 /** How a server runs. Every field has an embedded default, so `keepsake serve` needs none. */
@@ -16,6 +17,8 @@ export interface ServerConfig {
   readonly trashRetentionDays: number;
   readonly maxClockDriftMs: number;
   readonly sessionLifetimeMs: number;
+  /** Threads that decode images for thumbnails; sync never waits for them. */
+  readonly mediaWorkers: number;
 }
 
 export const DEFAULT_PORT = 7447;
@@ -30,5 +33,6 @@ export const defaultConfig = (overrides: Partial<ServerConfig> = {}): ServerConf
   trashRetentionDays: 30,
   maxClockDriftMs: DEFAULT_MAX_DRIFT_MS,
   sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,
+  mediaWorkers: Math.max(1, availableParallelism() - 1),
   ...overrides,
 });

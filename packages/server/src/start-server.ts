@@ -10,9 +10,12 @@ import { Metrics } from './http/metrics.js';
 import { bootstrapAdmin } from './http/routes/setup.js';
 import type { ServerContext } from './http/server-context.js';
 import type { ZodApp } from './http/zod-app.js';
+import { DerivativeWorkers } from '@keepsake/media';
+import { MediaProcessor } from './media/media-processor.js';
 import { SqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 
 export interface RunningServer {
+  readonly media: MediaProcessor;
   readonly url: string;
   readonly app: ZodApp;
   readonly context: ServerContext;
@@ -47,16 +50,26 @@ export async function startServer(
   mkdirSync(paths.uploads, { recursive: true });
   const now = options.now ?? Date.now;
   const store = new SqliteMetadataStore(paths.database);
+  const blobs = new FolderBlobStore(paths.blobs);
+  const media = new MediaProcessor(
+    store,
+    blobs,
+    new DerivativeWorkers(config.mediaWorkers),
+    paths.uploads,
+    now,
+  );
   const context: ServerContext = {
     config,
     store,
-    blobs: new FolderBlobStore(paths.blobs),
+    blobs,
+    media,
     auth: new Authenticator(store, now),
     feed: new EventEmitter().setMaxListeners(0),
     metrics: new Metrics(store),
     now,
   };
   const { app, expireStaleUploads } = await buildApp(context, options.logger ?? false);
+  media.attach(app.log);
   const { setupToken } = await bootstrapAdmin(context, {
     user: options.adminUser,
     password: options.adminPassword,
@@ -65,6 +78,7 @@ export async function startServer(
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  media.start();
   const sweep = setInterval(() => {
     expireStaleUploads().catch((error: unknown) => {
       app.log.error({ err: error }, 'expiring stale uploads failed');
@@ -74,10 +88,12 @@ export async function startServer(
     url,
     app,
     context,
+    media,
     ...(setupToken !== undefined && { setupToken }),
     close: async () => {
       clearInterval(sweep);
       await app.close();
+      await media.stop();
       await store.close();
     },
   };

@@ -20,6 +20,8 @@ export interface BlobStore {
    */
   adoptFile(hash: BlobHash, file: string): Promise<void>;
   read(hash: BlobHash, range?: ByteRange): Readable;
+  /** Runs `use` with the blob as a local file (the file itself here; a download for object storage). */
+  withLocalFile<T>(hash: BlobHash, use: (path: string) => Promise<T>): Promise<T>;
   remove(hash: BlobHash): Promise<void>;
   /** Every stored blob, for integrity checks. */
   list(): AsyncIterable<BlobHash>;

@@ -46,6 +46,10 @@ export class FolderBlobStore implements BlobStore {
     return createReadStream(this.pathOf(hash), range && { start: range.start, end: range.end });
   }
 
+  withLocalFile<T>(hash: BlobHash, use: (path: string) => Promise<T>): Promise<T> {
+    return use(this.pathOf(hash));
+  }
+
   async remove(hash: BlobHash): Promise<void> {
     await rm(this.pathOf(hash), { force: true });
   }

@@ -14,5 +14,7 @@ export interface ServerContext {
   /** Emits `changed` (libraryId, head) after a batch commits: the push channel's source. */
   readonly feed: EventEmitter;
   readonly metrics: Metrics;
+  /** Told when a new blob arrives, so its metadata and thumbnails are made soon. */
+  readonly media: { poke(): void };
   readonly now: () => number;
 }

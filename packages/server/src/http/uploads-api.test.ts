@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createUpload,
   patchUpload,
@@ -173,6 +173,9 @@ describe('resumable uploads (tus) over HTTP', () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
     await uploadBlob(t.api, alice.token, randomBytes(1000));
-    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    // The finished upload's file and record go right after the final response.
+    await vi.waitFor(() => {
+      expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    });
   });
 });

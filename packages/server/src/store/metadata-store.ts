@@ -6,6 +6,7 @@ import type {
   BlobHash,
   DeviceId,
   LogEntry,
+  MediaMeta,
   Op,
   Reply,
   RetryLater,
@@ -70,6 +71,23 @@ export interface SubmitContext {
   readonly maxDriftMs: number;
 }
 
+export interface DerivativeRecord {
+  readonly role: 'thumbnail' | 'preview';
+  readonly hash: BlobHash;
+  readonly format: string;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** What the server made of a blob's bytes; `error` says why metadata or derivatives failed. */
+export interface MediaRecord {
+  readonly kind: string;
+  readonly fileType?: string;
+  readonly meta?: MediaMeta;
+  readonly derivatives: readonly DerivativeRecord[];
+  readonly error?: string;
+}
+
 export interface MetadataStore {
   close(): Promise<void>;
 
@@ -132,7 +150,18 @@ export interface MetadataStore {
   ): Promise<Asset[]>;
   isAlbumMember(library: UserId, album: AlbumId, asset: AssetId): Promise<boolean>;
 
-  /** Records that a library holds these blobs (its owner uploaded the bytes). */
+  /** Blobs waiting for metadata and derivatives, oldest first. */
+  queuedMedia(limit: number): Promise<BlobHash[]>;
+  /** Records a blob's media, its derivative blobs (already stored) and takes it off the queue. */
+  recordMedia(
+    hash: BlobHash,
+    media: MediaRecord,
+    derivativeSizes: readonly number[],
+    nowMs: number,
+  ): Promise<void>;
+  media(hash: BlobHash): Promise<MediaRecord | undefined>;
+
+  /** Records that a library holds these blobs (its owner uploaded the bytes); new blobs join the media queue. */
   addLibraryBlobs(
     library: UserId,
     blobs: readonly { readonly hash: BlobHash; readonly size: number }[],

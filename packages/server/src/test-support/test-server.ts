@@ -123,9 +123,9 @@ export async function patchUpload(
   });
 }
 
-/** Uploads whole bytes in one PATCH; returns the final response. */
+/** Uploads whole bytes in one PATCH; returns the final response (201 for an empty file: done at creation). */
 export async function uploadBlob(api: Api, token: string, bytes: Uint8Array): Promise<Response> {
   const created = await createUpload(api, token, bytes);
-  if (created.status !== 201) return created;
+  if (created.status !== 201 || bytes.length === 0) return created;
   return patchUpload(created.headers.get('location') ?? '', token, 0, bytes);
 }

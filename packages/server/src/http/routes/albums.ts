@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
-import { assetView } from './assets.js';
+import { assetView, derivativeOf } from './assets.js';
 import { sendBlob } from './blobs.js';
 
 const albumParams = z.object({ id: z.string().min(1).max(64) });
@@ -80,6 +80,34 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         request.query.owner,
       );
       return { album: await albumView(library, album, role) };
+    },
+  );
+
+  app.get(
+    '/api/v1/albums/:id/assets/:asset/derivatives/:role',
+    {
+      schema: {
+        summary: "A thumbnail or preview of an album's asset (how shared albums are shown)",
+        params: albumParams.extend({
+          asset: z.string().regex(/^[0-9a-f]{64}$/),
+          role: z.enum(['thumbnail', 'preview']),
+        }),
+        querystring: ownerQuery,
+      },
+    },
+    async (request, reply) => {
+      const { user } = await ctx.auth.user(request);
+      const albumId = asAlbumId(request.params.id);
+      const { library } = await access(user.id, albumId, request.query.owner);
+      const assetId = asAssetId(request.params.asset);
+      const asset = (await ctx.store.isAlbumMember(library, albumId, assetId))
+        ? await ctx.store.asset(library, assetId)
+        : undefined;
+      const hash =
+        asset?.lifecycle.state === 'live' &&
+        (await derivativeOf(ctx.store, asset, request.params.role));
+      if (!hash) throw notFound(`${request.params.role} for this asset`);
+      return sendBlob(ctx, request, reply, hash, 'image/webp');
     },
   );
 

@@ -1,9 +1,10 @@
 import { asAssetId, type Asset, type Lww } from '@keepsake/core';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor.js';
-import type { StoredEntry } from '../../store/metadata-store.js';
+import type { MetadataStore, StoredEntry } from '../../store/metadata-store.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
+import { sendBlob } from './blobs.js';
 import type { ZodApp } from '../zod-app.js';
 
 /** An asset as clients read it: sets as sorted lists, fields as plain values. */
@@ -23,6 +24,38 @@ export function assetView(asset: Asset) {
     paths: [...asset.paths.keys()].sort(),
     keywords: [...asset.keywords.keys()].sort(),
   };
+}
+
+/** What the server read from each resource of the current version: metadata, derivatives, or the error. */
+export async function describeAsset(store: MetadataStore, asset: Asset) {
+  const current = asset.versions[0];
+  const media: Record<string, unknown> = {};
+  for (const [role, resource] of Object.entries(current?.resources ?? {})) {
+    const record = resource && (await store.media(resource.hash));
+    media[role] = record
+      ? {
+          ...record,
+          derivatives: record.derivatives.map(({ role: r, width, height }) => ({
+            role: r,
+            width,
+            height,
+          })),
+        }
+      : { pending: true };
+  }
+  return { ...assetView(asset), media };
+}
+
+/** The derivative blob of an asset's current rendition (its edit, else its original). */
+export async function derivativeOf(
+  store: MetadataStore,
+  asset: Asset,
+  role: 'thumbnail' | 'preview',
+) {
+  const current = asset.versions[0];
+  const rendition = current && (current.resources.render ?? current.resources.original);
+  const record = rendition && (await store.media(rendition.hash));
+  return record?.derivatives.find((d) => d.role === role)?.hash;
 }
 
 const entryView = (entry: StoredEntry) => ({
@@ -59,7 +92,9 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
           limit,
           ...(cursor !== undefined && { cursor }),
         });
-        return { assets: page.assets.map(assetView), ...(page.next && { next: page.next }) };
+        const assets = [];
+        for (const asset of page.assets) assets.push(await describeAsset(ctx.store, asset));
+        return { assets, ...(page.next && { next: page.next }) };
       } catch (error) {
         if (error instanceof CursorError) throw badRequest(`query.cursor: ${error.message}`);
         throw error;
@@ -74,7 +109,24 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
       if (!asset) throw notFound('asset');
-      return { asset: assetView(asset) };
+      return { asset: await describeAsset(ctx.store, asset) };
+    },
+  );
+
+  app.get(
+    '/api/v1/assets/:id/derivatives/:role',
+    {
+      schema: {
+        summary: "A thumbnail (~320 px) or preview (~1600 px) of the asset's current rendition",
+        params: assetParams.extend({ role: z.enum(['thumbnail', 'preview']) }),
+      },
+    },
+    async (request, reply) => {
+      const { user } = await ctx.auth.user(request);
+      const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
+      const hash = asset && (await derivativeOf(ctx.store, asset, request.params.role));
+      if (!hash) throw notFound(`${request.params.role} for this asset`);
+      return sendBlob(ctx, request, reply, hash, 'image/webp');
     },
   );
 

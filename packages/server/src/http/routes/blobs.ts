@@ -75,6 +75,8 @@ export async function sendBlob(
   request: FastifyRequest,
   reply: FastifyReply,
   hash: BlobHash,
+  /** Originals go out as attachments of unknown type; derivatives are shown inline. */
+  contentType?: string,
 ) {
   const size = await ctx.blobs.size(hash);
   if (size === undefined) throw notFound('blob');
@@ -83,8 +85,8 @@ export async function sendBlob(
     .header('etag', etag)
     .header('cache-control', 'private, max-age=31536000, immutable')
     .header('accept-ranges', 'bytes')
-    .header('content-type', 'application/octet-stream')
-    .header('content-disposition', `attachment; filename="${hash}"`);
+    .header('content-type', contentType ?? 'application/octet-stream')
+    .header('content-disposition', contentType ? 'inline' : `attachment; filename="${hash}"`);
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();
   const range = parseRange(request.headers.range, size);
   if (range) {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { link } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { asBlobHash, type UserId } from '@keepsake/core';
 import { FileStore } from '@tus/file-store';
-import { Server, type ServerOptions } from '@tus/server';
+import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../../blobs/hash-file.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
@@ -103,16 +104,26 @@ export function uploadsRoutes(
           `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
         );
       }
-      await ctx.blobs.adoptFile(declared, file);
-      await datastore.configstore.delete(upload.id);
+      // The blob store takes a second link to the bytes: tus still looks at the upload's own
+      // file after this hook, and removes it with its record once the response is out.
+      const adopted = `${file}.adopt`;
+      await link(file, adopted);
+      await ctx.blobs.adoptFile(declared, adopted);
       ctx.metrics.uploadBytes.inc(actual.size);
       await ctx.store.addLibraryBlobs(
         callerOf(req),
         [{ hash: declared, size: actual.size }],
         ctx.now(),
       );
+      ctx.media.poke();
       return {};
     },
+  });
+
+  tus.on(EVENTS.POST_FINISH, (_req, _res, upload) => {
+    datastore.remove(upload.id).catch((error: unknown) => {
+      app.log.warn({ err: error, upload: upload.id }, 'could not remove a finished upload record');
+    });
   });
 
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => {
@@ -126,5 +137,17 @@ export function uploadsRoutes(
   };
   app.all(UPLOADS_PATH, { schema: { hide: true } }, handler);
   app.all(`${UPLOADS_PATH}/*`, { schema: { hide: true } }, handler);
-  return { expireStale: () => tus.cleanUpExpiredUploads() };
+  /** Expired unfinished uploads, and finished ones a crash left behind before their cleanup. */
+  const expireStale = async () => {
+    let removed = await tus.cleanUpExpiredUploads();
+    for (const id of (await datastore.configstore.list?.()) ?? []) {
+      const info = await datastore.configstore.get(id);
+      if (info && info.size !== undefined && info.offset === info.size) {
+        await datastore.remove(id).catch(() => datastore.configstore.delete(id));
+        removed += 1;
+      }
+    }
+    return removed;
+  };
+  return { expireStale };
 }

@@ -107,5 +107,22 @@ export const MIGRATIONS: readonly string[] = [
     added_at   INTEGER NOT NULL,
     PRIMARY KEY (library_id, hash)
   ) WITHOUT ROWID;
+
+  -- What the server read from each blob's bytes, and the derivatives it made. Per blob, not
+  -- per library: the same bytes say the same things whoever uploaded them.
+  CREATE TABLE media (
+    hash        TEXT PRIMARY KEY REFERENCES blobs(hash),
+    kind        TEXT NOT NULL,
+    file_type   TEXT,
+    meta        TEXT,
+    derivatives TEXT NOT NULL,
+    error       TEXT,
+    made_at     INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  -- Blobs waiting for media processing; durable, so a restart picks up where it stopped.
+  CREATE TABLE media_queue (
+    hash      TEXT PRIMARY KEY REFERENCES blobs(hash),
+    queued_at INTEGER NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];

@@ -8,6 +8,7 @@ import {
   type AssetId,
   type BlobHash,
   type DeviceId,
+  type MediaMeta,
   type Op,
   type OpId,
   type Outcome,
@@ -26,7 +27,9 @@ import type {
   AssetListing,
   AssetQuery,
   ChangePage,
+  DerivativeRecord,
   DeviceRecord,
+  MediaRecord,
   MetadataStore,
   SharedAlbum,
   StoredEntry,
@@ -437,7 +440,9 @@ export class SqliteMetadataStore implements MetadataStore {
   ): Promise<void> {
     this.#db.transaction(() => {
       for (const { hash, size } of blobs) {
-        this.#q.insertBlob.run(hash, size, nowMs);
+        if (this.#q.insertBlob.run(hash, size, nowMs).changes > 0) {
+          this.#q.enqueueMedia.run(hash, nowMs);
+        }
         if (this.#q.insertLibraryBlob.run(library, hash, size, nowMs).changes > 0) {
           this.#q.addUsedBytes.run(size, library);
         }
@@ -445,6 +450,55 @@ export class SqliteMetadataStore implements MetadataStore {
     })();
     return Promise.resolve();
   }
+  queuedMedia(limit: number): Promise<BlobHash[]> {
+    const rows = this.#q.queuedMedia.all(limit) as { hash: BlobHash }[];
+    return Promise.resolve(rows.map((r) => r.hash));
+  }
+
+  recordMedia(
+    hash: BlobHash,
+    media: MediaRecord,
+    derivativeSizes: readonly number[],
+    nowMs: number,
+  ): Promise<void> {
+    this.#db.transaction(() => {
+      media.derivatives.forEach((d, i) =>
+        this.#q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs),
+      );
+      this.#q.upsertMedia.run(
+        hash,
+        media.kind,
+        media.fileType ?? null,
+        media.meta ? JSON.stringify(media.meta) : null,
+        JSON.stringify(media.derivatives),
+        media.error ?? null,
+        nowMs,
+      );
+      this.#q.dequeueMedia.run(hash);
+    })();
+    return Promise.resolve();
+  }
+
+  media(hash: BlobHash): Promise<MediaRecord | undefined> {
+    const row = this.#q.media.get(hash) as
+      | {
+          kind: string;
+          file_type: string | null;
+          meta: string | null;
+          derivatives: string;
+          error: string | null;
+        }
+      | undefined;
+    if (!row) return Promise.resolve(undefined);
+    return Promise.resolve({
+      kind: row.kind,
+      ...(row.file_type !== null && { fileType: row.file_type }),
+      ...(row.meta !== null && { meta: JSON.parse(row.meta) as MediaMeta }),
+      derivatives: JSON.parse(row.derivatives) as DerivativeRecord[],
+      ...(row.error !== null && { error: row.error }),
+    });
+  }
+
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean> {
     return Promise.resolve(this.#q.libraryBlob.get(library, hash) !== undefined);
   }
@@ -583,6 +637,15 @@ function prepare(db: Db) {
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
 
+    enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
+    queuedMedia: s('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
+    dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),
+    upsertMedia: s(
+      `INSERT INTO media (hash, kind, file_type, meta, derivatives, error, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, file_type = excluded.file_type, meta = excluded.meta,
+         derivatives = excluded.derivatives, error = excluded.error, made_at = excluded.made_at`,
+    ),
+    media: s('SELECT kind, file_type, meta, derivatives, error FROM media WHERE hash = ?'),
     insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
     insertLibraryBlob: s(
       'INSERT OR IGNORE INTO library_blobs (library_id, hash, size, added_at) VALUES (?, ?, ?, ?)',

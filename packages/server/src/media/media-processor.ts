@@ -1,0 +1,136 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { asBlobHash, type BlobHash } from '@keepsake/core';
+import { readMediaMeta, type DerivativeWorkers } from '@keepsake/media';
+import type { FastifyBaseLogger } from 'fastify';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { DerivativeRecord, MediaRecord, MetadataStore } from '../store/metadata-store.js';
+
+const BATCH = 8;
+const IDLE_POLL_MS = 5_000;
+
+/**
+ * Reads metadata from new blobs and makes their thumbnails and previews, in the background:
+ * sync never waits for it. The queue is durable (a table), so a restart resumes it. A file that
+ * cannot be read or decoded gets its error recorded, and stays stored and synced bit-exact.
+ */
+export class MediaProcessor {
+  #stopped = false;
+  #wake: (() => void) | undefined;
+  #loop: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: MetadataStore,
+    private readonly blobs: BlobStore,
+    private readonly workers: DerivativeWorkers,
+    /** Where derivative bytes are written before they become blobs (same file system). */
+    private readonly scratchDir: string,
+    private readonly now: () => number,
+  ) {}
+
+  #log: Pick<FastifyBaseLogger, 'error'> = { error: () => undefined };
+
+  /** Where failures are logged: the server's logger, once it exists. */
+  attach(log: Pick<FastifyBaseLogger, 'error'>): void {
+    this.#log = log;
+  }
+
+  start(): void {
+    this.#loop ??= this.#run();
+  }
+
+  /** New work arrived: stop idling. */
+  poke(): void {
+    this.#wake?.();
+  }
+
+  /** Resolves once everything queued now is processed (for tests and shutdown reports). */
+  async drain(): Promise<void> {
+    while (this.#running() && (await this.store.queuedMedia(1)).length > 0) {
+      this.poke();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.poke();
+    await this.#loop;
+    await this.workers.close();
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running()) {
+      const hashes = await this.store.queuedMedia(BATCH);
+      for (const hash of hashes) {
+        if (!this.#running()) return;
+        await this.#process(hash).catch((error: unknown) => {
+          // A bug here must not stop the queue or the server; the blob is retried next start.
+          this.#log.error({ err: error, hash }, 'media processing failed');
+        });
+      }
+      if (hashes.length === 0) await this.#idle();
+    }
+  }
+
+  /** A method, not the field: the field changes across the awaits of the loop. */
+  #running(): boolean {
+    return !this.#stopped;
+  }
+
+  #idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, IDLE_POLL_MS);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  async #process(hash: BlobHash): Promise<void> {
+    const { record, bytes } = await this.blobs.withLocalFile(hash, async (file) => {
+      const reading = await readMediaMeta(file);
+      const made = reading.kind === 'image' ? await this.workers.make(file) : undefined;
+      const derivatives = made?.ok ? made.derivatives : [];
+      const error = !reading.ok ? reading.error : made && !made.ok ? made.error : undefined;
+      return {
+        record: {
+          kind: reading.kind,
+          ...(reading.ok && { fileType: reading.fileType, meta: reading.meta }),
+          error,
+        },
+        bytes: derivatives,
+      };
+    });
+    const derivatives: DerivativeRecord[] = [];
+    for (const d of bytes) {
+      const derivativeHash = asBlobHash(createHash('sha256').update(d.bytes).digest('hex'));
+      const scratch = join(this.scratchDir, `derivative-${randomBytes(8).toString('hex')}`);
+      await writeFile(scratch, d.bytes);
+      await this.blobs.adoptFile(derivativeHash, scratch);
+      derivatives.push({
+        role: d.role,
+        hash: derivativeHash,
+        format: d.format,
+        width: d.width,
+        height: d.height,
+      });
+    }
+    const media: MediaRecord = {
+      kind: record.kind,
+      ...(record.fileType !== undefined && { fileType: record.fileType }),
+      ...(record.meta !== undefined && { meta: record.meta }),
+      derivatives,
+      ...(record.error !== undefined && { error: record.error }),
+    };
+    await this.store.recordMedia(
+      hash,
+      media,
+      bytes.map((d) => d.bytes.length),
+      this.now(),
+    );
+  }
+}
