@@ -23,6 +23,8 @@ interface Tracked {
 }
 
 /** A deterministic op stream over a growing set of assets. */
+const CAMERA_ROLL_START = Date.parse('2024-05-01T10:00:00+02:00');
+
 export class OpStream {
   readonly assets: Tracked[] = [];
   #n = 0;
@@ -58,7 +60,12 @@ export class OpStream {
       kind: 'import',
       assetId: asAssetId(original),
       resources: { original: { hash: original, size: 2_500_000, ext: 'HEIC' } },
-      meta: { takenAt: '2024-05-01T10:00:00+02:00', width: 4032, height: 3024 },
+      // A camera roll: each photo taken a minute after the one before.
+      meta: {
+        takenAt: new Date(CAMERA_ROLL_START + i * 60_000).toISOString(),
+        width: 4032,
+        height: 3024,
+      },
       path,
     });
     this.assets.push({

@@ -50,7 +50,10 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (library_id, seq)
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX changes_by_op_id ON changes(library_id, op_id);
+  -- A rowid table: a new asset's row is appended, not inserted at a random place by its hash;
+  -- only the small (library, id) index takes the random write.
   CREATE TABLE assets (
+    n           INTEGER PRIMARY KEY,
     library_id  TEXT NOT NULL,
     id          TEXT NOT NULL,
     state       TEXT NOT NULL,
@@ -58,15 +61,12 @@ export const MIGRATIONS: readonly string[] = [
     taken_at    TEXT NOT NULL,
     in_conflict INTEGER NOT NULL,
     updated_seq INTEGER NOT NULL,
-    PRIMARY KEY (library_id, id)
-  ) WITHOUT ROWID;
+    -- Seqs of every op that named or changed the asset, comma-separated: its history, kept in
+    -- the row the op writes anyway rather than in an index of its own (one random write less).
+    history     TEXT NOT NULL,
+    UNIQUE (library_id, id)
+  );
   CREATE INDEX assets_timeline ON assets(library_id, lifecycle, taken_at DESC, id DESC);
-  CREATE TABLE asset_history (
-    library_id TEXT NOT NULL,
-    asset_id   TEXT NOT NULL,
-    seq        INTEGER NOT NULL,
-    PRIMARY KEY (library_id, asset_id, seq)
-  ) WITHOUT ROWID;
   CREATE TABLE albums (
     library_id TEXT NOT NULL,
     id         TEXT NOT NULL,
@@ -124,5 +124,6 @@ export const MIGRATIONS: readonly string[] = [
     hash      TEXT PRIMARY KEY REFERENCES blobs(hash),
     queued_at INTEGER NOT NULL
   ) WITHOUT ROWID;
+  CREATE INDEX media_queue_in_order ON media_queue(queued_at, hash);
   `,
 ];

@@ -251,18 +251,24 @@ export class SqliteMetadataStore implements MetadataStore {
     }
     const head = changes.entries.at(-1)?.seq;
     if (head === undefined) return;
+    const history = new Map<AssetId, string>();
+    for (const [id, seq] of changes.history) history.set(id, `${history.get(id) ?? ''},${seq}`);
     for (const [id, { asset, encoded }] of changes.assets) {
-      q.upsertAsset.run(
-        library,
-        id,
-        encoded,
+      const indexed = [
         asset.lifecycle.state,
         timelineKey(asset),
         asset.versions.length > 1 ? 1 : 0,
-        head,
-      );
+      ];
+      const seqs = history.get(id) ?? '';
+      history.delete(id);
+      // Most changes leave the timeline's columns as they were: rewriting only the state keeps
+      // the timeline index out of the write.
+      if (q.updateAssetState.run(encoded, head, seqs, library, id, ...indexed).changes > 0)
+        continue;
+      q.upsertAsset.run(library, id, encoded, ...indexed, head, seqs);
     }
-    for (const [id, seq] of changes.history) q.insertHistory.run(library, id, seq);
+    // Ops that named an asset without changing it (a rejected edit, say) still join its history.
+    for (const [id, seqs] of history) q.appendHistory.run(seqs, library, id);
     for (const [id, encoded] of changes.albums) {
       q.upsertAlbum.run(library, id, encoded);
       q.deleteShares.run(library, id);
@@ -320,7 +326,14 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   history(library: UserId, id: AssetId): Promise<StoredEntry[]> {
-    return Promise.resolve((this.#q.history.all(library, id) as ChangeRow[]).map(toEntry));
+    const row = this.#q.assetHistory.get(library, id) as { history: string } | undefined;
+    const seqs = (row?.history ?? '').split(',').filter(Boolean).map(Number);
+    return Promise.resolve(
+      seqs.flatMap((seq) => {
+        const change = this.#q.change.get(library, seq) as ChangeRow | undefined;
+        return change ? [toEntry(change)] : [];
+      }),
+    );
   }
 
   album(library: UserId, id: AlbumId): Promise<Album | undefined> {
@@ -607,25 +620,24 @@ function prepare(db: Db) {
       'INSERT INTO changes (library_id, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     upsertAsset: s(
-      `INSERT INTO assets (library_id, id, state, lifecycle, taken_at, in_conflict, updated_seq)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO assets (library_id, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state,
          lifecycle = excluded.lifecycle, taken_at = excluded.taken_at,
-         in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq`,
+         in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq,
+         history = assets.history || excluded.history`,
     ),
-    insertHistory: s(
-      'INSERT OR IGNORE INTO asset_history (library_id, asset_id, seq) VALUES (?, ?, ?)',
+    updateAssetState: s(
+      `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
+       WHERE library_id = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
     ),
+    appendHistory: s('UPDATE assets SET history = history || ? WHERE library_id = ? AND id = ?'),
+    assetHistory: s('SELECT history FROM assets WHERE library_id = ? AND id = ?'),
     upsertAlbum: s(
       'INSERT INTO albums (library_id, id, state) VALUES (?, ?, ?) ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state',
     ),
     upsertPairing: s(
       'INSERT INTO pairing (library_id, key, value) VALUES (?, ?, ?) ON CONFLICT (library_id, key) DO UPDATE SET value = excluded.value',
-    ),
-    history: s(
-      `SELECT c.seq, c.op, c.outcome, c.received_at FROM asset_history h
-       JOIN changes c ON c.library_id = h.library_id AND c.seq = h.seq
-       WHERE h.library_id = ? AND h.asset_id = ? ORDER BY h.seq`,
     ),
     timeline: s(
       `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
