@@ -5,6 +5,9 @@ import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchApplyOps } from './apply-ops.bench-case.js';
 import { benchDigest } from './digest.bench-case.js';
+import { benchFeedCatchUp } from './feed-catch-up.bench-case.js';
+import { benchServerIngest } from './server-ingest.bench-case.js';
+import { benchUploadThroughput } from './upload-throughput.bench-case.js';
 
 interface Case {
   readonly name: string;
@@ -18,6 +21,21 @@ const CASES: readonly Case[] = [
     name: 'Library digest',
     target: 'build 1M assets < 5 s; 10 differences among 1M in ≤ 25 exchanges and < 64 KiB',
     run: benchDigest,
+  },
+  {
+    name: 'Server op ingest (SQLite)',
+    target: '≥ 20,000 ops/s in batches of 500',
+    run: benchServerIngest,
+  },
+  {
+    name: 'New device catching up',
+    target: '1,000,000-op change feed in < 60 s; server RSS < 400 MiB',
+    run: benchFeedCatchUp,
+  },
+  {
+    name: 'Upload throughput over loopback',
+    target: '≥ 80% of a bare node:http server writing the same body to disk, side by side',
+    run: benchUploadThroughput,
   },
 ];
 

@@ -17,7 +17,7 @@ import { opsRoutes } from './routes/ops.js';
 import { pushRoutes } from './routes/push.js';
 import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
-import { uploadsRoutes } from './routes/uploads.js';
+import { uploadsRoutes } from '../uploads/uploads-routes.js';
 import { usersRoutes } from './routes/users.js';
 import type { ServerContext } from './server-context.js';
 import type { ZodApp } from './zod-app.js';

@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { asBlobHash, type UserId } from '@keepsake/core';
-import { FileStore } from '@tus/file-store';
 import { EVENTS, Server, type ServerOptions } from '@tus/server';
-import { hashFile } from '../../blobs/hash-file.js';
-import type { ServerContext } from '../server-context.js';
-import type { ZodApp } from '../zod-app.js';
+import { hashFile } from '../blobs/hash-file.js';
+import { HashingFileStore } from './hashing-file-store.js';
+import type { ServerContext } from '../http/server-context.js';
+import type { ZodApp } from '../http/zod-app.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -38,7 +38,7 @@ export function uploadsRoutes(
   app: ZodApp,
   ctx: ServerContext,
 ): { expireStale: () => Promise<number> } {
-  const datastore = new FileStore({
+  const datastore = new HashingFileStore({
     directory: join(ctx.config.dataDir, 'uploads'),
     expirationPeriodInMilliseconds: ctx.config.uploadExpiryMs,
   });
@@ -95,7 +95,11 @@ export function uploadsRoutes(
     onUploadFinish: async (req, upload) => {
       const file = join(ctx.config.dataDir, 'uploads', upload.id);
       const declared = asBlobHash(upload.metadata?.sha256 ?? '');
-      const actual = await hashFile(file);
+      // Hashed as it arrived when every byte came through this process; else read it again.
+      const digest =
+        upload.size === undefined ? undefined : datastore.takeDigest(upload.id, upload.size);
+      const actual =
+        digest === undefined ? await hashFile(file) : { hash: digest, size: upload.size ?? 0 };
       if (actual.hash !== declared || actual.size !== upload.size) {
         await datastore.remove(upload.id);
         throw refuse(

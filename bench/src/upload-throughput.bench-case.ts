@@ -1,0 +1,115 @@
+// Benchmark of upload throughput over loopback: the same body sent to a bare node:http server
+// that streams it to a file, and to a real `keepsake serve` over tus (one PATCH), which also
+// hashes it, fsyncs it and makes it a blob. Side by side in one run; medians of ROUNDS.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pipeline } from 'node:stream/promises';
+import { createHash } from 'node:crypto';
+import { spawnServer } from '@keepsake/e2e';
+
+const BODY_BYTES = 256 * 1024 * 1024;
+const ROUNDS = 3;
+const PASSWORD = 'bench-password';
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function bareServer(dir: string) {
+  let n = 0;
+  const server = createServer((request, response) => {
+    n += 1;
+    pipeline(request, createWriteStream(join(dir, `body-${n}`))).then(
+      () => response.writeHead(204).end(),
+      () => response.writeHead(500).end(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function timed(send: () => Promise<Response>): Promise<number> {
+  const start = performance.now();
+  const response = await send();
+  if (response.status !== 204)
+    throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return BODY_BYTES / 2 ** 20 / ((performance.now() - start) / 1000);
+}
+
+export async function benchUploadThroughput(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'keepsake-upload-'));
+  const bare = await bareServer(join(dir));
+  const keepsake = await spawnServer(join(dir, 'data'), PASSWORD);
+  try {
+    const post = async (path: string, body: unknown, token?: string) =>
+      (await (
+        await fetch(`${keepsake.url}${path}`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            ...(token && { authorization: `Bearer ${token}` }),
+          },
+          body: JSON.stringify(body),
+        })
+      ).json()) as Record<string, unknown>;
+    const { token: session } = (await post('/api/v1/session', {
+      user: 'admin',
+      password: PASSWORD,
+    })) as { token: string };
+    const { token } = (await post('/api/v1/devices', { name: 'bench' }, session)) as {
+      token: string;
+    };
+
+    const bareRates: number[] = [];
+    const keepsakeRates: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const body = randomBytes(BODY_BYTES);
+      const hash = createHash('sha256').update(body).digest('hex');
+      bareRates.push(await timed(() => fetch(bare.url, { method: 'POST', body })));
+      const created = await fetch(`${keepsake.url}/api/v1/uploads`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'tus-resumable': '1.0.0',
+          'upload-length': String(BODY_BYTES),
+          'upload-metadata': `sha256 ${Buffer.from(hash).toString('base64')}`,
+        },
+      });
+      const location = created.headers.get('location') ?? '';
+      keepsakeRates.push(
+        await timed(() =>
+          fetch(location, {
+            method: 'PATCH',
+            headers: {
+              authorization: `Bearer ${token}`,
+              'tus-resumable': '1.0.0',
+              'upload-offset': '0',
+              'content-type': 'application/offset+octet-stream',
+            },
+            body,
+          }),
+        ),
+      );
+    }
+    const bareMiBs = median(bareRates);
+    const keepsakeMiBs = median(keepsakeRates);
+    return {
+      'upload 256 MiB, bare node:http to disk (MiB/s, median of 3)': Math.round(bareMiBs),
+      'upload 256 MiB, keepsake tus + SHA-256 + fsync (MiB/s, median of 3)':
+        Math.round(keepsakeMiBs),
+      'upload keepsake / bare (%)': Math.round((keepsakeMiBs / bareMiBs) * 100),
+    };
+  } finally {
+    await keepsake.kill('SIGTERM');
+    await bare.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
