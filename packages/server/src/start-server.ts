@@ -11,10 +11,13 @@ import { bootstrapAdmin } from './http/routes/setup.js';
 import type { ServerContext } from './http/server-context.js';
 import type { ZodApp } from './http/zod-app.js';
 import { DerivativeWorkers } from '@keepsake/media';
+import { runRetention, type RetentionReport } from './maintenance/retention.js';
 import { MediaProcessor } from './media/media-processor.js';
 import { SqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 
 export interface RunningServer {
+  /** Runs the trash retention and blob collection now (it also runs once a day). */
+  runRetention(): Promise<RetentionReport>;
   readonly media: MediaProcessor;
   readonly url: string;
   readonly app: ZodApp;
@@ -33,6 +36,7 @@ export interface StartOptions {
 }
 
 const UPLOAD_SWEEP_MS = 60 * 60 * 1000;
+const RETENTION_EVERY_MS = 24 * 60 * 60 * 1000;
 
 /** The layout of a data directory. */
 export const dataPaths = (dataDir: string) => ({
@@ -79,6 +83,15 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   media.start();
+  const retention = () =>
+    runRetention(store, blobs, config, now(), (library, head) =>
+      context.feed.emit('changed', library, head),
+    );
+  const daily = setInterval(() => {
+    retention().catch((error: unknown) => {
+      app.log.error({ err: error }, 'trash retention failed');
+    });
+  }, RETENTION_EVERY_MS).unref();
   const sweep = setInterval(() => {
     expireStaleUploads().catch((error: unknown) => {
       app.log.error({ err: error }, 'expiring stale uploads failed');
@@ -89,9 +102,11 @@ export async function startServer(
     app,
     context,
     media,
+    runRetention: retention,
     ...(setupToken !== undefined && { setupToken }),
     close: async () => {
       clearInterval(sweep);
+      clearInterval(daily);
       await app.close();
       await media.stop();
       await store.close();

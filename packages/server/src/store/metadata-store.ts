@@ -170,6 +170,21 @@ export interface MetadataStore {
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;
 
+  /** Trashed assets of a library (for the retention job). */
+  trashedAssets(library: UserId): Promise<Asset[]>;
+  /**
+   * Forgets the library's blobs that no asset refers to any more and that arrived before
+   * `arrivedBefore` (a blob uploaded for an op not yet sent is not garbage). Returns the blobs
+   * no library and no original holds any more: their bytes may go.
+   */
+  collectGarbage(
+    library: UserId,
+    referenced: ReadonlySet<string>,
+    arrivedBefore: number,
+  ): Promise<BlobHash[]>;
+  /** Forgets a blob whose bytes are gone (after collectGarbage). */
+  forgetBlob(hash: BlobHash): Promise<void>;
+
   // Whole-store walks, for integrity checks and garbage collection. Paged underneath.
   libraries(): Promise<UserId[]>;
   eachAsset(library: UserId): AsyncIterable<Asset>;

@@ -29,10 +29,14 @@ export interface TestServer {
 }
 
 /** A real server on a loopback port over a temporary data directory, closed after the test. */
-export async function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<TestServer> {
+export async function startTestServer(
+  overrides: Partial<ServerConfig> = {},
+  now?: () => number,
+): Promise<TestServer> {
   const dataDir = tempDir();
   const server = await startServer(defaultConfig({ dataDir, port: 0, ...overrides }), {
     adminPassword: ADMIN_PASSWORD,
+    ...(now && { now }),
   });
   afterEach(() => server.close());
   const api: Api = (path, init = {}) =>

@@ -125,5 +125,15 @@ export const MIGRATIONS: readonly string[] = [
     queued_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX media_queue_in_order ON media_queue(queued_at, hash);
+  -- Which blobs are thumbnails or previews of which: a derivative is freed with the last
+  -- original it belongs to (two originals can make byte-identical thumbnails).
+  CREATE TABLE derivatives (
+    original TEXT NOT NULL REFERENCES blobs(hash),
+    role     TEXT NOT NULL,
+    hash     TEXT NOT NULL REFERENCES blobs(hash),
+    PRIMARY KEY (original, role)
+  ) WITHOUT ROWID;
+  CREATE INDEX derivatives_by_hash ON derivatives(hash);
+  CREATE INDEX library_blobs_by_hash ON library_blobs(hash);
   `,
 ];

@@ -379,6 +379,57 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.albumMember.get(library, album, asset) !== undefined);
   }
 
+  trashedAssets(library: UserId): Promise<Asset[]> {
+    const rows = this.#q.trashed.all(library) as { state: string }[];
+    return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
+  }
+
+  collectGarbage(
+    library: UserId,
+    referenced: ReadonlySet<string>,
+    arrivedBefore: number,
+  ): Promise<BlobHash[]> {
+    const q = this.#q;
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        const freed: BlobHash[] = [];
+        const held = q.libraryBlobsBefore.all(library, arrivedBefore) as {
+          hash: BlobHash;
+          size: number;
+        }[];
+        for (const { hash, size } of held) {
+          if (referenced.has(hash)) continue;
+          q.deleteLibraryBlob.run(library, hash);
+          q.addUsedBytes.run(-size, library);
+          const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
+          if (stillHeld !== undefined) continue;
+          // No library holds these bytes now: they and their thumbnails may go.
+          freed.push(hash);
+          const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+          q.deleteDerivativesOf.run(hash);
+          for (const d of derived) {
+            if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
+          }
+          q.deleteMedia.run(hash);
+          q.dequeueMedia.run(hash);
+        }
+        return freed;
+      })(),
+    );
+  }
+
+  forgetBlob(hash: BlobHash): Promise<void> {
+    const q = this.#q;
+    this.#db.transaction(() => {
+      // Media work may have finished for it meanwhile: its records go with it.
+      q.deleteMedia.run(hash);
+      q.dequeueMedia.run(hash);
+      q.deleteDerivativesOf.run(hash);
+      q.deleteBlob.run(hash);
+    })();
+    return Promise.resolve();
+  }
+
   libraries(): Promise<UserId[]> {
     return Promise.resolve((this.#q.libraries.all() as { id: UserId }[]).map((r) => r.id));
   }
@@ -649,6 +700,23 @@ function prepare(db: Db) {
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
 
+    insertDerivative: s(
+      'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
+    ),
+    trashed: s(
+      "SELECT state FROM assets WHERE library_id = ? AND lifecycle = 'trashed' ORDER BY id",
+    ),
+    libraryBlobsBefore: s(
+      'SELECT hash, size FROM library_blobs WHERE library_id = ? AND added_at < ? ORDER BY hash',
+    ),
+    deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library_id = ? AND hash = ?'),
+    anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
+    derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
+    deleteDerivativesOf: s('DELETE FROM derivatives WHERE original = ?'),
+    anyOriginalHolds: s('SELECT 1 FROM derivatives WHERE hash = ? LIMIT 1'),
+    deleteMedia: s('DELETE FROM media WHERE hash = ?'),
+    deleteBlob: s('DELETE FROM blobs WHERE hash = ?'),
+    blobExists: s('SELECT 1 FROM blobs WHERE hash = ?'),
     enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
     queuedMedia: s('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
     dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { asUserId } from '@keepsake/core';
+import { describe, expect, it } from 'vitest';
+import { importOpFor, opFrom } from '../test-support/ops.js';
+import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
+import { fsck } from './fsck.js';
+import { openDataDir } from './open-stores.js';
+
+const DAY = 24 * 60 * 60 * 1000;
+
+describe('trash retention and blob collection', () => {
+  it('purges what sat in the trash past the retention, frees its bytes, and spares the rest', async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const [trashed, restored, neverImported] = [
+      randomBytes(3000),
+      randomBytes(4000),
+      randomBytes(5000),
+    ];
+    for (const bytes of [trashed, restored, neverImported])
+      await uploadBlob(t.api, alice.token, bytes);
+    const imports = [
+      importOpFor(alice.deviceId, trashed, 'a.JPG'),
+      importOpFor(alice.deviceId, restored, 'b.JPG'),
+    ];
+    const [importA, importB] = imports;
+    const stamp = { ms: clock, counter: 0, node: alice.deviceId };
+    const ops = [
+      ...imports.map((op) => ({ ...op, hlc: stamp })),
+      {
+        ...opFrom(alice.deviceId, {
+          kind: 'trash',
+          assetId: sha256Of(trashed),
+          context: [importA?.opId],
+        }),
+        hlc: stamp,
+      },
+      {
+        ...opFrom(alice.deviceId, {
+          kind: 'trash',
+          assetId: sha256Of(restored),
+          context: [importB?.opId],
+        }),
+        hlc: stamp,
+      },
+      { ...opFrom(alice.deviceId, { kind: 'restore', assetId: sha256Of(restored) }), hlc: stamp },
+    ];
+    const submitted = await t.api('/api/v1/ops', { token: alice.token, body: { ops } });
+    const { results } = (await submitted.json()) as { results: { status: string }[] };
+    expect(results.map((r) => r.status)).toEqual(ops.map(() => 'applied'));
+    const usedBefore = await t.server.context.store.libraryBytes(asUserId(alice.userId));
+
+    await t.server.media.drain();
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
+    clock += 31 * DAY;
+    expect(await t.server.runRetention()).toEqual({ purged: 1, freedBlobs: 2 });
+
+    const a = (await (
+      await t.api(`/api/v1/assets/${sha256Of(trashed)}`, { token: alice.token })
+    ).json()) as {
+      asset: { lifecycle: { state: string; by: string } };
+    };
+    expect(a.asset.lifecycle).toMatchObject({ state: 'purged', by: 'keepsake-server' });
+    expect((await t.api(`/api/v1/blobs/${sha256Of(trashed)}`, { token: alice.token })).status).toBe(
+      404,
+    );
+    expect(
+      (await t.api(`/api/v1/blobs/${sha256Of(neverImported)}`, { token: alice.token })).status,
+    ).toBe(404);
+    const kept = await t.api(`/api/v1/blobs/${sha256Of(restored)}`, { token: alice.token });
+    expect(Buffer.from(await kept.arrayBuffer())).toEqual(restored);
+    expect(await t.server.context.store.libraryBytes(asUserId(alice.userId))).toBe(
+      usedBefore - 3000 - 5000,
+    );
+
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
+    const opened = openDataDir(t.dataDir);
+    if (!opened) throw new Error('no data directory');
+    const report = await fsck(opened.store, opened.blobs);
+    await opened.store.close();
+    expect(report.problems).toEqual([]);
+    expect(report.notes).toEqual([]);
+  });
+});

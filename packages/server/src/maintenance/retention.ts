@@ -1,0 +1,74 @@
+import { asDeviceId, asOpId, blobHashesOf, type Op, type UserId } from '@keepsake/core';
+import type { BlobStore } from '../blobs/blob-store.js';
+import type { ServerConfig } from '../config.js';
+import type { MetadataStore } from '../store/metadata-store.js';
+
+/** The device id the server's own ops carry, so history says the retention job did it. */
+export const SERVER_DEVICE = asDeviceId('keepsake-server');
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** A blob no asset names yet is kept this long: its op may still be on the way. */
+const UNREFERENCED_GRACE_MS = DAY_MS;
+
+export interface RetentionReport {
+  readonly purged: number;
+  readonly freedBlobs: number;
+}
+
+/**
+ * Purges what has sat in the trash longer than the retention period, as ordinary purge ops
+ * from the server itself (logged, in history, pushed to devices like any op), then frees the
+ * blobs no asset refers to any more. A trashed asset edited or restored meanwhile is live
+ * again and is left alone; a purge that meets an edit it has not seen is rejected by the
+ * merge rules, as any purge would be.
+ */
+export async function runRetention(
+  store: MetadataStore,
+  blobs: BlobStore,
+  config: Pick<ServerConfig, 'trashRetentionDays' | 'maxClockDriftMs'>,
+  nowMs: number,
+  onChanged: (library: UserId, head: number) => void = () => undefined,
+): Promise<RetentionReport> {
+  let purged = 0;
+  let freedBlobs = 0;
+  const cutoff = nowMs - config.trashRetentionDays * DAY_MS;
+  for (const library of await store.libraries()) {
+    const knownSeq = await store.headSeq(library);
+    const ops: Op[] = [];
+    for (const asset of await store.trashedAssets(library)) {
+      const { lifecycle } = asset;
+      if (lifecycle.state !== 'trashed' || lifecycle.hlc.ms >= cutoff) continue;
+      ops.push({
+        // Derived from the trash it ends, so a rerun after a crash is the same op, not a second.
+        opId: asOpId(`retention-${asset.id.slice(0, 32)}-${lifecycle.seq}`),
+        device: SERVER_DEVICE,
+        hlc: { ms: nowMs, counter: 0, node: SERVER_DEVICE },
+        knownSeq,
+        payload: { kind: 'purge', assetId: asset.id, context: asset.versions.map((v) => v.id) },
+      });
+    }
+    if (ops.length > 0) {
+      const replies = await store.submitOps(library, ops, {
+        nowMs,
+        maxDriftMs: config.maxClockDriftMs,
+      });
+      purged += replies.filter((r) => r.status === 'applied').length;
+      onChanged(library, await store.headSeq(library));
+    }
+    const referenced = new Set<string>();
+    for await (const asset of store.eachAsset(library)) {
+      for (const version of asset.versions) {
+        for (const hash of blobHashesOf(version.resources)) referenced.add(hash);
+      }
+    }
+    for (const hash of await store.collectGarbage(
+      library,
+      referenced,
+      nowMs - UNREFERENCED_GRACE_MS,
+    )) {
+      await blobs.remove(hash);
+      await store.forgetBlob(hash);
+      freedBlobs += 1;
+    }
+  }
+  return { purged, freedBlobs };
+}
