@@ -12,7 +12,9 @@ import { albumsRoutes } from './routes/albums.js';
 import { assetsRoutes } from './routes/assets.js';
 import { blobsRoutes } from './routes/blobs.js';
 import { changesRoutes } from './routes/changes.js';
+import { LibraryDigests } from '../digest/library-digests.js';
 import { devicesRoutes } from './routes/devices.js';
+import { digestRoutes } from './routes/digest.js';
 import { opsRoutes } from './routes/ops.js';
 import { pushRoutes } from './routes/push.js';
 import { sessionRoutes } from './routes/session.js';
@@ -97,6 +99,7 @@ export async function buildApp(
   blobsRoutes(app, ctx);
   assetsRoutes(app, ctx);
   albumsRoutes(app, ctx);
+  digestRoutes(app, ctx, new LibraryDigests(ctx.store, ctx.now));
   const uploads = uploadsRoutes(app, ctx);
   await app.ready();
   return { app, expireStaleUploads: () => uploads.expireStale() };

@@ -128,6 +128,8 @@ export interface MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]>;
+  /** Called after each committed batch with the assets it changed (their new states). */
+  onAssetsChanged(listener: (library: UserId, assets: readonly Asset[]) => void): void;
   changes(library: UserId, since: number, limit: number): Promise<ChangePage>;
   headSeq(library: UserId): Promise<number>;
   asset(library: UserId, id: AssetId): Promise<Asset | undefined>;

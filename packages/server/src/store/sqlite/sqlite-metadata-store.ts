@@ -91,6 +91,7 @@ const toEntry = (r: ChangeRow): StoredEntry => ({
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Db;
   readonly #q;
+  readonly #changeListeners: ((library: UserId, assets: readonly Asset[]) => void)[] = [];
 
   constructor(file: string) {
     this.#db = openDatabase(file);
@@ -196,7 +197,14 @@ export class SqliteMetadataStore implements MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]> {
-    return Promise.resolve(this.#submit(library, ops, context));
+    const { replies, changed } = this.#submit(library, ops, context);
+    if (changed.length > 0)
+      for (const listener of this.#changeListeners) listener(library, changed);
+    return Promise.resolve(replies);
+  }
+
+  onAssetsChanged(listener: (library: UserId, assets: readonly Asset[]) => void): void {
+    this.#changeListeners.push(listener);
   }
 
   readonly #submit = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
@@ -213,8 +221,9 @@ export class SqliteMetadataStore implements MetadataStore {
         if (stored.log.head > head) stored.settleOp(stored.log.head, namedAsset(op));
         return reply;
       });
-      this.#write(library, stored.changes(), context.nowMs);
-      return replies;
+      const changes = stored.changes();
+      this.#write(library, changes, context.nowMs);
+      return { replies, changed: [...changes.assets.values()].map((c) => c.asset) };
     })();
 
   #rowsOf(library: UserId): LibraryRows {
