@@ -89,6 +89,71 @@ describe('albums and sharing over HTTP', () => {
     }
   });
 
+  it("lets a contributor add their own photo: it joins the owner's library and the album, once", async () => {
+    const t = await startTestServer();
+    const { alice, bob } = await aliceSharesOnePhoto(t);
+    const carol = await t.userWithDevice('carol');
+    const asContributor = opFrom(alice.deviceId, {
+      kind: 'shareAlbum',
+      albumId: 'album-trip',
+      user: bob.userId,
+      role: 'contributor',
+    });
+    const asViewer = opFrom(alice.deviceId, {
+      kind: 'shareAlbum',
+      albumId: 'album-trip',
+      user: carol.userId,
+      role: 'viewer',
+    });
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [asContributor, asViewer] } });
+
+    const bobsPhoto = bytes('bob at the harbour.heic');
+    await uploadBlob(t.api, bob.token, bobsPhoto);
+    await t.api('/api/v1/ops', {
+      token: bob.token,
+      body: { ops: [importOpFor(bob.deviceId, bobsPhoto, 'Camera/IMG_9.HEIC')] },
+    });
+    const contribute = (token: string, assetId: string) =>
+      t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
+        token,
+        body: { assetId },
+      });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const response = await contribute(bob.token, sha256Of(bobsPhoto));
+      expect(response.status).toBe(200);
+      const { results } = (await response.json()) as { results: { status: string }[] };
+      expect(results.map((r) => r.status)).toEqual(
+        attempt === 0 ? ['applied', 'applied'] : ['duplicate', 'duplicate'],
+      );
+    }
+    const mine = (await (
+      await t.api(`/api/v1/assets/${sha256Of(bobsPhoto)}`, { token: alice.token })
+    ).json()) as {
+      asset: { paths: string[] };
+    };
+    expect(mine.asset.paths).toEqual(['Shared/Trip/IMG_9.HEIC']);
+    const own = await t.api(`/api/v1/blobs/${sha256Of(bobsPhoto)}`, { token: alice.token });
+    expect(await own.text()).toBe('the bytes of bob at the harbour.heic');
+    const members = (await (
+      await t.api(`/api/v1/albums/album-trip/assets?owner=${alice.userId}`, { token: carol.token })
+    ).json()) as {
+      assets: { id: string }[];
+    };
+    expect(members.assets.map((a) => a.id).sort()).toEqual(
+      [sha256Of(bobsPhoto), sha256Of(bytes('harbour.heic'))].sort(),
+    );
+
+    const carolsPhoto = bytes('carol.heic');
+    await uploadBlob(t.api, carol.token, carolsPhoto);
+    await t.api('/api/v1/ops', {
+      token: carol.token,
+      body: { ops: [importOpFor(carol.deviceId, carolsPhoto, 'c.HEIC')] },
+    });
+    expect((await contribute(carol.token, sha256Of(carolsPhoto))).status).toBe(403);
+    // Nobody can push someone else's photo in: it must be in the contributor's own library.
+    expect((await contribute(bob.token, sha256Of(carolsPhoto))).status).toBe(404);
+  });
+
   it('takes the access away on the next request once the share is withdrawn', async () => {
     const t = await startTestServer();
     const { alice, bob } = await aliceSharesOnePhoto(t);

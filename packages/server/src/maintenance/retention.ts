@@ -1,10 +1,9 @@
-import { asDeviceId, asOpId, blobHashesOf, type Op, type UserId } from '@keepsake/core';
+import { asOpId, blobHashesOf, type Op, type UserId } from '@keepsake/core';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
+import { SERVER_DEVICE } from '../library/server-device.js';
 import type { MetadataStore } from '../store/metadata-store.js';
 
-/** The device id the server's own ops carry, so history says the retention job did it. */
-export const SERVER_DEVICE = asDeviceId('keepsake-server');
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
 const UNREFERENCED_GRACE_MS = DAY_MS;

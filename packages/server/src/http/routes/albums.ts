@@ -9,7 +9,9 @@ import {
   type UserId,
 } from '@keepsake/core';
 import { z } from 'zod';
-import { notFound } from '../api-error.js';
+import { contributedBlobs, contributionOps } from '../../library/contribute.js';
+import { SERVER_DEVICE } from '../../library/server-device.js';
+import { forbidden, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
 import { assetView, derivativeOf } from './assets.js';
@@ -80,6 +82,52 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         request.query.owner,
       );
       return { album: await albumView(library, album, role) };
+    },
+  );
+
+  app.post(
+    '/api/v1/albums/:id/contributions',
+    {
+      schema: {
+        summary: "Add one of the caller's photos to an album shared with them as contributor",
+        description:
+          "The photo joins the owner's library (same bytes, same asset id, under Shared/<album>/) and the album. Safe to retry.",
+        params: albumParams,
+        querystring: ownerQuery,
+        body: z.object({ assetId: z.string().regex(/^[0-9a-f]{64}$/, 'must be an asset id') }),
+      },
+    },
+    async (request) => {
+      const caller = await ctx.auth.user(request);
+      const albumId = asAlbumId(request.params.id);
+      const { library, role, album } = await access(caller.user.id, albumId, request.query.owner);
+      if (role === 'viewer')
+        throw forbidden(
+          'a viewer cannot add photos to this album; ask its owner for contributor access',
+        );
+      const asset = await ctx.store.asset(caller.user.id, asAssetId(request.body.assetId));
+      const ops =
+        asset &&
+        contributionOps(
+          { user: caller.user.id, device: caller.device?.id ?? SERVER_DEVICE },
+          album,
+          asset,
+          await ctx.store.headSeq(library),
+          ctx.now(),
+        );
+      if (!asset || !ops) throw notFound('live asset with that id in your library');
+      const blobs = contributedBlobs(asset);
+      for (const { hash } of blobs) {
+        if (!(await ctx.store.libraryHasBlob(caller.user.id, hash)))
+          throw notFound(`blob ${hash} in your library`);
+      }
+      if (library !== caller.user.id) await ctx.store.addLibraryBlobs(library, blobs, ctx.now());
+      const results = await ctx.store.submitOps(library, ops, {
+        nowMs: ctx.now(),
+        maxDriftMs: ctx.config.maxClockDriftMs,
+      });
+      ctx.feed.emit('changed', library, await ctx.store.headSeq(library));
+      return { results };
     },
   );
 
