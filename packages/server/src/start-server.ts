@@ -16,6 +16,8 @@ import { MediaProcessor } from './media/media-processor.js';
 import { SqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
 
 export interface RunningServer {
+  /** Removes unfinished uploads past their expiry now (it also runs every hour). */
+  expireStaleUploads(): Promise<number>;
   /** Runs the trash retention and blob collection now (it also runs once a day). */
   runRetention(): Promise<RetentionReport>;
   readonly media: MediaProcessor;
@@ -103,6 +105,7 @@ export async function startServer(
     context,
     media,
     runRetention: retention,
+    expireStaleUploads,
     ...(setupToken !== undefined && { setupToken }),
     close: async () => {
       clearInterval(sweep);

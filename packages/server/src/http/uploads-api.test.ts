@@ -169,6 +169,19 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect(cached.status).toBe(304);
   });
 
+  it('lets an abandoned upload expire, file and record', async () => {
+    const t = await startTestServer({ uploadExpiryMs: 1 });
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(100_000);
+    const created = await createUpload(t.api, alice.token, bytes);
+    const url = created.headers.get('location') ?? '';
+    await cutPatch(url, alice.token, bytes, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await t.server.expireStaleUploads()).toBeGreaterThan(0);
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    expect([404, 410]).toContain((await offsetOf(url, alice.token)).status);
+  });
+
   it('leaves no partial upload files behind once an upload completes', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');

@@ -61,7 +61,8 @@ export interface AssetListing {
 }
 
 export interface AssetQuery {
-  readonly lifecycle: 'live' | 'trashed';
+  /** Live assets, the trash, or the live assets whose versions are in conflict. */
+  readonly filter: 'live' | 'trashed' | 'conflicts';
   readonly limit: number;
   readonly cursor?: string;
 }

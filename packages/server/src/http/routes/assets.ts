@@ -77,7 +77,10 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
         summary: 'List assets, newest taken first',
         description: 'Paginated by an opaque cursor: pass `next` back as `cursor`.',
         querystring: z.object({
-          trashed: z.stringbool().default(false),
+          filter: z
+            .enum(['live', 'trashed', 'conflicts'])
+            .default('live')
+            .describe('live assets, the trash, or assets whose versions are in conflict'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           cursor: z.string().max(1000).optional(),
         }),
@@ -85,10 +88,10 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const { trashed, limit, cursor } = request.query;
+      const { filter, limit, cursor } = request.query;
       try {
         const page = await ctx.store.assets(user.id, {
-          lifecycle: trashed ? 'trashed' : 'live',
+          filter,
           limit,
           ...(cursor !== undefined && { cursor }),
         });

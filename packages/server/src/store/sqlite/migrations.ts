@@ -67,6 +67,9 @@ export const MIGRATIONS: readonly string[] = [
     UNIQUE (library_id, id)
   );
   CREATE INDEX assets_timeline ON assets(library_id, lifecycle, taken_at DESC, id DESC);
+  -- Conflicts are few: a partial index lists them without walking the timeline.
+  CREATE INDEX assets_in_conflict ON assets(library_id, lifecycle, taken_at DESC, id DESC)
+    WHERE in_conflict = 1;
   CREATE TABLE albums (
     library_id TEXT NOT NULL,
     id         TEXT NOT NULL,

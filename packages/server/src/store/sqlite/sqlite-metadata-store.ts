@@ -312,19 +312,23 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
-    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = (
-      after
-        ? this.#q.timelineAfter.all(
-            library,
-            query.lifecycle,
-            after.key,
-            after.key,
-            after.id,
-            query.limit + 1,
-          )
-        : this.#q.timeline.all(library, query.lifecycle, query.limit + 1)
-    ) as { state: string; taken_at: string; id: string }[];
+    // The first page starts after a key greater than any timestamp.
+    const after =
+      query.cursor === undefined ? { key: '\uffff', id: '' } : decodeCursor(query.cursor);
+    const statement = query.filter === 'conflicts' ? this.#q.conflictsAfter : this.#q.timelineAfter;
+    const lifecycle = query.filter === 'trashed' ? 'trashed' : 'live';
+    const rows = statement.all(
+      library,
+      lifecycle,
+      after.key,
+      after.key,
+      after.id,
+      query.limit + 1,
+    ) as {
+      state: string;
+      taken_at: string;
+      id: string;
+    }[];
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const more = rows.length > query.limit && last;
@@ -699,8 +703,10 @@ function prepare(db: Db) {
     upsertPairing: s(
       'INSERT INTO pairing (library_id, key, value) VALUES (?, ?, ?) ON CONFLICT (library_id, key) DO UPDATE SET value = excluded.value',
     ),
-    timeline: s(
-      `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
+    conflictsAfter: s(
+      `SELECT id, state, taken_at FROM assets INDEXED BY assets_in_conflict
+       WHERE library_id = ? AND lifecycle = ? AND in_conflict = 1
+       AND (taken_at < ? OR (taken_at = ? AND id < ?))
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
     timelineAfter: s(

@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { importOpFor, opFrom } from '../test-support/ops.js';
+import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+describe('asset listings', () => {
+  it('lists conflicts and the trash apart from the timeline', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const [calm, contested, binned, editA, editB] = [
+      'calm',
+      'contested',
+      'binned',
+      'edit A',
+      'edit B',
+    ].map(bytes);
+    for (const b of [calm, contested, binned, editA, editB])
+      await uploadBlob(t.api, alice.token, b ?? bytes(''));
+    const imports = [calm, contested, binned].map((b, i) =>
+      importOpFor(alice.deviceId, b ?? bytes(''), `IMG_${i}.JPG`),
+    );
+    const [, contestedImport, binnedImport] = imports;
+    const original = { hash: sha256Of(contested ?? ''), size: contested?.length, ext: 'JPG' };
+    const edit = (render: Uint8Array) =>
+      opFrom(alice.deviceId, {
+        kind: 'edit',
+        assetId: sha256Of(contested ?? ''),
+        resources: {
+          original,
+          render: { hash: sha256Of(render), size: render.length, ext: 'JPG' },
+        },
+        meta: {},
+        context: [contestedImport?.opId],
+      });
+    const ops = [
+      ...imports,
+      edit(editA ?? bytes('')),
+      edit(editB ?? bytes('')),
+      opFrom(alice.deviceId, {
+        kind: 'trash',
+        assetId: sha256Of(binned ?? ''),
+        context: [binnedImport?.opId],
+      }),
+    ];
+    const { results } = (await (
+      await t.api('/api/v1/ops', { token: alice.token, body: { ops } })
+    ).json()) as {
+      results: { status: string }[];
+    };
+    expect(results.map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+      'merged',
+      'applied',
+    ]);
+
+    const list = async (filter: string) =>
+      (
+        (await (await t.api(`/api/v1/assets?filter=${filter}`, { token: alice.token })).json()) as {
+          assets: { id: string; inConflict: boolean }[];
+        }
+      ).assets
+        .map((a) => a.id)
+        .sort();
+    expect(await list('conflicts')).toEqual([sha256Of(contested ?? '')]);
+    expect(await list('trashed')).toEqual([sha256Of(binned ?? '')]);
+    expect(await list('live')).toEqual([sha256Of(calm ?? ''), sha256Of(contested ?? '')].sort());
+    expect((await t.api('/api/v1/assets?filter=everything', { token: alice.token })).status).toBe(
+      400,
+    );
+  });
+});
