@@ -23,6 +23,11 @@ const CASES: readonly Case[] = [
     run: benchDigest,
   },
   {
+    name: 'Upload throughput over loopback',
+    target: '≥ 80% of a bare node:http server writing the same body to disk, side by side',
+    run: benchUploadThroughput,
+  },
+  {
     name: 'Server op ingest (SQLite)',
     target: '≥ 20,000 ops/s in batches of 500',
     run: benchServerIngest,
@@ -31,11 +36,6 @@ const CASES: readonly Case[] = [
     name: 'New device catching up',
     target: '1,000,000-op change feed in < 60 s; server RSS < 400 MiB',
     run: benchFeedCatchUp,
-  },
-  {
-    name: 'Upload throughput over loopback',
-    target: '≥ 80% of a bare node:http server writing the same body to disk, side by side',
-    run: benchUploadThroughput,
   },
 ];
 
