@@ -11,7 +11,6 @@ import {
   type MediaMeta,
   type Op,
   type OpId,
-  type Outcome,
   type Reply,
   type RetryLater,
   type ShareRole,
@@ -37,65 +36,19 @@ import type {
   UserRecord,
 } from '../metadata-store.js';
 import { openDatabase, type Db } from './database.js';
+import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
+import { prepareStatements, type Statements } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
-
-interface UserRow {
-  id: string;
-  name: string;
-  password_hash: string | null;
-  is_admin: number;
-  quota_bytes: number | null;
-  created_at: number;
-}
-interface DeviceRow {
-  id: string;
-  user_id: string;
-  name: string;
-  created_at: number;
-  last_seen_at: number | null;
-  acked_seq: number;
-  revoked_at: number | null;
-}
-interface ChangeRow {
-  seq: number;
-  op: string;
-  outcome: string;
-  received_at: number;
-}
-
-const toUser = (r: UserRow): UserRecord => ({
-  id: r.id as UserId,
-  name: r.name,
-  passwordHash: r.password_hash,
-  isAdmin: r.is_admin === 1,
-  quotaBytes: r.quota_bytes,
-  createdAt: r.created_at,
-});
-const toDevice = (r: DeviceRow): DeviceRecord => ({
-  id: r.id as DeviceId,
-  userId: r.user_id as UserId,
-  name: r.name,
-  createdAt: r.created_at,
-  lastSeenAt: r.last_seen_at,
-  ackedSeq: r.acked_seq,
-  revokedAt: r.revoked_at,
-});
-const toEntry = (r: ChangeRow): StoredEntry => ({
-  seq: r.seq,
-  op: JSON.parse(r.op) as Op,
-  outcome: JSON.parse(r.outcome) as Outcome,
-  receivedAt: r.received_at,
-});
 
 /** The embedded store: one SQLite file, one writer, prepared statements for every query. */
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Db;
-  readonly #q;
+  readonly #q: Statements;
   readonly #changeListeners: ((library: UserId, assets: readonly Asset[]) => void)[] = [];
 
   constructor(file: string) {
     this.#db = openDatabase(file);
-    this.#q = prepare(this.#db);
+    this.#q = prepareStatements(this.#db);
   }
 
   close(): Promise<void> {
@@ -591,162 +544,3 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>
   'assetId' in op.payload ? op.payload.assetId : undefined;
-
-function prepare(db: Db) {
-  const s = (sql: string) => db.prepare(sql);
-  return {
-    setting: s('SELECT value FROM settings WHERE key = ?'),
-    putSetting: s(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-    ),
-    deleteSetting: s('DELETE FROM settings WHERE key = ?'),
-
-    insertUser: s(
-      'INSERT INTO users (id, name, password_hash, is_admin, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    insertLibrary: s('INSERT INTO libraries (id) VALUES (?)'),
-    userById: s('SELECT * FROM users WHERE id = ?'),
-    userByName: s('SELECT * FROM users WHERE name = ?'),
-    users: s('SELECT * FROM users ORDER BY name'),
-    setPasswordHash: s('UPDATE users SET password_hash = ? WHERE id = ?'),
-
-    insertDevice: s(
-      'INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
-    ),
-    deviceByToken: s('SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL'),
-    devices: s('SELECT * FROM devices WHERE user_id = ? ORDER BY created_at'),
-    activeDevices: s(
-      `SELECT devices.*, libraries.head_seq FROM devices
-       JOIN libraries ON libraries.id = devices.user_id WHERE revoked_at IS NULL ORDER BY devices.id`,
-    ),
-    revokeDevice: s(
-      'UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
-    ),
-    deviceSeen: s(
-      'UPDATE devices SET last_seen_at = ?, acked_seq = max(acked_seq, coalesce(?, acked_seq)) WHERE id = ?',
-    ),
-
-    insertSession: s('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
-    sessionUser: s(
-      'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
-    ),
-    deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
-
-    headSeq: s('SELECT head_seq FROM libraries WHERE id = ?'),
-    setHead: s('UPDATE libraries SET head_seq = ? WHERE id = ?'),
-    assetState: s('SELECT state FROM assets WHERE library_id = ? AND id = ?'),
-    albumState: s('SELECT state FROM albums WHERE library_id = ? AND id = ?'),
-    albumStates: s('SELECT state FROM albums WHERE library_id = ? ORDER BY id'),
-    albumMember: s(
-      'SELECT tags FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
-    ),
-    albumMembers: s(
-      'SELECT asset_id, tags FROM album_members WHERE library_id = ? AND album_id = ? ORDER BY asset_id',
-    ),
-    upsertAlbumMember: s(
-      'INSERT INTO album_members (library_id, album_id, asset_id, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET tags = excluded.tags',
-    ),
-    deleteAlbumMember: s(
-      'DELETE FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
-    ),
-    deleteShares: s('DELETE FROM album_shares WHERE library_id = ? AND album_id = ?'),
-    insertShare: s(
-      'INSERT INTO album_shares (library_id, album_id, user_id, role) VALUES (?, ?, ?, ?)',
-    ),
-    sharedWith: s(
-      'SELECT library_id, album_id, role FROM album_shares WHERE user_id = ? ORDER BY library_id, album_id',
-    ),
-    shareRole: s(
-      'SELECT role FROM album_shares WHERE library_id = ? AND album_id = ? AND user_id = ?',
-    ),
-    memberCount: s('SELECT count(*) AS n FROM album_members WHERE library_id = ? AND album_id = ?'),
-    albumAssets: s(
-      `SELECT a.state FROM album_members m JOIN assets a ON a.library_id = m.library_id AND a.id = m.asset_id
-       WHERE m.library_id = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
-       ORDER BY m.asset_id LIMIT ?`,
-    ),
-    libraries: s('SELECT id FROM libraries ORDER BY id'),
-    assetsAfter: s(
-      'SELECT id, state FROM assets WHERE library_id = ? AND id > ? ORDER BY id LIMIT ?',
-    ),
-    blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
-    logShape: s(
-      `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top
-       FROM libraries l LEFT JOIN changes c ON c.library_id = l.id GROUP BY l.id`,
-    ),
-    pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
-    seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),
-    change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq = ?'),
-    changesSince: s(
-      'SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
-    insertChange: s(
-      'INSERT INTO changes (library_id, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    ),
-    upsertAsset: s(
-      `INSERT INTO assets (library_id, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state,
-         lifecycle = excluded.lifecycle, taken_at = excluded.taken_at,
-         in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq,
-         history = assets.history || excluded.history`,
-    ),
-    updateAssetState: s(
-      `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
-       WHERE library_id = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
-    ),
-    appendHistory: s('UPDATE assets SET history = history || ? WHERE library_id = ? AND id = ?'),
-    assetHistory: s('SELECT history FROM assets WHERE library_id = ? AND id = ?'),
-    upsertAlbum: s(
-      'INSERT INTO albums (library_id, id, state) VALUES (?, ?, ?) ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state',
-    ),
-    upsertPairing: s(
-      'INSERT INTO pairing (library_id, key, value) VALUES (?, ?, ?) ON CONFLICT (library_id, key) DO UPDATE SET value = excluded.value',
-    ),
-    conflictsAfter: s(
-      `SELECT id, state, taken_at FROM assets INDEXED BY assets_in_conflict
-       WHERE library_id = ? AND lifecycle = ? AND in_conflict = 1
-       AND (taken_at < ? OR (taken_at = ? AND id < ?))
-       ORDER BY taken_at DESC, id DESC LIMIT ?`,
-    ),
-    timelineAfter: s(
-      `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
-       AND (taken_at < ? OR (taken_at = ? AND id < ?))
-       ORDER BY taken_at DESC, id DESC LIMIT ?`,
-    ),
-
-    insertDerivative: s(
-      'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
-    ),
-    trashed: s(
-      "SELECT state FROM assets WHERE library_id = ? AND lifecycle = 'trashed' ORDER BY id",
-    ),
-    libraryBlobsBefore: s(
-      'SELECT hash, size FROM library_blobs WHERE library_id = ? AND added_at < ? ORDER BY hash',
-    ),
-    deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library_id = ? AND hash = ?'),
-    anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
-    derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
-    deleteDerivativesOf: s('DELETE FROM derivatives WHERE original = ?'),
-    anyOriginalHolds: s('SELECT 1 FROM derivatives WHERE hash = ? LIMIT 1'),
-    deleteMedia: s('DELETE FROM media WHERE hash = ?'),
-    deleteBlob: s('DELETE FROM blobs WHERE hash = ?'),
-    blobExists: s('SELECT 1 FROM blobs WHERE hash = ?'),
-    enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
-    queuedMedia: s('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
-    dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),
-    upsertMedia: s(
-      `INSERT INTO media (hash, kind, file_type, meta, derivatives, error, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, file_type = excluded.file_type, meta = excluded.meta,
-         derivatives = excluded.derivatives, error = excluded.error, made_at = excluded.made_at`,
-    ),
-    media: s('SELECT kind, file_type, meta, derivatives, error FROM media WHERE hash = ?'),
-    insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
-    insertLibraryBlob: s(
-      'INSERT OR IGNORE INTO library_blobs (library_id, hash, size, added_at) VALUES (?, ?, ?, ?)',
-    ),
-    libraryBlob: s('SELECT 1 FROM library_blobs WHERE library_id = ? AND hash = ?'),
-    usedBytes: s('SELECT used_bytes FROM libraries WHERE id = ?'),
-    addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE id = ?'),
-  };
-}
