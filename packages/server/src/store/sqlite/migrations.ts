@@ -1,7 +1,7 @@
 // The SQLite schema, one migration per entry, applied in order and recorded in
 // `PRAGMA user_version`. Migrations are append-only: a released one is never edited.
 //
-// Keys lead with the library id, and the big tables are WITHOUT ROWID so that a library's rows
+// Keys lead with the library number, and the big tables are WITHOUT ROWID so that a library's rows
 // sit together in key order: a million assets cost one B-tree walk per lookup, not a scan.
 export const MIGRATIONS: readonly string[] = [
   `
@@ -34,27 +34,30 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   ) WITHOUT ROWID;
 
+  -- A library is its owner's; inside the store it goes by a small number, which every big
+  -- table and index leads with (a few bytes instead of a 21-character user id in every key).
   CREATE TABLE libraries (
-    id         TEXT PRIMARY KEY REFERENCES users(id),
+    n          INTEGER PRIMARY KEY,
+    id         TEXT NOT NULL UNIQUE REFERENCES users(id),
     head_seq   INTEGER NOT NULL DEFAULT 0,
     used_bytes INTEGER NOT NULL DEFAULT 0
-  ) WITHOUT ROWID;
+  );
   CREATE TABLE changes (
-    library_id  TEXT NOT NULL,
+    library     INTEGER NOT NULL,
     seq         INTEGER NOT NULL,
     op_id       TEXT NOT NULL,
     device_id   TEXT NOT NULL,
     op          TEXT NOT NULL,
     outcome     TEXT NOT NULL,
     received_at INTEGER NOT NULL,
-    PRIMARY KEY (library_id, seq)
+    PRIMARY KEY (library, seq)
   ) WITHOUT ROWID;
-  CREATE UNIQUE INDEX changes_by_op_id ON changes(library_id, op_id);
+  CREATE UNIQUE INDEX changes_by_op_id ON changes(library, op_id);
   -- A rowid table: a new asset's row is appended, not inserted at a random place by its hash;
   -- only the small (library, id) index takes the random write.
   CREATE TABLE assets (
     n           INTEGER PRIMARY KEY,
-    library_id  TEXT NOT NULL,
+    library     INTEGER NOT NULL,
     id          TEXT NOT NULL,
     state       TEXT NOT NULL,
     lifecycle   TEXT NOT NULL,
@@ -64,38 +67,38 @@ export const MIGRATIONS: readonly string[] = [
     -- Seqs of every op that named or changed the asset, comma-separated: its history, kept in
     -- the row the op writes anyway rather than in an index of its own (one random write less).
     history     TEXT NOT NULL,
-    UNIQUE (library_id, id)
+    UNIQUE (library, id)
   );
-  CREATE INDEX assets_timeline ON assets(library_id, lifecycle, taken_at DESC, id DESC);
+  CREATE INDEX assets_timeline ON assets(library, lifecycle, taken_at DESC, id DESC);
   -- Conflicts are few: a partial index lists them without walking the timeline.
-  CREATE INDEX assets_in_conflict ON assets(library_id, lifecycle, taken_at DESC, id DESC)
+  CREATE INDEX assets_in_conflict ON assets(library, lifecycle, taken_at DESC, id DESC)
     WHERE in_conflict = 1;
   CREATE TABLE albums (
-    library_id TEXT NOT NULL,
+    library    INTEGER NOT NULL,
     id         TEXT NOT NULL,
     state      TEXT NOT NULL,
-    PRIMARY KEY (library_id, id)
+    PRIMARY KEY (library, id)
   ) WITHOUT ROWID;
   CREATE TABLE album_members (
-    library_id TEXT NOT NULL,
+    library    INTEGER NOT NULL,
     album_id   TEXT NOT NULL,
     asset_id   TEXT NOT NULL,
     tags       TEXT NOT NULL,
-    PRIMARY KEY (library_id, album_id, asset_id)
+    PRIMARY KEY (library, album_id, asset_id)
   ) WITHOUT ROWID;
   CREATE TABLE album_shares (
-    library_id TEXT NOT NULL,
+    library    INTEGER NOT NULL,
     album_id   TEXT NOT NULL,
     user_id    TEXT NOT NULL,
     role       TEXT NOT NULL,
-    PRIMARY KEY (library_id, album_id, user_id)
+    PRIMARY KEY (library, album_id, user_id)
   ) WITHOUT ROWID;
   CREATE INDEX album_shares_by_user ON album_shares(user_id);
   CREATE TABLE pairing (
-    library_id TEXT NOT NULL,
+    library    INTEGER NOT NULL,
     key        TEXT NOT NULL,
     value      TEXT NOT NULL,
-    PRIMARY KEY (library_id, key)
+    PRIMARY KEY (library, key)
   ) WITHOUT ROWID;
 
   CREATE TABLE blobs (
@@ -104,11 +107,11 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE TABLE library_blobs (
-    library_id TEXT NOT NULL,
+    library    INTEGER NOT NULL,
     hash       TEXT NOT NULL REFERENCES blobs(hash),
     size       INTEGER NOT NULL,
     added_at   INTEGER NOT NULL,
-    PRIMARY KEY (library_id, hash)
+    PRIMARY KEY (library, hash)
   ) WITHOUT ROWID;
 
   -- What the server read from each blob's bytes, and the derivatives it made. Per blob, not

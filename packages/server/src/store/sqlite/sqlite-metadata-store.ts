@@ -44,11 +44,24 @@ import { decodeCursor, encodeCursor } from '../cursor.js';
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Db;
   readonly #q: Statements;
+  readonly #libraryNumbers = new Map<UserId, number>();
   readonly #changeListeners: ((library: UserId, assets: readonly Asset[]) => void)[] = [];
 
   constructor(file: string) {
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
+  }
+
+  /** The library's number inside the store (every big table is keyed by it). */
+  #lib(library: UserId): number {
+    let n = this.#libraryNumbers.get(library);
+    if (n === undefined) {
+      const row = this.#q.libraryNumber.get(library) as { n: number } | undefined;
+      if (!row) throw new Error(`no library ${library}`);
+      n = row.n;
+      this.#libraryNumbers.set(library, n);
+    }
+    return n;
   }
 
   close(): Promise<void> {
@@ -166,7 +179,8 @@ export class SqliteMetadataStore implements MetadataStore {
       const admission = {
         nowMs: context.nowMs,
         maxDriftMs: context.maxDriftMs,
-        hasBlob: (hash: BlobHash) => this.#q.libraryBlob.get(library, hash) !== undefined,
+        hasBlob: (hash: BlobHash) =>
+          this.#q.libraryBlob.get(this.#lib(library), hash) !== undefined,
       };
       const replies = ops.map((op) => {
         const head = stored.log.head;
@@ -181,18 +195,18 @@ export class SqliteMetadataStore implements MetadataStore {
 
   #rowsOf(library: UserId): LibraryRows {
     const q = this.#q;
-    if (q.headSeq.get(library) === undefined) throw new Error(`no library ${library}`);
+    const lib = this.#lib(library);
     return {
       headSeq: this.#headSeq(library),
-      asset: (id) => (q.assetState.get(library, id) as { state: string } | undefined)?.state,
-      album: (id) => (q.albumState.get(library, id) as { state: string } | undefined)?.state,
-      albums: () => (q.albumStates.all(library) as { state: string }[]).map((r) => r.state),
+      asset: (id) => (q.assetState.get(lib, id) as { state: string } | undefined)?.state,
+      album: (id) => (q.albumState.get(lib, id) as { state: string } | undefined)?.state,
+      albums: () => (q.albumStates.all(lib) as { state: string }[]).map((r) => r.state),
       albumMember: (album, member) =>
-        (q.albumMember.get(library, album, member) as { tags: string } | undefined)?.tags,
-      pairing: (key) => (q.pairing.get(library, key) as { value: string } | undefined)?.value,
-      seqOf: (opId: OpId) => (q.seqOf.get(library, opId) as { seq: number } | undefined)?.seq,
+        (q.albumMember.get(lib, album, member) as { tags: string } | undefined)?.tags,
+      pairing: (key) => (q.pairing.get(lib, key) as { value: string } | undefined)?.value,
+      seqOf: (opId: OpId) => (q.seqOf.get(lib, opId) as { seq: number } | undefined)?.seq,
       entry: (seq) => {
-        const row = q.change.get(library, seq) as ChangeRow | undefined;
+        const row = q.change.get(lib, seq) as ChangeRow | undefined;
         return row && toEntry(row);
       },
     };
@@ -200,9 +214,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   #write(library: UserId, changes: LibraryChanges, nowMs: number): void {
     const q = this.#q;
+    const lib = this.#lib(library);
     for (const entry of changes.entries) {
       q.insertChange.run(
-        library,
+        lib,
         entry.seq,
         entry.op.opId,
         entry.op.device,
@@ -225,29 +240,30 @@ export class SqliteMetadataStore implements MetadataStore {
       history.delete(id);
       // Most changes leave the timeline's columns as they were: rewriting only the state keeps
       // the timeline index out of the write.
-      if (q.updateAssetState.run(encoded, head, seqs, library, id, ...indexed).changes > 0)
-        continue;
-      q.upsertAsset.run(library, id, encoded, ...indexed, head, seqs);
+      if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...indexed).changes > 0) continue;
+      q.upsertAsset.run(lib, id, encoded, ...indexed, head, seqs);
     }
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
-    for (const [id, seqs] of history) q.appendHistory.run(seqs, library, id);
+    for (const [id, seqs] of history) q.appendHistory.run(seqs, lib, id);
     for (const [id, encoded] of changes.albums) {
-      q.upsertAlbum.run(library, id, encoded);
-      q.deleteShares.run(library, id);
+      q.upsertAlbum.run(lib, id, encoded);
+      q.deleteShares.run(lib, id);
       for (const [user, share] of decodeAlbum(encoded).shares) {
-        if (share.value !== null) q.insertShare.run(library, id, user, share.value);
+        if (share.value !== null) q.insertShare.run(lib, id, user, share.value);
       }
     }
     for (const [album, member, tags] of changes.albumMembers) {
-      if (tags === undefined) q.deleteAlbumMember.run(library, album, member);
-      else q.upsertAlbumMember.run(library, album, member, tags);
+      if (tags === undefined) q.deleteAlbumMember.run(lib, album, member);
+      else q.upsertAlbumMember.run(lib, album, member, tags);
     }
-    for (const [key, value] of changes.pairing) q.upsertPairing.run(library, key, value);
-    q.setHead.run(head, library);
+    for (const [key, value] of changes.pairing) q.upsertPairing.run(lib, key, value);
+    q.setHead.run(head, lib);
   }
 
   changes(library: UserId, since: number, limit: number): Promise<ChangePage> {
-    const entries = (this.#q.changesSince.all(library, since, limit) as ChangeRow[]).map(toEntry);
+    const entries = (this.#q.changesSince.all(this.#lib(library), since, limit) as ChangeRow[]).map(
+      toEntry,
+    );
     return Promise.resolve({ entries, head: this.#headSeq(library) });
   }
 
@@ -256,11 +272,13 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   #headSeq(library: UserId): number {
-    return (this.#q.headSeq.get(library) as { head_seq: number } | undefined)?.head_seq ?? 0;
+    return (
+      (this.#q.headSeq.get(this.#lib(library)) as { head_seq: number } | undefined)?.head_seq ?? 0
+    );
   }
 
   asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
-    const row = this.#q.assetState.get(library, id) as { state: string } | undefined;
+    const row = this.#q.assetState.get(this.#lib(library), id) as { state: string } | undefined;
     return Promise.resolve(row && decodeAsset(row.state));
   }
 
@@ -271,7 +289,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const statement = query.filter === 'conflicts' ? this.#q.conflictsAfter : this.#q.timelineAfter;
     const lifecycle = query.filter === 'trashed' ? 'trashed' : 'live';
     const rows = statement.all(
-      library,
+      this.#lib(library),
       lifecycle,
       after.key,
       after.key,
@@ -292,22 +310,22 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   history(library: UserId, id: AssetId): Promise<StoredEntry[]> {
-    const row = this.#q.assetHistory.get(library, id) as { history: string } | undefined;
+    const row = this.#q.assetHistory.get(this.#lib(library), id) as { history: string } | undefined;
     const seqs = (row?.history ?? '').split(',').filter(Boolean).map(Number);
     return Promise.resolve(
       seqs.flatMap((seq) => {
-        const change = this.#q.change.get(library, seq) as ChangeRow | undefined;
+        const change = this.#q.change.get(this.#lib(library), seq) as ChangeRow | undefined;
         return change ? [toEntry(change)] : [];
       }),
     );
   }
 
   album(library: UserId, id: AlbumId): Promise<Album | undefined> {
-    const row = this.#q.albumState.get(library, id) as { state: string } | undefined;
+    const row = this.#q.albumState.get(this.#lib(library), id) as { state: string } | undefined;
     return Promise.resolve(row && this.#withMembers(library, row.state));
   }
   albums(library: UserId): Promise<Album[]> {
-    const rows = this.#q.albumStates.all(library) as { state: string }[];
+    const rows = this.#q.albumStates.all(this.#lib(library)) as { state: string }[];
     return Promise.resolve(rows.map((r) => this.#withMembers(library, r.state)));
   }
 
@@ -326,11 +344,12 @@ export class SqliteMetadataStore implements MetadataStore {
     );
   }
   shareRole(library: UserId, album: AlbumId, user: UserId): Promise<ShareRole | undefined> {
-    const row = this.#q.shareRole.get(library, album, user) as { role: ShareRole } | undefined;
+    const row = this.#q.shareRole.get(this.#lib(library), album, user) as
+      { role: ShareRole } | undefined;
     return Promise.resolve(row?.role);
   }
   albumMemberCount(library: UserId, album: AlbumId): Promise<number> {
-    return Promise.resolve((this.#q.memberCount.get(library, album) as { n: number }).n);
+    return Promise.resolve((this.#q.memberCount.get(this.#lib(library), album) as { n: number }).n);
   }
   albumAssets(
     library: UserId,
@@ -338,15 +357,17 @@ export class SqliteMetadataStore implements MetadataStore {
     after: AssetId | undefined,
     limit: number,
   ): Promise<Asset[]> {
-    const rows = this.#q.albumAssets.all(library, album, after ?? '', limit) as { state: string }[];
+    const rows = this.#q.albumAssets.all(this.#lib(library), album, after ?? '', limit) as {
+      state: string;
+    }[];
     return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
   }
   isAlbumMember(library: UserId, album: AlbumId, asset: AssetId): Promise<boolean> {
-    return Promise.resolve(this.#q.albumMember.get(library, album, asset) !== undefined);
+    return Promise.resolve(this.#q.albumMember.get(this.#lib(library), album, asset) !== undefined);
   }
 
   trashedAssets(library: UserId): Promise<Asset[]> {
-    const rows = this.#q.trashed.all(library) as { state: string }[];
+    const rows = this.#q.trashed.all(this.#lib(library)) as { state: string }[];
     return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
   }
 
@@ -356,17 +377,18 @@ export class SqliteMetadataStore implements MetadataStore {
     arrivedBefore: number,
   ): Promise<BlobHash[]> {
     const q = this.#q;
+    const lib = this.#lib(library);
     return Promise.resolve(
       this.#db.transaction(() => {
         const freed: BlobHash[] = [];
-        const held = q.libraryBlobsBefore.all(library, arrivedBefore) as {
+        const held = q.libraryBlobsBefore.all(lib, arrivedBefore) as {
           hash: BlobHash;
           size: number;
         }[];
         for (const { hash, size } of held) {
           if (referenced.has(hash)) continue;
-          q.deleteLibraryBlob.run(library, hash);
-          q.addUsedBytes.run(-size, library);
+          q.deleteLibraryBlob.run(lib, hash);
+          q.addUsedBytes.run(-size, lib);
           const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
           if (stillHeld !== undefined) continue;
           // No library holds these bytes now: they and their thumbnails may go.
@@ -402,7 +424,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   async *eachAsset(library: UserId): AsyncIterable<Asset> {
     for (let after = ''; ;) {
-      const rows = this.#q.assetsAfter.all(library, after, WALK_PAGE) as {
+      const rows = this.#q.assetsAfter.all(this.#lib(library), after, WALK_PAGE) as {
         id: string;
         state: string;
       }[];
@@ -453,7 +475,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   #withMembers(library: UserId, header: string): Album {
     const album = decodeAlbum(header);
-    const rows = this.#q.albumMembers.all(library, album.id) as {
+    const rows = this.#q.albumMembers.all(this.#lib(library), album.id) as {
       asset_id: string;
       tags: string;
     }[];
@@ -473,8 +495,8 @@ export class SqliteMetadataStore implements MetadataStore {
         if (this.#q.insertBlob.run(hash, size, nowMs).changes > 0) {
           this.#q.enqueueMedia.run(hash, nowMs);
         }
-        if (this.#q.insertLibraryBlob.run(library, hash, size, nowMs).changes > 0) {
-          this.#q.addUsedBytes.run(size, library);
+        if (this.#q.insertLibraryBlob.run(this.#lib(library), hash, size, nowMs).changes > 0) {
+          this.#q.addUsedBytes.run(size, this.#lib(library));
         }
       }
     })();
@@ -530,10 +552,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean> {
-    return Promise.resolve(this.#q.libraryBlob.get(library, hash) !== undefined);
+    return Promise.resolve(this.#q.libraryBlob.get(this.#lib(library), hash) !== undefined);
   }
   libraryBytes(library: UserId): Promise<number> {
-    const row = this.#q.usedBytes.get(library) as { used_bytes: number } | undefined;
+    const row = this.#q.usedBytes.get(this.#lib(library)) as { used_bytes: number } | undefined;
     return Promise.resolve(row?.used_bytes ?? 0);
   }
 }

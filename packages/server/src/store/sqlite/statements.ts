@@ -16,6 +16,7 @@ export function prepareStatements(db: Db) {
       'INSERT INTO users (id, name, password_hash, is_admin, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     insertLibrary: s('INSERT INTO libraries (id) VALUES (?)'),
+    libraryNumber: s('SELECT n FROM libraries WHERE id = ?'),
     userById: s('SELECT * FROM users WHERE id = ?'),
     userByName: s('SELECT * FROM users WHERE name = ?'),
     users: s('SELECT * FROM users ORDER BY name'),
@@ -43,85 +44,84 @@ export function prepareStatements(db: Db) {
     ),
     deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
 
-    headSeq: s('SELECT head_seq FROM libraries WHERE id = ?'),
-    setHead: s('UPDATE libraries SET head_seq = ? WHERE id = ?'),
-    assetState: s('SELECT state FROM assets WHERE library_id = ? AND id = ?'),
-    albumState: s('SELECT state FROM albums WHERE library_id = ? AND id = ?'),
-    albumStates: s('SELECT state FROM albums WHERE library_id = ? ORDER BY id'),
+    headSeq: s('SELECT head_seq FROM libraries WHERE n = ?'),
+    setHead: s('UPDATE libraries SET head_seq = ? WHERE n = ?'),
+    assetState: s('SELECT state FROM assets WHERE library = ? AND id = ?'),
+    albumState: s('SELECT state FROM albums WHERE library = ? AND id = ?'),
+    albumStates: s('SELECT state FROM albums WHERE library = ? ORDER BY id'),
     albumMember: s(
-      'SELECT tags FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
+      'SELECT tags FROM album_members WHERE library = ? AND album_id = ? AND asset_id = ?',
     ),
     albumMembers: s(
-      'SELECT asset_id, tags FROM album_members WHERE library_id = ? AND album_id = ? ORDER BY asset_id',
+      'SELECT asset_id, tags FROM album_members WHERE library = ? AND album_id = ? ORDER BY asset_id',
     ),
     upsertAlbumMember: s(
-      'INSERT INTO album_members (library_id, album_id, asset_id, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET tags = excluded.tags',
+      'INSERT INTO album_members (library, album_id, asset_id, tags) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET tags = excluded.tags',
     ),
     deleteAlbumMember: s(
-      'DELETE FROM album_members WHERE library_id = ? AND album_id = ? AND asset_id = ?',
+      'DELETE FROM album_members WHERE library = ? AND album_id = ? AND asset_id = ?',
     ),
-    deleteShares: s('DELETE FROM album_shares WHERE library_id = ? AND album_id = ?'),
+    deleteShares: s('DELETE FROM album_shares WHERE library = ? AND album_id = ?'),
     insertShare: s(
-      'INSERT INTO album_shares (library_id, album_id, user_id, role) VALUES (?, ?, ?, ?)',
+      'INSERT INTO album_shares (library, album_id, user_id, role) VALUES (?, ?, ?, ?)',
     ),
     sharedWith: s(
-      'SELECT library_id, album_id, role FROM album_shares WHERE user_id = ? ORDER BY library_id, album_id',
+      `SELECT l.id AS library_id, s.album_id, s.role FROM album_shares s
+       JOIN libraries l ON l.n = s.library WHERE s.user_id = ? ORDER BY l.id, s.album_id`,
     ),
     shareRole: s(
-      'SELECT role FROM album_shares WHERE library_id = ? AND album_id = ? AND user_id = ?',
+      'SELECT role FROM album_shares WHERE library = ? AND album_id = ? AND user_id = ?',
     ),
-    memberCount: s('SELECT count(*) AS n FROM album_members WHERE library_id = ? AND album_id = ?'),
+    memberCount: s('SELECT count(*) AS n FROM album_members WHERE library = ? AND album_id = ?'),
     albumAssets: s(
-      `SELECT a.state FROM album_members m JOIN assets a ON a.library_id = m.library_id AND a.id = m.asset_id
-       WHERE m.library_id = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
+      `SELECT a.state FROM album_members m JOIN assets a ON a.library = m.library AND a.id = m.asset_id
+       WHERE m.library = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
        ORDER BY m.asset_id LIMIT ?`,
     ),
     libraries: s('SELECT id FROM libraries ORDER BY id'),
-    assetsAfter: s(
-      'SELECT id, state FROM assets WHERE library_id = ? AND id > ? ORDER BY id LIMIT ?',
-    ),
+    assetsAfter: s('SELECT id, state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
     blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
     logShape: s(
       `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top
-       FROM libraries l LEFT JOIN changes c ON c.library_id = l.id GROUP BY l.id`,
+       FROM libraries l LEFT JOIN changes c ON c.library = l.n GROUP BY l.n`,
     ),
-    pairing: s('SELECT value FROM pairing WHERE library_id = ? AND key = ?'),
-    seqOf: s('SELECT seq FROM changes WHERE library_id = ? AND op_id = ?'),
-    change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq = ?'),
+    pairing: s('SELECT value FROM pairing WHERE library = ? AND key = ?'),
+    seqOf: s('SELECT seq FROM changes WHERE library = ? AND op_id = ?'),
+    change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq = ?'),
     changesSince: s(
-      'SELECT seq, op, outcome, received_at FROM changes WHERE library_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
     insertChange: s(
-      'INSERT INTO changes (library_id, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO changes (library, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     upsertAsset: s(
-      `INSERT INTO assets (library_id, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
+      `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state,
+       ON CONFLICT (library, id) DO UPDATE SET state = excluded.state,
          lifecycle = excluded.lifecycle, taken_at = excluded.taken_at,
          in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq,
          history = assets.history || excluded.history`,
     ),
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
-       WHERE library_id = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
+       WHERE library = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
     ),
-    appendHistory: s('UPDATE assets SET history = history || ? WHERE library_id = ? AND id = ?'),
-    assetHistory: s('SELECT history FROM assets WHERE library_id = ? AND id = ?'),
+    appendHistory: s('UPDATE assets SET history = history || ? WHERE library = ? AND id = ?'),
+    assetHistory: s('SELECT history FROM assets WHERE library = ? AND id = ?'),
     upsertAlbum: s(
-      'INSERT INTO albums (library_id, id, state) VALUES (?, ?, ?) ON CONFLICT (library_id, id) DO UPDATE SET state = excluded.state',
+      'INSERT INTO albums (library, id, state) VALUES (?, ?, ?) ON CONFLICT (library, id) DO UPDATE SET state = excluded.state',
     ),
     upsertPairing: s(
-      'INSERT INTO pairing (library_id, key, value) VALUES (?, ?, ?) ON CONFLICT (library_id, key) DO UPDATE SET value = excluded.value',
+      'INSERT INTO pairing (library, key, value) VALUES (?, ?, ?) ON CONFLICT (library, key) DO UPDATE SET value = excluded.value',
     ),
     conflictsAfter: s(
       `SELECT id, state, taken_at FROM assets INDEXED BY assets_in_conflict
-       WHERE library_id = ? AND lifecycle = ? AND in_conflict = 1
+       WHERE library = ? AND lifecycle = ? AND in_conflict = 1
        AND (taken_at < ? OR (taken_at = ? AND id < ?))
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
     timelineAfter: s(
-      `SELECT id, state, taken_at FROM assets WHERE library_id = ? AND lifecycle = ?
+      `SELECT id, state, taken_at FROM assets WHERE library = ? AND lifecycle = ?
        AND (taken_at < ? OR (taken_at = ? AND id < ?))
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
@@ -129,13 +129,11 @@ export function prepareStatements(db: Db) {
     insertDerivative: s(
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
-    trashed: s(
-      "SELECT state FROM assets WHERE library_id = ? AND lifecycle = 'trashed' ORDER BY id",
-    ),
+    trashed: s("SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id"),
     libraryBlobsBefore: s(
-      'SELECT hash, size FROM library_blobs WHERE library_id = ? AND added_at < ? ORDER BY hash',
+      'SELECT hash, size FROM library_blobs WHERE library = ? AND added_at < ? ORDER BY hash',
     ),
-    deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library_id = ? AND hash = ?'),
+    deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
     anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
     derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
     deleteDerivativesOf: s('DELETE FROM derivatives WHERE original = ?'),
@@ -154,10 +152,10 @@ export function prepareStatements(db: Db) {
     media: s('SELECT kind, file_type, meta, derivatives, error FROM media WHERE hash = ?'),
     insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
     insertLibraryBlob: s(
-      'INSERT OR IGNORE INTO library_blobs (library_id, hash, size, added_at) VALUES (?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)',
     ),
-    libraryBlob: s('SELECT 1 FROM library_blobs WHERE library_id = ? AND hash = ?'),
-    usedBytes: s('SELECT used_bytes FROM libraries WHERE id = ?'),
-    addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE id = ?'),
+    libraryBlob: s('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
+    usedBytes: s('SELECT used_bytes FROM libraries WHERE n = ?'),
+    addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE n = ?'),
   };
 }
