@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { opFrom } from '../test-support/ops.js';
-import { startTestServer } from '../test-support/test-server.js';
+import { startTestServer, type TestServer } from '../test-support/test-server.js';
 
 /** Collects a socket's JSON messages; `next()` waits for the next one. */
 function messagesOf(socket: WebSocket) {
@@ -22,23 +22,34 @@ function messagesOf(socket: WebSocket) {
   };
 }
 
+const pushSocket = (t: TestServer, token?: string) =>
+  new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/push`, {
+    headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+  });
+
+/** A user's device creates an album: one committed op in their library. */
+const createAlbum = (
+  t: TestServer,
+  user: { deviceId: string; userId: string; token: string },
+  albumId: string,
+) =>
+  t.api('/api/v1/ops', {
+    token: user.token,
+    body: {
+      ops: [
+        opFrom(user.deviceId, { kind: 'createAlbum', albumId, owner: user.userId, name: albumId }),
+      ],
+    },
+  });
+
 describe('the push channel', () => {
   it('says hello with the head, then "changed" with the new head after a commit', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
-    const socket = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/push`, {
-      headers: { authorization: `Bearer ${alice.token}` },
-    });
+    const socket = pushSocket(t, alice.token);
     const messages = messagesOf(socket);
     expect(await messages.next()).toEqual({ type: 'hello', head: 0 });
-
-    const favorite = opFrom(alice.deviceId, {
-      kind: 'createAlbum',
-      albumId: 'album-trip-2026',
-      owner: alice.userId,
-      name: 'Trip',
-    });
-    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [favorite] } });
+    await createAlbum(t, alice, 'album-trip-2026');
     expect(await messages.next()).toEqual({ type: 'changed', head: 1 });
     socket.close();
   });
@@ -47,30 +58,16 @@ describe('the push channel', () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
     const bob = await t.userWithDevice('bob');
-    const bobSocket = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/push`, {
-      headers: { authorization: `Bearer ${bob.token}` },
-    });
+    const bobSocket = pushSocket(t, bob.token);
     const bobMessages = messagesOf(bobSocket);
     expect(await bobMessages.next()).toEqual({ type: 'hello', head: 0 });
-    const op = opFrom(alice.deviceId, {
-      kind: 'createAlbum',
-      albumId: 'album-alices-only',
-      owner: alice.userId,
-      name: 'Mine',
-    });
-    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [op] } });
+    await createAlbum(t, alice, 'album-alices-only');
     // Bob's next message is the one his own change causes, not Alice's.
-    const bobsOp = opFrom(bob.deviceId, {
-      kind: 'createAlbum',
-      albumId: 'album-bobs-only',
-      owner: bob.userId,
-      name: 'His',
-    });
-    await t.api('/api/v1/ops', { token: bob.token, body: { ops: [bobsOp] } });
+    await createAlbum(t, bob, 'album-bobs-only');
     expect(await bobMessages.next()).toEqual({ type: 'changed', head: 1 });
     bobSocket.close();
 
-    const anonymous = new WebSocket(`${t.server.url.replace('http', 'ws')}/api/v1/push`);
+    const anonymous = pushSocket(t);
     const status = await new Promise<number | undefined>((resolve) => {
       anonymous.on('unexpected-response', (_request, response) => {
         resolve(response.statusCode);
