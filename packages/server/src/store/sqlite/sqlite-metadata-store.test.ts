@@ -64,6 +64,8 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
       const page = await store.changes(ALICE, 0, 100_000);
       expect(page.head).toBe(log.length);
       expect(page.entries.map((e) => e.op)).toEqual(ops);
+      const text = await store.changesJson(ALICE, 0, 100_000);
+      expect(JSON.parse(text.entries)).toEqual(page.entries);
       await store.close();
     },
   );

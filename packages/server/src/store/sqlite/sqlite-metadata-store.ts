@@ -267,6 +267,18 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve({ entries, head: this.#headSeq(library) });
   }
 
+  changesJson(
+    library: UserId,
+    since: number,
+    limit: number,
+  ): Promise<{ entries: string; head: number }> {
+    const rows = this.#q.changesSince.all(this.#lib(library), since, limit) as ChangeRow[];
+    const entries = rows.map(
+      (r) => `{"seq":${r.seq},"op":${r.op},"outcome":${r.outcome},"receivedAt":${r.received_at}}`,
+    );
+    return Promise.resolve({ entries: `[${entries.join(',')}]`, head: this.#headSeq(library) });
+  }
+
   headSeq(library: UserId): Promise<number> {
     return Promise.resolve(this.#headSeq(library));
   }
