@@ -72,4 +72,25 @@ describe('asset listings', () => {
       400,
     );
   });
+
+  it('downloads an original bit-exact under its own name, safely encoded (RFC 6266)', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const photo = bytes('golden hour');
+    await uploadBlob(t.api, alice.token, photo);
+    await t.api('/api/v1/ops', {
+      token: alice.token,
+      body: { ops: [importOpFor(alice.deviceId, photo, 'Été/fin de journée "1".jpg')] },
+    });
+    const response = await t.api(`/api/v1/assets/${sha256Of(photo)}/original`, {
+      token: alice.token,
+    });
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from(photo));
+    expect(response.headers.get('content-disposition')).toBe(
+      `attachment; filename="fin de journ_e _1_.jpg"; filename*=UTF-8''fin%20de%20journ%C3%A9e%20%221%22.jpg`,
+    );
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('content-type')).toBe('application/octet-stream');
+  });
 });

@@ -117,6 +117,25 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
   );
 
   app.get(
+    '/api/v1/assets/:id/original',
+    {
+      schema: {
+        summary: "Download the asset's original, bit-exact, under its file name",
+        params: assetParams,
+      },
+    },
+    async (request, reply) => {
+      const { user } = await ctx.auth.user(request);
+      const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
+      const original = asset?.versions[0]?.resources.original;
+      if (!asset || !original) throw notFound('original for this asset');
+      const path = [...asset.paths.keys()].sort()[0];
+      const name = path?.split('/').pop() ?? `${asset.id.slice(0, 12)}.${original.ext}`;
+      return sendBlob(ctx, request, reply, original.hash, undefined, name);
+    },
+  );
+
+  app.get(
     '/api/v1/assets/:id/derivatives/:role',
     {
       schema: {

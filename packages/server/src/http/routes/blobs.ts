@@ -75,8 +75,10 @@ export async function sendBlob(
   request: FastifyRequest,
   reply: FastifyReply,
   hash: BlobHash,
-  /** Originals go out as attachments of unknown type; derivatives are shown inline. */
+  /** Derivatives are shown inline with their type; other blobs go out as attachments. */
   contentType?: string,
+  /** The name an attachment is saved under (RFC 6266); the hash when not given. */
+  fileName?: string,
 ) {
   const size = await ctx.blobs.size(hash);
   if (size === undefined) throw notFound('blob');
@@ -86,7 +88,7 @@ export async function sendBlob(
     .header('cache-control', 'private, max-age=31536000, immutable')
     .header('accept-ranges', 'bytes')
     .header('content-type', contentType ?? 'application/octet-stream')
-    .header('content-disposition', contentType ? 'inline' : `attachment; filename="${hash}"`);
+    .header('content-disposition', contentType ? 'inline' : attachment(fileName ?? hash));
   if (request.headers['if-none-match'] === etag) return reply.status(304).send();
   const range = parseRange(request.headers.range, size);
   if (range) {
@@ -98,4 +100,17 @@ export async function sendBlob(
     void reply.header('content-length', size);
   }
   return reply.send(ctx.blobs.read(hash, range));
+}
+
+/**
+ * `Content-Disposition: attachment` with the name in both forms RFC 6266 describes: an ASCII
+ * fallback (anything else replaced by "_") and the exact UTF-8 name percent-encoded.
+ */
+export function attachment(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  const utf8 = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`;
 }
