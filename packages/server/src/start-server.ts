@@ -56,6 +56,9 @@ export async function startServer(
   mkdirSync(paths.uploads, { recursive: true });
   const now = options.now ?? Date.now;
   const store = new SqliteMetadataStore(paths.database);
+  // Every committed batch, whoever sent it, is pushed to the library's devices.
+  const feed = new EventEmitter().setMaxListeners(0);
+  store.onCommit((library, { head }) => feed.emit('changed', library, head));
   const blobs = new FolderBlobStore(paths.blobs);
   const media = new MediaProcessor(
     store,
@@ -70,7 +73,7 @@ export async function startServer(
     blobs,
     media,
     auth: new Authenticator(store, now),
-    feed: new EventEmitter().setMaxListeners(0),
+    feed,
     metrics: new Metrics(store),
     now,
   };
@@ -85,10 +88,7 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   media.start();
-  const retention = () =>
-    runRetention(store, blobs, config, now(), (library, head) =>
-      context.feed.emit('changed', library, head),
-    );
+  const retention = () => runRetention(store, blobs, config, now());
   const daily = setInterval(() => {
     retention().catch((error: unknown) => {
       app.log.error({ err: error }, 'trash retention failed');

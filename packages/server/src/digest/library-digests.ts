@@ -29,7 +29,7 @@ export class LibraryDigests {
     private readonly store: MetadataStore,
     private readonly now: () => number,
   ) {
-    store.onAssetsChanged((library, assets) => {
+    store.onCommit((library, { assets }) => {
       const pending = this.#pending.get(library);
       if (pending) pending.push(...assets);
       else if (this.#entries.has(library)) {

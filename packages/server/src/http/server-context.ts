@@ -11,7 +11,7 @@ export interface ServerContext {
   readonly store: MetadataStore;
   readonly blobs: BlobStore;
   readonly auth: Authenticator;
-  /** Emits `changed` (libraryId, head) after a batch commits: the push channel's source. */
+  /** Emits `changed` (libraryId, head) after each committed batch: the push channel's source. */
   readonly feed: EventEmitter;
   readonly metrics: Metrics;
   /** Told when a new blob arrives, so its metadata and thumbnails are made soon. */

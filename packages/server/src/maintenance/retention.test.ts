@@ -54,7 +54,13 @@ describe('trash retention and blob collection', () => {
     await t.server.media.drain();
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
     clock += 31 * DAY;
+    const pushed: unknown[] = [];
+    t.server.context.feed.on('changed', (library: string, head: number) =>
+      pushed.push([library, head]),
+    );
     expect(await t.server.runRetention()).toEqual({ purged: 1, freedBlobs: 2 });
+    // The server's own purge reaches devices like any op.
+    expect(pushed).toEqual([[alice.userId, ops.length + 1]]);
 
     const a = (await (
       await t.api(`/api/v1/assets/${sha256Of(trashed)}`, { token: alice.token })

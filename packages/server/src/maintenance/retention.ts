@@ -1,4 +1,4 @@
-import { asOpId, blobHashesOf, type Op, type UserId } from '@keepsake/core';
+import { asOpId, blobHashesOf, type Op } from '@keepsake/core';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
@@ -25,7 +25,6 @@ export async function runRetention(
   blobs: BlobStore,
   config: Pick<ServerConfig, 'trashRetentionDays' | 'maxClockDriftMs'>,
   nowMs: number,
-  onChanged: (library: UserId, head: number) => void = () => undefined,
 ): Promise<RetentionReport> {
   let purged = 0;
   let freedBlobs = 0;
@@ -51,7 +50,6 @@ export async function runRetention(
         maxDriftMs: config.maxClockDriftMs,
       });
       purged += replies.filter((r) => r.status === 'applied').length;
-      onChanged(library, await store.headSeq(library));
     }
     const referenced = new Set<string>();
     for await (const asset of store.eachAsset(library)) {

@@ -89,6 +89,12 @@ export interface MediaRecord {
   readonly error?: string;
 }
 
+/** A committed batch: the library's new head and the assets it changed (their new states). */
+export type CommitListener = (
+  library: UserId,
+  commit: { readonly head: number; readonly assets: readonly Asset[] },
+) => void;
+
 export interface MetadataStore {
   close(): Promise<void>;
 
@@ -129,8 +135,11 @@ export interface MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]>;
-  /** Called after each committed batch with the assets it changed (their new states). */
-  onAssetsChanged(listener: (library: UserId, assets: readonly Asset[]) => void): void;
+  /**
+   * Called after every batch that logged ops, whoever submitted it (a device, the retention
+   * job, a contribution): the push channel and the digests listen here, in one place.
+   */
+  onCommit(listener: CommitListener): void;
   changes(library: UserId, since: number, limit: number): Promise<ChangePage>;
   /**
    * The same page as `changes`, as the JSON text of its entries array, assembled from the

@@ -126,7 +126,6 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         nowMs: ctx.now(),
         maxDriftMs: ctx.config.maxClockDriftMs,
       });
-      ctx.feed.emit('changed', library, await ctx.store.headSeq(library));
       return { results };
     },
   );

@@ -32,10 +32,6 @@ export function opsRoutes(app: ZodApp, ctx: ServerContext): void {
         maxDriftMs: ctx.config.maxClockDriftMs,
       });
       for (const r of results) ctx.metrics.opOutcomes.inc({ status: r.status });
-      const head = Math.max(0, ...results.map((r) => ('seq' in r ? r.seq : 0)));
-      if (results.some((r) => r.status !== 'duplicate' && r.status !== 'retry')) {
-        ctx.feed.emit('changed', user.id, head);
-      }
       return { results, serverTime: ctx.now() };
     },
   );

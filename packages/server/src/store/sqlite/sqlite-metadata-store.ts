@@ -26,6 +26,7 @@ import type {
   AssetListing,
   AssetQuery,
   ChangePage,
+  CommitListener,
   DerivativeRecord,
   DeviceRecord,
   MediaRecord,
@@ -45,7 +46,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Db;
   readonly #q: Statements;
   readonly #libraryNumbers = new Map<UserId, number>();
-  readonly #changeListeners: ((library: UserId, assets: readonly Asset[]) => void)[] = [];
+  readonly #commitListeners: CommitListener[] = [];
 
   constructor(file: string) {
     this.#db = openDatabase(file);
@@ -163,14 +164,13 @@ export class SqliteMetadataStore implements MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]> {
-    const { replies, changed } = this.#submit(library, ops, context);
-    if (changed.length > 0)
-      for (const listener of this.#changeListeners) listener(library, changed);
+    const { replies, commit } = this.#submit(library, ops, context);
+    if (commit) for (const listener of this.#commitListeners) listener(library, commit);
     return Promise.resolve(replies);
   }
 
-  onAssetsChanged(listener: (library: UserId, assets: readonly Asset[]) => void): void {
-    this.#changeListeners.push(listener);
+  onCommit(listener: CommitListener): void {
+    this.#commitListeners.push(listener);
   }
 
   readonly #submit = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
@@ -190,7 +190,9 @@ export class SqliteMetadataStore implements MetadataStore {
       });
       const changes = stored.changes();
       this.#write(library, changes, context.nowMs);
-      return { replies, changed: [...changes.assets.values()].map((c) => c.asset) };
+      const head = changes.entries.at(-1)?.seq;
+      const assets = [...changes.assets.values()].map((c) => c.asset);
+      return { replies, commit: head === undefined ? undefined : { head, assets } };
     })();
 
   #rowsOf(library: UserId): LibraryRows {
