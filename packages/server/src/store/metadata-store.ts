@@ -48,12 +48,6 @@ export interface SharedAlbum {
   readonly role: ShareRole;
 }
 
-export interface ChangePage {
-  readonly entries: readonly StoredEntry[];
-  /** The library's newest seq: the reader is caught up when its last entry reaches it. */
-  readonly head: number;
-}
-
 export interface AssetListing {
   readonly assets: readonly Asset[];
   /** Pass back as `cursor` for the next page; absent on the last page. */
@@ -140,10 +134,10 @@ export interface MetadataStore {
    * job, a contribution): the push channel and the digests listen here, in one place.
    */
   onCommit(listener: CommitListener): void;
-  changes(library: UserId, since: number, limit: number): Promise<ChangePage>;
   /**
-   * The same page as `changes`, as the JSON text of its entries array, assembled from the
-   * stored JSON without parsing it: a device catching up on a million ops reads it this way.
+   * A page of the change log after `since`, in seq order, as the JSON text of its array of
+   * `StoredEntry`: assembled from the stored JSON without parsing it, because a device catching
+   * up on a million ops reads it this way. `head` is the library's newest seq.
    */
   changesJson(
     library: UserId,

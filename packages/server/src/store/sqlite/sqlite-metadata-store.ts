@@ -25,7 +25,6 @@ import { timelineKey } from '../../library/timeline.js';
 import type {
   AssetListing,
   AssetQuery,
-  ChangePage,
   CommitListener,
   DerivativeRecord,
   DeviceRecord,
@@ -260,13 +259,6 @@ export class SqliteMetadataStore implements MetadataStore {
     }
     for (const [key, value] of changes.pairing) q.upsertPairing.run(lib, key, value);
     q.setHead.run(head, lib);
-  }
-
-  changes(library: UserId, since: number, limit: number): Promise<ChangePage> {
-    const entries = (this.#q.changesSince.all(this.#lib(library), since, limit) as ChangeRow[]).map(
-      toEntry,
-    );
-    return Promise.resolve({ entries, head: this.#headSeq(library) });
   }
 
   changesJson(
