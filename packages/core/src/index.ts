@@ -1,7 +1,14 @@
 // @keepsake/core: the pure sync model shared by server, agent, web and the simulation.
 export * from './model/ids.js';
 export * from './model/asset.js';
-export { metaSchema, resourceSchema, resourcesSchema } from './model/media-schema.js';
+export {
+  SHA256_HEX,
+  assetIdSchema,
+  blobHashSchema,
+  metaSchema,
+  resourceSchema,
+  resourcesSchema,
+} from './model/media-schema.js';
 export * from './model/or-set.js';
 export * from './model/library.js';
 export * from './model/library-path.js';

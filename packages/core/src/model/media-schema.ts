@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import type { BlobHash } from './ids.js';
+import type { AssetId, BlobHash } from './ids.js';
 
 // Resources and media metadata as they travel and as they are stored: one schema, one type.
 
+/** A SHA-256 in lowercase hex: how blobs and assets are named everywhere. */
+export const SHA256_HEX = /^[0-9a-f]{64}$/;
+
 export const sha256 = z
   .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in lowercase hex (64 characters)');
-const blobHash = sha256.transform((s) => s as BlobHash);
+  .regex(SHA256_HEX, 'must be a SHA-256 in lowercase hex (64 characters)');
+export const blobHashSchema = sha256.transform((s) => s as BlobHash);
+export const assetIdSchema = sha256.transform((s) => s as AssetId);
 
 export const resourceSchema = z.object({
-  hash: blobHash,
+  hash: blobHashSchema,
   size: z.number().int().nonnegative(),
   ext: z.string().regex(/^[0-9A-Za-z]{1,10}$/, 'must be 1–10 letters or digits, without the dot'),
 });

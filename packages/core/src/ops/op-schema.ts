@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { AlbumId, AssetId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
+import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
-import { metaSchema, resourcesSchema, sha256 } from '../model/media-schema.js';
+import { assetIdSchema, metaSchema, resourcesSchema } from '../model/media-schema.js';
 
 // The wire format of ops, validated at runtime at every edge (server, agent, web) from this
 // one module; the TypeScript types are inferred from it so the two cannot drift apart.
@@ -12,7 +12,7 @@ const token = z
   .max(64, 'must be at most 64 characters')
   .regex(/^[0-9A-Za-z_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
-const assetId = sha256.transform((s) => s as AssetId);
+const assetId = assetIdSchema;
 const opId = token.transform((s) => s as OpId);
 const versionId = token.transform((s) => s as VersionId);
 const deviceId = token.transform((s) => s as DeviceId);

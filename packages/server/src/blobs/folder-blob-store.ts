@@ -2,10 +2,8 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import type { BlobHash } from '@keepsake/core';
+import { SHA256_HEX, type BlobHash } from '@keepsake/core';
 import type { BlobStore, ByteRange } from './blob-store.js';
-
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * Blobs in a sharded folder tree, `ab/cd/abcd…`: two levels of 256 keep every directory small

@@ -3,7 +3,7 @@ import { link } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { asBlobHash, type UserId } from '@keepsake/core';
+import { SHA256_HEX, asBlobHash, type UserId } from '@keepsake/core';
 import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { HashingFileStore } from './hashing-file-store.js';
@@ -11,7 +11,6 @@ import type { ServerContext } from '../http/server-context.js';
 import type { ZodApp } from '../http/zod-app.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
-const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0];
 

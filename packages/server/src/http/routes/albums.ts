@@ -1,10 +1,11 @@
 import {
   asAlbumId,
-  asAssetId,
-  asBlobHash,
+  assetIdSchema,
   blobHashesOf,
+  blobHashSchema,
   type Album,
   type AlbumId,
+  type AssetId,
   type ShareRole,
   type UserId,
 } from '@keepsake/core';
@@ -37,6 +38,22 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     const found = role && (await ctx.store.album(library, album));
     if (!role || !found) throw notFound('album');
     return { library, role, album: found };
+  };
+
+  /**
+   * A live asset of an album the caller may see; undefined when the album, the membership or
+   * the asset is not there (the routes answer 404 for all three alike).
+   */
+  const albumAsset = async (
+    caller: UserId,
+    album: AlbumId,
+    owner: string | undefined,
+    id: AssetId,
+  ) => {
+    const { library } = await access(caller, album, owner);
+    if (!(await ctx.store.isAlbumMember(library, album, id))) return undefined;
+    const asset = await ctx.store.asset(library, id);
+    return asset?.lifecycle.state === 'live' ? asset : undefined;
   };
 
   const albumView = async (library: UserId, album: Album, role: ShareRole | 'owner') => ({
@@ -94,7 +111,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           "The photo joins the owner's library (same bytes, same asset id, under Shared/<album>/) and the album. Safe to retry.",
         params: albumParams,
         querystring: ownerQuery,
-        body: z.object({ assetId: z.string().regex(/^[0-9a-f]{64}$/, 'must be an asset id') }),
+        body: z.object({ assetId: assetIdSchema }),
       },
     },
     async (request) => {
@@ -105,7 +122,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         throw forbidden(
           'a viewer cannot add photos to this album; ask its owner for contributor access',
         );
-      const asset = await ctx.store.asset(caller.user.id, asAssetId(request.body.assetId));
+      const asset = await ctx.store.asset(caller.user.id, request.body.assetId);
       const ops =
         asset &&
         contributionOps(
@@ -136,7 +153,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: "A thumbnail or preview of an album's asset (how shared albums are shown)",
         params: albumParams.extend({
-          asset: z.string().regex(/^[0-9a-f]{64}$/),
+          asset: assetIdSchema,
           role: z.enum(['thumbnail', 'preview']),
         }),
         querystring: ownerQuery,
@@ -144,15 +161,9 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
-      const albumId = asAlbumId(request.params.id);
-      const { library } = await access(user.id, albumId, request.query.owner);
-      const assetId = asAssetId(request.params.asset);
-      const asset = (await ctx.store.isAlbumMember(library, albumId, assetId))
-        ? await ctx.store.asset(library, assetId)
-        : undefined;
-      const hash =
-        asset?.lifecycle.state === 'live' &&
-        (await derivativeOf(ctx.store, asset, request.params.role));
+      const { id, asset: assetId, role } = request.params;
+      const asset = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
+      const hash = asset && (await derivativeOf(ctx.store, asset, role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
     },
@@ -165,10 +176,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         summary: "An album's live assets, by asset id",
         params: albumParams,
         querystring: ownerQuery.extend({
-          after: z
-            .string()
-            .regex(/^[0-9a-f]{64}$/)
-            .optional(),
+          after: assetIdSchema.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
       },
@@ -180,7 +188,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       const assets = await ctx.store.albumAssets(
         library,
         asAlbumId(request.params.id),
-        after === undefined ? undefined : asAssetId(after),
+        after,
         limit,
       );
       const last = assets.at(-1);
@@ -196,25 +204,15 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     {
       schema: {
         summary: "Download a blob of an album's asset (how shared albums are viewed)",
-        params: albumParams.extend({
-          asset: z.string().regex(/^[0-9a-f]{64}$/),
-          hash: z.string().regex(/^[0-9a-f]{64}$/),
-        }),
+        params: albumParams.extend({ asset: assetIdSchema, hash: blobHashSchema }),
         querystring: ownerQuery,
       },
     },
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
-      const albumId = asAlbumId(request.params.id);
-      const { library } = await access(user.id, albumId, request.query.owner);
-      const assetId = asAssetId(request.params.asset);
-      const hash = asBlobHash(request.params.hash);
-      const asset = (await ctx.store.isAlbumMember(library, albumId, assetId))
-        ? await ctx.store.asset(library, assetId)
-        : undefined;
-      const holds =
-        asset?.lifecycle.state === 'live' &&
-        asset.versions.some((v) => blobHashesOf(v.resources).includes(hash));
+      const { id, asset: assetId, hash } = request.params;
+      const asset = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
+      const holds = asset?.versions.some((v) => blobHashesOf(v.resources).includes(hash));
       if (!holds) throw notFound('blob');
       return sendBlob(ctx, request, reply, hash);
     },

@@ -1,4 +1,4 @@
-import { asAssetId, type Asset, type Lww } from '@keepsake/core';
+import { assetIdSchema, type Asset, type Lww } from '@keepsake/core';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor.js';
 import type { MetadataStore, StoredEntry } from '../../store/metadata-store.js';
@@ -65,9 +65,7 @@ const entryView = (entry: StoredEntry) => ({
   outcome: entry.outcome,
 });
 
-const assetParams = z.object({
-  id: z.string().regex(/^[0-9a-f]{64}$/, 'must be an asset id (a lowercase hex SHA-256)'),
-});
+const assetParams = z.object({ id: assetIdSchema });
 
 export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
   app.get(
@@ -110,7 +108,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     { schema: { summary: 'One asset', params: assetParams } },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
+      const asset = await ctx.store.asset(user.id, request.params.id);
       if (!asset) throw notFound('asset');
       return { asset: await describeAsset(ctx.store, asset) };
     },
@@ -126,7 +124,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
-      const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
+      const asset = await ctx.store.asset(user.id, request.params.id);
       const original = asset?.versions[0]?.resources.original;
       if (!asset || !original) throw notFound('original for this asset');
       const path = [...asset.paths.keys()].sort()[0];
@@ -145,7 +143,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
-      const asset = await ctx.store.asset(user.id, asAssetId(request.params.id));
+      const asset = await ctx.store.asset(user.id, request.params.id);
       const hash = asset && (await derivativeOf(ctx.store, asset, request.params.role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
@@ -162,7 +160,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const id = asAssetId(request.params.id);
+      const id = request.params.id;
       const history = await ctx.store.history(user.id, id);
       if (history.length === 0 && !(await ctx.store.asset(user.id, id))) throw notFound('asset');
       return { history: history.map(entryView) };

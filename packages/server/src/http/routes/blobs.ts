@@ -1,15 +1,10 @@
-import { asBlobHash, type BlobHash } from '@keepsake/core';
+import { blobHashSchema, type BlobHash } from '@keepsake/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { ByteRange } from '../../blobs/blob-store.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
-
-const sha256 = z
-  .string()
-  .regex(/^[0-9a-f]{64}$/, 'must be a lowercase hex SHA-256')
-  .transform((s) => asBlobHash(s));
 
 /** Parses one `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for the whole blob. */
 export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
@@ -38,7 +33,7 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
         summary: 'Which of these blobs the caller already uploaded',
         description:
           "Answers only for the caller's own library, so it cannot be used to learn what other users store.",
-        body: z.object({ hashes: z.array(sha256).max(1000) }),
+        body: z.object({ hashes: z.array(blobHashSchema).max(1000) }),
       },
     },
     async (request) => {
@@ -57,7 +52,7 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: 'Download a blob',
         description: 'Supports HTTP Range; the ETag is the hash, and the bytes never change.',
-        params: z.object({ hash: sha256 }),
+        params: z.object({ hash: blobHashSchema }),
       },
     },
     async (request, reply) => {
