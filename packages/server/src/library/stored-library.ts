@@ -100,10 +100,10 @@ export class StoredLibrary implements Library {
         this.#dirtyPairing.add(key);
       },
     };
-    const pending = { entries: this.#entries, seqByOpId: this.#seqByOpId };
+    const entries = this.#entries;
     this.log = {
       get head() {
-        return rows.headSeq + pending.entries.length;
+        return rows.headSeq + entries.length;
       },
       entry: (seq) => this.#entries[seq - rows.headSeq - 1] ?? rows.entry(seq),
       seqOf: (opId) => this.#seqByOpId.get(opId) ?? rows.seqOf(opId),
@@ -150,14 +150,14 @@ export class StoredLibrary implements Library {
       const encoded = encodeAlbumHeader(cached.value);
       if (encoded !== cached.encoded) albums.set(id, encoded);
       const members = cached.value.members;
-      if (!(members instanceof StoredMembers)) {
+      if (members instanceof StoredMembers) {
+        for (const [member, row] of members.changedRows()) albumMembers.push([id, member, row]);
+      } else {
         // A new album made by the rules: every member it has is new.
-        for (const [member, tags] of members)
+        for (const [member, tags] of members) {
           albumMembers.push([id, member, JSON.stringify([...tags])]);
-        continue;
+        }
       }
-      for (const member of members.touched)
-        albumMembers.push([id, member, members.encoded(member)]);
     }
     const pairing = new Map<string, string>();
     for (const key of this.#dirtyPairing) {

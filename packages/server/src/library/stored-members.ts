@@ -10,9 +10,8 @@ type Tags = Map<OpId, number>;
  */
 export class StoredMembers extends Map<string, Tags> {
   readonly #load: (member: string) => string | undefined;
-  readonly #loaded = new Set<string>();
-  /** Members handed out or changed: the rules change tags in place, so each may differ now. */
-  readonly touched = new Set<string>();
+  /** Each member read so far, with its row as stored (undefined: no row). */
+  readonly #stored = new Map<string, string | undefined>();
 
   constructor(load: (member: string) => string | undefined) {
     super();
@@ -21,7 +20,6 @@ export class StoredMembers extends Map<string, Tags> {
 
   override get(member: string): Tags | undefined {
     this.#ensure(member);
-    this.touched.add(member);
     return super.get(member);
   }
 
@@ -31,27 +29,31 @@ export class StoredMembers extends Map<string, Tags> {
   }
 
   override set(member: string, tags: Tags): this {
-    this.#loaded.add(member);
-    this.touched.add(member);
+    this.#ensure(member);
     return super.set(member, tags);
   }
 
   override delete(member: string): boolean {
     this.#ensure(member);
-    this.touched.add(member);
     return super.delete(member);
   }
 
-  /** The member's tags as a stored row, or undefined once it has none (its row goes). */
-  encoded(member: string): string | undefined {
-    const tags = super.get(member);
-    return tags && tags.size > 0 ? JSON.stringify([...tags]) : undefined;
+  /**
+   * The members whose rows differ from what is stored, with their new row (undefined: the row
+   * goes). Rules change tags in place, so every member read is compared, not just those set.
+   */
+  *changedRows(): Iterable<readonly [string, string | undefined]> {
+    for (const [member, stored] of this.#stored) {
+      const tags = super.get(member);
+      const row = tags && tags.size > 0 ? JSON.stringify([...tags]) : undefined;
+      if (row !== stored) yield [member, row];
+    }
   }
 
   #ensure(member: string): void {
-    if (this.#loaded.has(member)) return;
-    this.#loaded.add(member);
+    if (this.#stored.has(member)) return;
     const row = this.#load(member);
+    this.#stored.set(member, row);
     if (row !== undefined) super.set(member, new Map(JSON.parse(row) as [OpId, number][]));
   }
 }

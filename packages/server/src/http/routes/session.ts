@@ -12,7 +12,8 @@ const credentials = z.object({
 });
 
 /** Compared against when the user does not exist, so a wrong name costs as long as a wrong password. */
-const decoyHash = hashPassword('keepsake-decoy-password');
+let decoyHash: Promise<string> | undefined;
+const decoy = () => (decoyHash ??= hashPassword('keepsake-decoy-password'));
 
 export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
   const throttle = new LoginThrottle(ctx.now);
@@ -38,7 +39,7 @@ export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
         );
       }
       const user = await ctx.store.userByName(name);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
+      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
       if (!user || !user.passwordHash || !ok) {
         throttle.failed(key);
         throw unauthorized('user name or password is wrong');
