@@ -88,4 +88,39 @@ describe('trash retention and blob collection', () => {
     expect(report.problems).toEqual([]);
     expect(report.notes).toEqual([]);
   });
+
+  it("never frees bytes another user's library still holds", async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const shared = randomBytes(6000); // the same photo, in both libraries
+    for (const user of [alice, bob]) {
+      await uploadBlob(t.api, user.token, shared);
+      const imported = {
+        ...importOpFor(user.deviceId, shared, 'same.JPG'),
+        hlc: { ms: clock, counter: 0, node: user.deviceId },
+      };
+      const ops = [imported];
+      if (user === alice) {
+        ops.push({
+          ...opFrom(alice.deviceId, {
+            kind: 'trash',
+            assetId: sha256Of(shared),
+            context: [imported.opId],
+          }),
+          hlc: { ms: clock, counter: 1, node: alice.deviceId },
+        });
+      }
+      await t.api('/api/v1/ops', { token: user.token, body: { ops } });
+    }
+    await t.server.media.drain();
+    clock += 31 * DAY;
+    expect(await t.server.runRetention()).toEqual({ purged: 1, freedBlobs: 0 });
+    expect((await t.api(`/api/v1/blobs/${sha256Of(shared)}`, { token: alice.token })).status).toBe(
+      404,
+    );
+    const bobs = await t.api(`/api/v1/blobs/${sha256Of(shared)}`, { token: bob.token });
+    expect(Buffer.from(await bobs.arrayBuffer())).toEqual(shared);
+  });
 });
