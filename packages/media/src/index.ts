@@ -8,3 +8,4 @@ export {
   type DerivativeResult,
 } from './derivatives/make-derivatives.js';
 export { DerivativeWorkers } from './derivatives/derivative-workers.js';
+export { startTsWorker } from './ts-worker.js';

@@ -13,7 +13,8 @@ import type { ZodApp } from './http/zod-app.js';
 import { DerivativeWorkers } from '@keepsake/media';
 import { runRetention, type RetentionReport } from './maintenance/retention.js';
 import { MediaProcessor } from './media/media-processor.js';
-import { SqliteMetadataStore } from './store/sqlite/sqlite-metadata-store.js';
+import { openStoreThread } from './store/sqlite/store-thread.js';
+import type { MetadataStore } from './store/metadata-store.js';
 
 export interface RunningServer {
   /** Removes unfinished uploads past their expiry now (it also runs every hour). */
@@ -54,8 +55,23 @@ export async function startServer(
   const paths = dataPaths(config.dataDir);
   mkdirSync(paths.blobs, { recursive: true });
   mkdirSync(paths.uploads, { recursive: true });
+  const store = await openStoreThread(paths.database);
+  try {
+    return await serve(config, options, paths, store);
+  } catch (error) {
+    // The store's thread would keep the process alive after a failed start (a port in use).
+    await store.close();
+    throw error;
+  }
+}
+
+async function serve(
+  config: ServerConfig,
+  options: StartOptions,
+  paths: ReturnType<typeof dataPaths>,
+  store: MetadataStore,
+): Promise<RunningServer> {
   const now = options.now ?? Date.now;
-  const store = new SqliteMetadataStore(paths.database);
   // Every committed batch, whoever sent it, is pushed to the library's devices.
   const feed = new EventEmitter().setMaxListeners(0);
   store.onCommit((library, { head }) => feed.emit('changed', library, head));

@@ -1,7 +1,8 @@
 // sharp must be loaded by the main thread before any worker loads it: on glibc Linux a worker's
 // exit would otherwise unload libvips under its other threads (lovell/sharp#2263).
 import 'sharp';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startTsWorker } from '../ts-worker.js';
 import type { DerivativeJob } from './derivative-worker.js';
 import {
   DEFAULT_DERIVATIVE_LIMITS,
@@ -99,7 +100,7 @@ export class DerivativeWorkers {
 
   #spawn(): Slot | undefined {
     if (this.#closed || this.#slots.size >= this.#size) return undefined;
-    const worker = new Worker(bootstrap(this.#workerModule), { eval: true });
+    const worker = startTsWorker(this.#workerModule);
     const slot: Slot = { worker, job: undefined, failure: undefined };
     worker.on('message', (reply: WorkerReply) => {
       this.#finish(slot, revive(reply));
@@ -138,17 +139,6 @@ export class DerivativeWorkers {
     job.settle(result);
     this.#dispatch();
   }
-}
-
-/**
- * Worker source that loads `module` through tsx, since the repository runs its TypeScript without
- * a build step and a worker does not inherit the main thread's loader. tsx is resolved here:
- * evaluated code would resolve it from the working directory.
- */
-function bootstrap(module: URL): string {
-  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const worker = JSON.stringify(module.href);
-  return `import(${tsx}).then((tsx) => { tsx.register(); return import(${worker}); })`;
 }
 
 function revive(reply: WorkerReply): DerivativeResult {

@@ -1,11 +1,6 @@
-import {
-  assetStateHash,
-  LibraryDigest,
-  type Asset,
-  type AssetId,
-  type UserId,
-} from '@keepsake/core';
+import { assetStateHash, LibraryDigest, type AssetId, type UserId } from '@keepsake/core';
 import type { MetadataStore } from '../store/metadata-store.js';
+import { eachAsset } from '../store/walks.js';
 
 /** A digest nobody asked about for this long is dropped; the next request builds it again. */
 const IDLE_MS = 10 * 60 * 1000;
@@ -22,20 +17,20 @@ interface Entry {
  */
 export class LibraryDigests {
   readonly #entries = new Map<UserId, Entry>();
-  /** Changes that commit while a library's digest is being built, applied once it is. */
-  readonly #pending = new Map<UserId, Asset[]>();
+  /** Assets changed while a library's digest is being built, read again once it is. */
+  readonly #pending = new Map<UserId, AssetId[]>();
 
   constructor(
     private readonly store: MetadataStore,
     private readonly now: () => number,
   ) {
-    store.onCommit((library, { assets }) => {
+    store.onCommit((library, { changed }) => {
       const pending = this.#pending.get(library);
-      if (pending) pending.push(...assets);
+      if (pending) pending.push(...changed);
       else if (this.#entries.has(library)) {
-        void this.#entries.get(library)?.digest.then((digest) => {
-          apply(digest, assets);
-        });
+        void this.#entries
+          .get(library)
+          ?.digest.then((digest) => this.#update(digest, library, changed));
       }
     });
   }
@@ -55,14 +50,25 @@ export class LibraryDigests {
     this.#pending.set(library, []);
     try {
       const entries: [AssetId, string][] = [];
-      for await (const asset of this.store.eachAsset(library)) {
+      for await (const asset of eachAsset(this.store, library)) {
         entries.push([asset.id, assetStateHash(asset)]);
       }
       const digest = LibraryDigest.build(entries);
-      apply(digest, this.#pending.get(library) ?? []);
+      await this.#update(digest, library, this.#pending.get(library) ?? []);
       return digest;
     } finally {
       this.#pending.delete(library);
+    }
+  }
+
+  /**
+   * Reads the changed assets as they are now. A later commit may already have changed one
+   * again: its own update then sets the same newest state, so the digest ends where the store is.
+   */
+  async #update(digest: LibraryDigest, library: UserId, ids: readonly AssetId[]): Promise<void> {
+    if (ids.length === 0) return;
+    for (const asset of await this.store.assetsById(library, ids)) {
+      digest.set(asset.id, assetStateHash(asset));
     }
   }
 
@@ -72,8 +78,4 @@ export class LibraryDigests {
       if (entry.usedAt < cutoff) this.#entries.delete(library);
     }
   }
-}
-
-function apply(digest: LibraryDigest, assets: readonly Asset[]): void {
-  for (const asset of assets) digest.set(asset.id, assetStateHash(asset));
 }

@@ -57,8 +57,16 @@ export async function buildApp(
     });
     done();
   });
+  // A request still running when the server stops is answered, then its connection closed:
+  // kept alive, it would hold the stop up for the whole keep-alive timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   app.addHook('onSend', (_request, reply, payload, done) => {
     void reply.header('x-content-type-options', 'nosniff');
+    if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
   await app.register(fastifySwagger, {

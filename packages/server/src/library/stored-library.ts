@@ -34,8 +34,11 @@ export interface LibraryRows {
 /** What a batch changed, ready to be written in the same transaction. */
 export interface LibraryChanges {
   readonly entries: readonly LogEntry[];
-  /** Final encoded state of every asset the batch changed. */
-  readonly assets: ReadonlyMap<AssetId, { readonly asset: Asset; readonly encoded: string }>;
+  /** Final encoded state of every asset the batch changed; `isNew` when it had no row. */
+  readonly assets: ReadonlyMap<
+    AssetId,
+    { readonly asset: Asset; readonly encoded: string; readonly isNew: boolean }
+  >;
   /** (asset, seq) pairs: every op that named or changed an asset is in its history. */
   readonly history: readonly (readonly [AssetId, number])[];
   /** Albums without their members. */
@@ -49,6 +52,8 @@ interface Cached<T> {
   value: T | undefined;
   /** The encoding last known to be stored (or about to be): a change shows as a difference. */
   encoded: string | undefined;
+  /** Whether the store had a row for it when the batch began. */
+  readonly stored: boolean;
 }
 
 /**
@@ -71,7 +76,7 @@ export class StoredLibrary implements Library {
   readonly #pairing = new Map<string, string | undefined>();
   readonly #dirtyPairing = new Set<string>();
   readonly #entries: LogEntry[] = [];
-  readonly #seqByOpId = new Map<OpId, number>();
+  readonly #seqByOpId = new Map<OpId, number | undefined>();
   readonly #history: [AssetId, number][] = [];
 
   constructor(rows: LibraryRows) {
@@ -106,7 +111,11 @@ export class StoredLibrary implements Library {
         return rows.headSeq + entries.length;
       },
       entry: (seq) => this.#entries[seq - rows.headSeq - 1] ?? rows.entry(seq),
-      seqOf: (opId) => this.#seqByOpId.get(opId) ?? rows.seqOf(opId),
+      // Asked twice per op (admission, then the rules): the store's answer is kept, found or not.
+      seqOf: (opId) => {
+        if (!this.#seqByOpId.has(opId)) this.#seqByOpId.set(opId, rows.seqOf(opId));
+        return this.#seqByOpId.get(opId);
+      },
       append: (entry) => {
         this.#entries.push(entry);
         this.#seqByOpId.set(entry.op.opId, entry.seq);
@@ -136,11 +145,11 @@ export class StoredLibrary implements Library {
 
   /** Everything the batch changed. Call once every op is settled. */
   changes(): LibraryChanges {
-    const assets = new Map<AssetId, { asset: Asset; encoded: string }>();
+    const assets = new Map<AssetId, { asset: Asset; encoded: string; isNew: boolean }>();
     for (const id of this.#dirtyAssets) {
       const cached = this.#assets.get(id);
       if (cached?.value && cached.encoded !== undefined) {
-        assets.set(id, { asset: cached.value, encoded: cached.encoded });
+        assets.set(id, { asset: cached.value, encoded: cached.encoded, isNew: !cached.stored });
       }
     }
     const albums = new Map<AlbumId, string>();
@@ -199,7 +208,9 @@ export class StoredLibrary implements Library {
     if (!this.#allAlbumsLoaded) {
       for (const encoded of this.#rows.albums()) {
         const album = this.#withStoredMembers(decodeAlbum(encoded));
-        if (!this.#albums.has(album.id)) this.#albums.set(album.id, { value: album, encoded });
+        if (!this.#albums.has(album.id)) {
+          this.#albums.set(album.id, { value: album, encoded, stored: true });
+        }
       }
       this.#allAlbumsLoaded = true;
     }
@@ -229,7 +240,11 @@ function loadInto<K, T>(
   let cached = cache.get(key);
   if (!cached) {
     const encoded = load();
-    cached = { value: encoded === undefined ? undefined : decode(encoded), encoded };
+    cached = {
+      value: encoded === undefined ? undefined : decode(encoded),
+      encoded,
+      stored: encoded !== undefined,
+    };
     cache.set(key, cached);
   }
   return cached;

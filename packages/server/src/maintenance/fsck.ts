@@ -4,6 +4,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import { hashFile } from '../blobs/hash-file.js';
 import type { FolderBlobStore } from '../blobs/folder-blob-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import { eachAsset, eachStoredBlob } from '../store/walks.js';
 
 export interface FsckReport {
   /** Anything lost, corrupt or inconsistent: fsck exits non-zero when there is one. */
@@ -31,7 +32,7 @@ export async function fsck(
   const notes: string[] = [];
   const known = new Set<string>();
   let blobsChecked = 0;
-  for await (const { hash, size } of store.storedBlobs()) {
+  for await (const { hash, size } of eachStoredBlob(store)) {
     known.add(hash);
     const stored = await blobs.size(hash);
     if (stored === undefined) problems.push(`blob ${hash}: missing from the blob store`);
@@ -51,7 +52,7 @@ export async function fsck(
   }
   let assetsChecked = 0;
   for (const library of await store.libraries()) {
-    for await (const asset of store.eachAsset(library)) {
+    for await (const asset of eachAsset(store, library)) {
       for (const version of asset.versions) {
         for (const hash of blobHashesOf(version.resources)) {
           if (!(await store.libraryHasBlob(library, asBlobHash(hash)))) {

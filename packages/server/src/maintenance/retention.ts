@@ -3,6 +3,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import { eachAsset } from '../store/walks.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
@@ -52,7 +53,7 @@ export async function runRetention(
       purged += replies.filter((r) => r.status === 'applied').length;
     }
     const referenced = new Set<string>();
-    for await (const asset of store.eachAsset(library)) {
+    for await (const asset of eachAsset(store, library)) {
       for (const version of asset.versions) {
         for (const hash of blobHashesOf(version.resources)) referenced.add(hash);
       }

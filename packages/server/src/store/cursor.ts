@@ -27,6 +27,7 @@ export function decodeCursor(text: string): Cursor {
 }
 
 export class CursorError extends Error {
+  override readonly name = 'CursorError';
   constructor() {
     super('cursor is not one this server gave out; start again without a cursor');
   }

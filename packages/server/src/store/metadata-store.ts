@@ -66,6 +66,13 @@ export interface SubmitContext {
   readonly maxDriftMs: number;
 }
 
+/** One batch of ops for one library, as `submitOps` takes it. */
+export interface SubmitRequest {
+  readonly library: UserId;
+  readonly ops: readonly Op[];
+  readonly context: SubmitContext;
+}
+
 export interface DerivativeRecord {
   readonly role: 'thumbnail' | 'preview';
   readonly hash: BlobHash;
@@ -83,11 +90,12 @@ export interface MediaRecord {
   readonly error?: string;
 }
 
-/** A committed batch: the library's new head and the assets it changed (their new states). */
-export type CommitListener = (
-  library: UserId,
-  commit: { readonly head: number; readonly assets: readonly Asset[] },
-) => void;
+/** A committed batch: the library's new head and the ids of the assets it changed. */
+export interface Commit {
+  readonly head: number;
+  readonly changed: readonly AssetId[];
+}
+export type CommitListener = (library: UserId, commit: Commit) => void;
 
 export interface MetadataStore {
   close(): Promise<void>;
@@ -146,6 +154,8 @@ export interface MetadataStore {
   ): Promise<{ readonly entries: string; readonly head: number }>;
   headSeq(library: UserId): Promise<number>;
   asset(library: UserId, id: AssetId): Promise<Asset | undefined>;
+  /** The library's assets with these ids; ids it has no asset for are left out. */
+  assetsById(library: UserId, ids: readonly AssetId[]): Promise<Asset[]>;
   assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
   /** Every change-log entry that named or changed the asset, oldest first. */
   history(library: UserId, id: AssetId): Promise<StoredEntry[]>;
@@ -200,10 +210,16 @@ export interface MetadataStore {
   /** Forgets a blob whose bytes are gone (after collectGarbage). */
   forgetBlob(hash: BlobHash): Promise<void>;
 
-  // Whole-store walks, for integrity checks and garbage collection. Paged underneath.
+  // Whole-store walks, for integrity checks and garbage collection, a page at a time in key
+  // order (`store/walks.ts` turns them into loops).
   libraries(): Promise<UserId[]>;
-  eachAsset(library: UserId): AsyncIterable<Asset>;
-  storedBlobs(): AsyncIterable<{ readonly hash: BlobHash; readonly size: number }>;
+  /** Up to `limit` of the library's assets with ids after `after`, by id. */
+  assetsAfter(library: UserId, after: string, limit: number): Promise<Asset[]>;
+  /** Up to `limit` stored blobs with hashes after `after`, by hash. */
+  blobsAfter(
+    after: string,
+    limit: number,
+  ): Promise<{ readonly hash: BlobHash; readonly size: number }[]>;
   /** Database-level problems: page corruption, broken references, gaps in a change log. */
   checkIntegrity(): Promise<string[]>;
 }

@@ -112,4 +112,26 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     }
     await store.close();
   });
+
+  it('commits batches together, each in its own savepoint: one that fails takes only itself back', async () => {
+    const store = await storeWithUser(tempDir());
+    const ops = serverLogOf(2).map((e) => e.op);
+    await registerBlobs(store, ops);
+    const commits: number[] = [];
+    store.onCommit((_library, { head }) => commits.push(head));
+    const results = store.submitBatches([
+      { library: ALICE, ops: ops.slice(0, 10), context: ANY_TIME },
+      { library: asUserId('user-nobody'), ops: ops.slice(10, 20), context: ANY_TIME },
+      { library: ALICE, ops: ops.slice(10, 20), context: ANY_TIME },
+    ]);
+    expect(results[1]).toBeInstanceOf(Error);
+    expect((results[1] as Error).message).toMatch(/no library user-nobody/);
+    const statuses = [results[0], results[2]].flatMap((r) => (Array.isArray(r) ? r : []));
+    expect(statuses).toHaveLength(20);
+    expect(await store.headSeq(ALICE)).toBe(20);
+    expect(commits).toEqual([10, 20]);
+    const page = JSON.parse((await store.changesJson(ALICE, 0, 100)).entries) as StoredEntry[];
+    expect(page.map((e) => e.op)).toEqual(ops.slice(0, 20));
+    await store.close();
+  });
 });

@@ -24,6 +24,7 @@ import {
 import { timelineKey } from '../../library/timeline.js';
 import type {
   AssetListing,
+  Commit,
   AssetQuery,
   CommitListener,
   DerivativeRecord,
@@ -33,6 +34,7 @@ import type {
   SharedAlbum,
   StoredEntry,
   SubmitContext,
+  SubmitRequest,
   UserRecord,
 } from '../metadata-store.js';
 import { openDatabase, type Db } from './database.js';
@@ -163,16 +165,42 @@ export class SqliteMetadataStore implements MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]> {
-    const { replies, commit } = this.#submit(library, ops, context);
-    if (commit) for (const listener of this.#commitListeners) listener(library, commit);
-    return Promise.resolve(replies);
+    const [result] = this.submitBatches([{ library, ops, context }]);
+    return result instanceof Error || result === undefined
+      ? Promise.reject(result ?? new Error('no result'))
+      : Promise.resolve(result);
+  }
+
+  /**
+   * Several batches, from any libraries, in one durable transaction: one commit and one fsync
+   * for all of them (group commit). Each batch runs in a savepoint of its own, so one that fails
+   * takes only itself back. Returns each batch's replies, or the error it failed with.
+   */
+  submitBatches(batches: readonly SubmitRequest[]): ((Reply | RetryLater)[] | Error)[] {
+    const commits: [UserId, Commit][] = [];
+    const results = this.#db.transaction(() =>
+      batches.map(({ library, ops, context }) => {
+        try {
+          const { replies, commit } = this.#applyBatch(library, ops, context);
+          if (commit) commits.push([library, commit]);
+          return replies;
+        } catch (error) {
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    )();
+    for (const [library, commit] of commits) {
+      for (const listener of this.#commitListeners) listener(library, commit);
+    }
+    return results;
   }
 
   onCommit(listener: CommitListener): void {
     this.#commitListeners.push(listener);
   }
 
-  readonly #submit = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
+  /** One batch, inside the group's transaction: a savepoint (better-sqlite3 nests them so). */
+  readonly #applyBatch = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
     this.#db.transaction(() => {
       const stored = new StoredLibrary(this.#rowsOf(library));
       const admission = {
@@ -190,8 +218,9 @@ export class SqliteMetadataStore implements MetadataStore {
       const changes = stored.changes();
       this.#write(library, changes, context.nowMs);
       const head = changes.entries.at(-1)?.seq;
-      const assets = [...changes.assets.values()].map((c) => c.asset);
-      return { replies, commit: head === undefined ? undefined : { head, assets } };
+      const commit: Commit | undefined =
+        head === undefined ? undefined : { head, changed: [...changes.assets.keys()] };
+      return { replies, commit };
     })();
 
   #rowsOf(library: UserId): LibraryRows {
@@ -231,7 +260,7 @@ export class SqliteMetadataStore implements MetadataStore {
     if (head === undefined) return;
     const history = new Map<AssetId, string>();
     for (const [id, seq] of changes.history) history.set(id, `${history.get(id) ?? ''},${seq}`);
-    for (const [id, { asset, encoded }] of changes.assets) {
+    for (const [id, { asset, encoded, isNew }] of changes.assets) {
       const indexed = [
         asset.lifecycle.state,
         timelineKey(asset),
@@ -241,7 +270,9 @@ export class SqliteMetadataStore implements MetadataStore {
       history.delete(id);
       // Most changes leave the timeline's columns as they were: rewriting only the state keeps
       // the timeline index out of the write.
-      if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...indexed).changes > 0) continue;
+      if (!isNew && q.updateAssetState.run(encoded, head, seqs, lib, id, ...indexed).changes > 0) {
+        continue;
+      }
       q.upsertAsset.run(lib, id, encoded, ...indexed, head, seqs);
     }
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
@@ -286,6 +317,16 @@ export class SqliteMetadataStore implements MetadataStore {
   asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
     const row = this.#q.assetState.get(this.#lib(library), id) as { state: string } | undefined;
     return Promise.resolve(row && decodeAsset(row.state));
+  }
+
+  assetsById(library: UserId, ids: readonly AssetId[]): Promise<Asset[]> {
+    const lib = this.#lib(library);
+    return Promise.resolve(
+      ids.flatMap((id) => {
+        const row = this.#q.assetState.get(lib, id) as { state: string } | undefined;
+        return row ? [decodeAsset(row.state)] : [];
+      }),
+    );
   }
 
   assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
@@ -428,29 +469,15 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve((this.#q.libraries.all() as { id: UserId }[]).map((r) => r.id));
   }
 
-  async *eachAsset(library: UserId): AsyncIterable<Asset> {
-    for (let after = ''; ;) {
-      const rows = this.#q.assetsAfter.all(this.#lib(library), after, WALK_PAGE) as {
-        id: string;
-        state: string;
-      }[];
-      for (const row of rows) yield decodeAsset(row.state);
-      const last = rows.at(-1);
-      if (!last || rows.length < WALK_PAGE) return;
-      after = last.id;
-      await yieldToEventLoop();
-    }
+  assetsAfter(library: UserId, after: string, limit: number): Promise<Asset[]> {
+    const rows = this.#q.assetsAfter.all(this.#lib(library), after, limit) as { state: string }[];
+    return Promise.resolve(rows.map((row) => decodeAsset(row.state)));
   }
 
-  async *storedBlobs(): AsyncIterable<{ hash: BlobHash; size: number }> {
-    for (let after = ''; ;) {
-      const rows = this.#q.blobsAfter.all(after, WALK_PAGE) as { hash: BlobHash; size: number }[];
-      yield* rows;
-      const last = rows.at(-1);
-      if (!last || rows.length < WALK_PAGE) return;
-      after = last.hash;
-      await yieldToEventLoop();
-    }
+  blobsAfter(after: string, limit: number): Promise<{ hash: BlobHash; size: number }[]> {
+    return Promise.resolve(
+      this.#q.blobsAfter.all(after, limit) as { hash: BlobHash; size: number }[],
+    );
   }
 
   checkIntegrity(): Promise<string[]> {
@@ -565,9 +592,6 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(row?.used_bytes ?? 0);
   }
 }
-
-const WALK_PAGE = 1000;
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>

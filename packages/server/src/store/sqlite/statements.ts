@@ -79,7 +79,7 @@ export function prepareStatements(db: Db) {
        ORDER BY m.asset_id LIMIT ?`,
     ),
     libraries: s('SELECT id FROM libraries ORDER BY id'),
-    assetsAfter: s('SELECT id, state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
+    assetsAfter: s('SELECT state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
     blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
     logShape: s(
       `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top

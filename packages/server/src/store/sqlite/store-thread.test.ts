@@ -1,0 +1,74 @@
+import { asUserId, blobsOf } from '@keepsake/core';
+import { serverLogOf } from '@keepsake/sim';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test-support/temp-dir.js';
+import { CursorError } from '../cursor.js';
+import { SqliteMetadataStore } from './sqlite-metadata-store.js';
+import { openStoreThread } from './store-thread.js';
+
+const ALICE = asUserId('user-alice');
+const ANY_TIME = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 60_000 };
+
+async function threadWithUser() {
+  const file = join(tempDir(), 'meta.db');
+  const store = await openStoreThread(file);
+  await store.createUser(
+    { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+    0,
+  );
+  return { store, file };
+}
+
+describe('the SQLite store in its own thread', () => {
+  it('answers calls made together in order, commits waiting batches together, and tells listeners first', async () => {
+    const { store, file } = await threadWithUser();
+    const ops = serverLogOf(4).map((e) => e.op);
+    await store.addLibraryBlobs(
+      ALICE,
+      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+      0,
+    );
+    const heard: number[] = [];
+    store.onCommit((_library, { head }) => heard.push(head));
+    // Sent without waiting: they queue in the thread and may share one transaction.
+    const batches = [ops.slice(0, 30), ops.slice(30, 60), ops.slice(60, 90)];
+    const replies = await Promise.all(
+      batches.map(async (batch) => {
+        const result = await store.submitOps(ALICE, batch, ANY_TIME);
+        return { result, heardThen: [...heard] };
+      }),
+    );
+    replies.forEach(({ result, heardThen }, i) => {
+      expect(result).toHaveLength(30);
+      // The batch's own commit was announced before its caller resumed.
+      expect(heardThen).toContain(30 * (i + 1));
+    });
+    expect(heard).toEqual([30, 60, 90]);
+    await store.close();
+
+    // Everything is on disk in the order it was sent.
+    const direct = new SqliteMetadataStore(file);
+    const entries = JSON.parse((await direct.changesJson(ALICE, 0, 1000)).entries) as {
+      op: unknown;
+    }[];
+    expect(entries.map((e) => e.op)).toEqual(ops.slice(0, 90));
+    await direct.close();
+  });
+
+  it('keeps serving after a call fails, and brings known errors back as their own class', async () => {
+    const { store } = await threadWithUser();
+    await expect(
+      store.assets(ALICE, { filter: 'live', limit: 10, cursor: 'not-a-cursor' }),
+    ).rejects.toBeInstanceOf(CursorError);
+    await expect(store.headSeq(asUserId('user-nobody'))).rejects.toThrow(/no library user-nobody/);
+    expect(await store.headSeq(ALICE)).toBe(0);
+    await store.close();
+  });
+
+  it('refuses calls once closed, with a reason', async () => {
+    const { store } = await threadWithUser();
+    await store.close();
+    await expect(store.headSeq(ALICE)).rejects.toThrow(/metadata store stopped/);
+  });
+});

@@ -1,0 +1,83 @@
+import { startTsWorker } from '@keepsake/media';
+import { CursorError } from '../cursor.js';
+import type { CommitListener, MetadataStore } from '../metadata-store.js';
+import type { StoreCall, StoreMessage } from './store-thread-worker.js';
+
+const STORE_WORKER = new URL('./store-thread-worker.ts', import.meta.url);
+
+/** Errors callers tell apart by class; any other error crosses the thread as a plain Error. */
+const REVIVABLE: Record<string, new () => Error> = { CursorError };
+
+/**
+ * The SQLite store in a thread of its own. better-sqlite3 is synchronous: in the main thread
+ * every commit's fsync and every checkpoint would stall the event loop, and with it every
+ * request, upload and push. Here the HTTP work (parsing, validation, JSON) runs beside the
+ * store's on a second core, and calls still reach the store one at a time, in the order they
+ * were made, exactly as they would in-process.
+ */
+export async function openStoreThread(file: string): Promise<MetadataStore> {
+  const worker = startTsWorker(STORE_WORKER, { workerData: { file } });
+  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  const listeners: CommitListener[] = [];
+  let stopped: Error | undefined;
+  let nextId = 0;
+
+  const stop = (error: Error) => {
+    stopped ??= error;
+    for (const call of pending.values()) call.reject(stopped);
+    pending.clear();
+  };
+  worker.on('message', (message: StoreMessage) => {
+    if ('commit' in message) {
+      for (const listener of listeners) listener(...message.commit);
+      return;
+    }
+    const call = pending.get(message.id);
+    pending.delete(message.id);
+    if ('value' in message) call?.resolve(message.value);
+    else call?.reject(revive(message.error));
+  });
+  worker.on('error', (error) => {
+    stop(new Error(`the metadata store stopped: ${error.message}`));
+  });
+  worker.on('exit', (code) => {
+    stop(new Error(`the metadata store stopped (exit code ${code})`));
+  });
+
+  const call = (method: string, args: unknown[]) =>
+    new Promise((resolve, reject) => {
+      if (stopped) {
+        reject(stopped);
+        return;
+      }
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies StoreCall);
+    });
+
+  await call('ready', []);
+  const local: Partial<MetadataStore> = {
+    onCommit: (listener) => {
+      listeners.push(listener);
+    },
+    close: async () => {
+      await call('close', []);
+      await worker.terminate();
+    },
+  };
+  // Every other method is the same call in the thread. Not `then`: the store is no promise.
+  return new Proxy(local, {
+    get: (target, method) =>
+      typeof method !== 'string' || method === 'then'
+        ? undefined
+        : method in target
+          ? target[method as keyof MetadataStore]
+          : (...args: unknown[]) => call(method, args),
+  }) as MetadataStore;
+}
+
+function revive(error: { name: string; message: string }): Error {
+  const Known = REVIVABLE[error.name];
+  if (Known) return new Known();
+  return Object.assign(new Error(error.message), { name: error.name });
+}
