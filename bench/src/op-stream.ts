@@ -18,6 +18,7 @@ import {
 interface Tracked {
   readonly id: AssetId;
   readonly original: BlobHash;
+  readonly takenAt: string;
   version: VersionId;
   path: string;
 }
@@ -56,21 +57,19 @@ export class OpStream {
     const i = this.#n;
     const original = sha256Hex(`bench-photo-${i}`) as BlobHash;
     const path = `${2000 + (i % 26)}/${String(1 + (i % 12)).padStart(2, '0')}/IMG_${i}.HEIC`;
+    // A camera roll: each photo taken a minute after the one before.
+    const takenAt = new Date(CAMERA_ROLL_START + i * 60_000).toISOString();
     const op = this.stamp({
       kind: 'import',
       assetId: asAssetId(original),
       resources: { original: { hash: original, size: 2_500_000, ext: 'HEIC' } },
-      // A camera roll: each photo taken a minute after the one before.
-      meta: {
-        takenAt: new Date(CAMERA_ROLL_START + i * 60_000).toISOString(),
-        width: 4032,
-        height: 3024,
-      },
+      meta: { takenAt, width: 4032, height: 3024 },
       path,
     });
     this.assets.push({
       id: asAssetId(original),
       original,
+      takenAt,
       version: op.opId as string as VersionId,
       path,
     });
@@ -91,7 +90,8 @@ export class OpStream {
           original: { hash: pick.original, size: 2_500_000, ext: 'HEIC' },
           render: { hash: render, size: 1_800_000, ext: 'HEIC' },
         },
-        meta: {},
+        // What an agent reads from the edited file: editors keep the capture time.
+        meta: { takenAt: pick.takenAt, width: 4032, height: 3024 },
         context: [pick.version],
       });
       pick.version = op.opId as string as VersionId;
