@@ -5,7 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { FileStore } from '@tus/file-store';
 
 /** Flush written bytes to disk every this many bytes, while the rest still arrives. */
-const FLUSH_EVERY = 32 * 1024 * 1024;
+const FLUSH_EVERY = 8 * 1024 * 1024;
 
 interface Running {
   readonly hash: Hash;
