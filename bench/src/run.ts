@@ -1,6 +1,7 @@
 // `npm run bench`: runs every benchmark and writes the figures, with the machine they ran on,
 // to docs/PERF.md. Figures are medians where a case repeats; machine noise is real, so compare
 // ratios and trends rather than single numbers.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { benchApplyOps } from './apply-ops.bench-case.js';
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
   const sections: string[] = [];
   for (const c of CASES) {
     process.stderr.write(`running ${c.name}…\n`);
+    // Each case starts with no dirty pages left by the one before (the upload case leaves GBs).
+    spawnSync('sync');
     const figures = await c.run();
     const rows = Object.entries(figures).map(
       ([k, v]) => `| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`,
