@@ -63,14 +63,20 @@ export class MediaProcessor {
   async #run(): Promise<void> {
     while (this.#running()) {
       const hashes = await this.store.queuedMedia(BATCH);
+      let failed = 0;
       for (const hash of hashes) {
         if (!this.#running()) return;
-        await this.#process(hash).catch((error: unknown) => {
-          // A bug here must not stop the queue or the server; the blob is retried next start.
-          this.#log.error({ err: error, hash }, 'media processing failed');
+        await this.#process(hash).catch(async (error: unknown) => {
+          // Not a file that cannot be decoded (that is recorded as the blob's error) but a
+          // failure around it (a full disk, a bug): the blob goes to the back of the queue, so
+          // it neither stops the queue nor spins at its head, and is tried again later.
+          failed += 1;
+          this.#log.error({ err: error, hash }, 'media processing failed; will retry');
+          await this.store.requeueMedia(hash, this.now()).catch(() => undefined);
         });
       }
-      if (hashes.length === 0) await this.#idle();
+      // Nothing queued, or nothing that could be done right now: wait before looking again.
+      if (failed === hashes.length) await this.#idle();
     }
   }
 

@@ -184,6 +184,8 @@ export interface MetadataStore {
     derivativeSizes: readonly number[],
     nowMs: number,
   ): Promise<void>;
+  /** Sends a queued blob to the back of the queue (its processing failed; others go first). */
+  requeueMedia(hash: BlobHash, nowMs: number): Promise<void>;
   media(hash: BlobHash): Promise<MediaRecord | undefined>;
 
   /** Records that a library holds these blobs (its owner uploaded the bytes); new blobs join the media queue. */

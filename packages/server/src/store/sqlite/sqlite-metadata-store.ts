@@ -535,6 +535,10 @@ export class SqliteMetadataStore implements MetadataStore {
     })();
     return Promise.resolve();
   }
+  requeueMedia(hash: BlobHash, nowMs: number): Promise<void> {
+    this.#q.requeueMedia.run(nowMs, hash);
+    return Promise.resolve();
+  }
   queuedMedia(limit: number): Promise<BlobHash[]> {
     const rows = this.#q.queuedMedia.all(limit) as { hash: BlobHash }[];
     return Promise.resolve(rows.map((r) => r.hash));

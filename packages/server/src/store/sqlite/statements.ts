@@ -144,6 +144,7 @@ export function prepareStatements(db: Db) {
     enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
     queuedMedia: s('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
     dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),
+    requeueMedia: s('UPDATE media_queue SET queued_at = ? WHERE hash = ?'),
     upsertMedia: s(
       `INSERT INTO media (hash, kind, file_type, meta, derivatives, error, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, file_type = excluded.file_type, meta = excluded.meta,
