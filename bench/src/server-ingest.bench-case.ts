@@ -1,20 +1,55 @@
 // Benchmark of op ingest on the embedded server: batches of 500 ops POSTed over loopback HTTP
 // to a real `keepsake serve` process (SQLite, synchronous=FULL), first importing a library,
 // then the busy-library mix on top of it. Every batch is one durable transaction. The client
-// runs in this process, the server in its own, as on a real network.
+// runs in this process, the server in its own, as on a real network. The same ops are also
+// given to the SQLite store alone, in this process: the difference is what HTTP, validation
+// and the store's thread cost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { asDeviceId, asUserId, blobsOf, type Op } from '@keepsake/core';
 import { spawnServer } from '@keepsake/e2e';
-import { openDataDir } from '@keepsake/server';
+import { openDataDir, SqliteMetadataStore } from '@keepsake/server';
 import { OpStream } from './op-stream.js';
+import { median } from './stats.js';
 
 const LIBRARY = 50_000;
 const MIXED = 100_000;
 const BATCH = 500;
 const IN_FLIGHT = 2;
+const STORE_RUNS = 3;
+
+/** The library, then the mix, submitted straight to a fresh SQLite store: ops/s of each. */
+async function storeAlone(): Promise<{ imports: number; mixed: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'keepsake-store-'));
+  const store = new SqliteMetadataStore(join(dir, 'keepsake.db'));
+  try {
+    const library = asUserId('user-bench');
+    await store.createUser(
+      { id: library, name: 'bench', passwordHash: null, isAdmin: true, quotaBytes: null },
+      0,
+    );
+    const stream = new OpStream([asDeviceId('device-bench')]);
+    const context = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 0 };
+    const ingest = async (ops: Op[]) => {
+      const blobs = ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 })));
+      await store.addLibraryBlobs(library, blobs, 0);
+      const start = performance.now();
+      for (let i = 0; i < ops.length; i += BATCH) {
+        await store.submitOps(library, ops.slice(i, i + BATCH), context);
+      }
+      return ops.length / ((performance.now() - start) / 1000);
+    };
+    await ingest([stream.createAlbum(library)]);
+    const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
+    const mixed = await ingest(Array.from({ length: MIXED }, (_, i) => stream.next(i)));
+    return { imports, mixed };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export async function benchServerIngest(): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-'));
@@ -77,9 +112,17 @@ export async function benchServerIngest(): Promise<Record<string, number>> {
     await ingest([stream.createAlbum(asUserId(me.user.id))]);
     const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
     const mixed = await ingest(Array.from({ length: MIXED }, (_, i) => stream.next(i)));
+    const alone = [];
+    for (let run = 0; run < STORE_RUNS; run++) alone.push(await storeAlone());
     return {
       'ingest over HTTP, imports into an empty library (ops/s)': Math.round(imports),
       'ingest over HTTP, busy mix on 50,000 assets (ops/s)': Math.round(mixed),
+      [`SQLite store alone, imports (ops/s, median of ${STORE_RUNS})`]: Math.round(
+        median(alone.map((r) => r.imports)),
+      ),
+      [`SQLite store alone, busy mix (ops/s, median of ${STORE_RUNS})`]: Math.round(
+        median(alone.map((r) => r.mixed)),
+      ),
     };
   } finally {
     await opened.store.close();

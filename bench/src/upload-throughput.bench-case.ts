@@ -13,13 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { spawnServer } from '@keepsake/e2e';
+import { median } from './stats.js';
 
 const BODY_BYTES = 256 * 1024 * 1024;
 const ROUNDS = 9;
 const PASSWORD = 'bench-password';
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
 async function bareServer(dir: string) {
   let n = 0;
