@@ -1,9 +1,8 @@
-import { asOpId, blobHashesOf, type Op } from '@keepsake/core';
+import { asOpId, type Op } from '@keepsake/core';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { eachAsset } from '../store/walks.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
@@ -52,17 +51,7 @@ export async function runRetention(
       });
       purged += replies.filter((r) => r.status === 'applied').length;
     }
-    const referenced = new Set<string>();
-    for await (const asset of eachAsset(store, library)) {
-      for (const version of asset.versions) {
-        for (const hash of blobHashesOf(version.resources)) referenced.add(hash);
-      }
-    }
-    for (const hash of await store.collectGarbage(
-      library,
-      referenced,
-      nowMs - UNREFERENCED_GRACE_MS,
-    )) {
+    for (const hash of await store.collectGarbage(library, nowMs - UNREFERENCED_GRACE_MS)) {
       await blobs.remove(hash);
       await store.forgetBlob(hash);
       freedBlobs += 1;

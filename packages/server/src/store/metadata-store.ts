@@ -200,15 +200,11 @@ export interface MetadataStore {
   /** Trashed assets of a library (for the retention job). */
   trashedAssets(library: UserId): Promise<Asset[]>;
   /**
-   * Forgets the library's blobs that no asset refers to any more and that arrived before
-   * `arrivedBefore` (a blob uploaded for an op not yet sent is not garbage). Returns the blobs
-   * no library and no original holds any more: their bytes may go.
+   * Forgets the library's blobs that no current version of its assets names (`blobHashesOf`)
+   * and that arrived before `arrivedBefore` (a blob uploaded for an op not yet sent is not
+   * garbage). Returns the blobs no library and no original holds any more: their bytes may go.
    */
-  collectGarbage(
-    library: UserId,
-    referenced: ReadonlySet<string>,
-    arrivedBefore: number,
-  ): Promise<BlobHash[]>;
+  collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]>;
   /** Forgets a blob whose bytes are gone (after collectGarbage). */
   forgetBlob(hash: BlobHash): Promise<void>;
 

@@ -1,10 +1,13 @@
 import {
   applyOp,
+  asBlobHash,
   asUserId,
+  blobHashesOf,
   blobsOf,
   canonicalAlbumState,
   canonicalAssetState,
   createLibrary,
+  sha256Hex,
   type Op,
 } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
@@ -134,4 +137,35 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(page.map((e) => e.op)).toEqual(ops.slice(0, 20));
     await store.close();
   });
+
+  it.each([5, 6, 7])(
+    'collects exactly the blobs no current version names (seed %i), whatever the assets hold',
+    async (seed) => {
+      const store = await storeWithUser(tempDir());
+      const ops = serverLogOf(seed).map((e) => e.op);
+      await registerBlobs(store, ops);
+      const strays = [sha256Hex(`stray-${seed}-a`), sha256Hex(`stray-${seed}-b`)].map(asBlobHash);
+      await store.addLibraryBlobs(
+        ALICE,
+        strays.map((hash) => ({ hash, size: 1 })),
+        0,
+      );
+      await store.submitOps(ALICE, ops, ANY_TIME);
+
+      const memory = createLibrary();
+      for (const op of ops) applyOp(memory, op);
+      const named = new Set(
+        [...memory.assets.values()].flatMap((a) =>
+          a.versions.flatMap((v) => blobHashesOf(v.resources)),
+        ),
+      );
+      const registered = [...new Set(ops.flatMap((op) => blobsOf(op)))];
+      const freed = await store.collectGarbage(ALICE, 1);
+      expect(new Set(freed)).toEqual(
+        new Set([...strays, ...registered.filter((hash) => !named.has(hash))]),
+      );
+      for (const hash of named) expect(await store.libraryHasBlob(ALICE, hash)).toBe(true);
+      await store.close();
+    },
+  );
 });

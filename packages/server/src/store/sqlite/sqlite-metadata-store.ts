@@ -418,22 +418,17 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
   }
 
-  collectGarbage(
-    library: UserId,
-    referenced: ReadonlySet<string>,
-    arrivedBefore: number,
-  ): Promise<BlobHash[]> {
+  collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]> {
     const q = this.#q;
     const lib = this.#lib(library);
     return Promise.resolve(
       this.#db.transaction(() => {
         const freed: BlobHash[] = [];
-        const held = q.libraryBlobsBefore.all(lib, arrivedBefore) as {
+        const unreferenced = q.unreferencedLibraryBlobs.all(lib, arrivedBefore, lib) as {
           hash: BlobHash;
           size: number;
         }[];
-        for (const { hash, size } of held) {
-          if (referenced.has(hash)) continue;
+        for (const { hash, size } of unreferenced) {
           q.deleteLibraryBlob.run(lib, hash);
           q.addUsedBytes.run(-size, lib);
           const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);

@@ -130,8 +130,16 @@ export function prepareStatements(db: Db) {
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
     trashed: s("SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id"),
-    libraryBlobsBefore: s(
-      'SELECT hash, size FROM library_blobs WHERE library = ? AND added_at < ? ORDER BY hash',
+    // A library's blobs that arrived before a time and that no current version of its assets
+    // names: the SQL twin of core's blobHashesOf over every asset, run inside SQLite so that a
+    // million-asset library's hashes never sit in JavaScript memory.
+    unreferencedLibraryBlobs: s(
+      `SELECT hash, size FROM library_blobs
+       WHERE library = ? AND added_at < ? AND hash NOT IN (
+         SELECT r.value ->> 'hash'
+         FROM assets AS a, json_each(a.state, '$.versions') AS v, json_each(v.value, '$.resources') AS r
+         WHERE a.library = ? AND r.value ->> 'hash' IS NOT NULL)
+       ORDER BY hash`,
     ),
     deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
     anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
