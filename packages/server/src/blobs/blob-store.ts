@@ -23,6 +23,6 @@ export interface BlobStore {
   /** Runs `use` with the blob as a local file (the file itself here; a download for object storage). */
   withLocalFile<T>(hash: BlobHash, use: (path: string) => Promise<T>): Promise<T>;
   remove(hash: BlobHash): Promise<void>;
-  /** Every stored blob, for integrity checks. */
+  /** Every stored blob in hash order, for integrity checks (compared with the database's list). */
   list(): AsyncIterable<BlobHash>;
 }

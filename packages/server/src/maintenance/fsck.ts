@@ -30,10 +30,22 @@ export async function fsck(
 ): Promise<FsckReport> {
   const problems = await store.checkIntegrity();
   const notes: string[] = [];
-  const known = new Set<string>();
+  // The database's blobs and the blob files, both in hash order, walked side by side: a file the
+  // database does not know shows up between two it does, and memory stays flat.
+  const files = blobs.list()[Symbol.asyncIterator]();
+  let file = await files.next();
+  const unknownFilesBefore = async (hash: string | undefined) => {
+    while (!file.done && (hash === undefined || file.value < hash)) {
+      notes.push(
+        `blob file ${file.value} is not in the database (a crash between storing and recording it); it will be collected`,
+      );
+      file = await files.next();
+    }
+    if (!file.done && file.value === hash) file = await files.next();
+  };
   let blobsChecked = 0;
   for await (const { hash, size } of eachStoredBlob(store)) {
-    known.add(hash);
+    await unknownFilesBefore(hash);
     const stored = await blobs.size(hash);
     if (stored === undefined) problems.push(`blob ${hash}: missing from the blob store`);
     else if (stored !== size)
@@ -44,12 +56,7 @@ export async function fsck(
     }
     progress('blobs', ++blobsChecked);
   }
-  for await (const hash of blobs.list()) {
-    if (!known.has(hash))
-      notes.push(
-        `blob file ${hash} is not in the database (a crash between storing and recording it); it will be collected`,
-      );
-  }
+  await unknownFilesBefore(undefined);
   let assetsChecked = 0;
   for (const library of await store.libraries()) {
     for await (const asset of eachAsset(store, library)) {
