@@ -37,21 +37,25 @@ import type {
   SubmitRequest,
   UserRecord,
 } from '../metadata-store.js';
-import { openDatabase, type Db } from './database.js';
+import { openDatabase, openScanReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
-import { prepareStatements, type Statements } from './statements.js';
+import { CHANGES_SINCE, prepareStatements, type Statement, type Statements } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 /** The embedded store: one SQLite file, one writer, prepared statements for every query. */
 export class SqliteMetadataStore implements MetadataStore {
   readonly #db: Db;
   readonly #q: Statements;
+  readonly #scanReader: Db;
+  readonly #changesSince: Statement;
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
 
   constructor(file: string) {
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
+    this.#scanReader = openScanReader(file);
+    this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
   }
 
   /** The library's number inside the store (every big table is keyed by it). */
@@ -67,6 +71,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   close(): Promise<void> {
+    this.#scanReader.close();
     this.#db.close();
     return Promise.resolve();
   }
@@ -297,7 +302,7 @@ export class SqliteMetadataStore implements MetadataStore {
     since: number,
     limit: number,
   ): Promise<{ entries: string; head: number }> {
-    const rows = this.#q.changesSince.all(this.#lib(library), since, limit) as ChangeRow[];
+    const rows = this.#changesSince.all(this.#lib(library), since, limit) as ChangeRow[];
     const entries = rows.map(
       (r) => `{"seq":${r.seq},"op":${r.op},"outcome":${r.outcome},"receivedAt":${r.received_at}}`,
     );

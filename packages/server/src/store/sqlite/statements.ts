@@ -1,7 +1,13 @@
+import type Database from 'better-sqlite3';
 import type { Db } from './database.js';
 
 /** Every SQL statement of the SQLite store, prepared once per connection. */
 export type Statements = ReturnType<typeof prepareStatements>;
+export type Statement = Database.Statement;
+
+/** A page of the change feed; run on the scan reader (`openScanReader`), not the writer. */
+export const CHANGES_SINCE =
+  'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?';
 
 export function prepareStatements(db: Db) {
   const s = (sql: string) => db.prepare(sql);
@@ -88,9 +94,6 @@ export function prepareStatements(db: Db) {
     pairing: s('SELECT value FROM pairing WHERE library = ? AND key = ?'),
     seqOf: s('SELECT seq FROM changes WHERE library = ? AND op_id = ?'),
     change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq = ?'),
-    changesSince: s(
-      'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?',
-    ),
     insertChange: s(
       'INSERT INTO changes (library, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
