@@ -216,4 +216,49 @@ describe('albums and sharing over HTTP', () => {
     const bad = await t.api('/api/v1/assets?cursor=not-a-cursor', { token: alice.token });
     expect(bad.status).toBe(400);
   });
+
+  it('keeps an edited photo in its place in the timeline when the edit carries no capture time', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const ops = [];
+    for (let day = 1; day <= 3; day++) {
+      const photo = bytes(`edit-day-${day}`);
+      await uploadBlob(t.api, alice.token, photo);
+      const op = importOpFor(alice.deviceId, photo, `2026/06/day-${day}.JPG`);
+      ops.push({
+        ...op,
+        payload: { ...op.payload, meta: { takenAt: `2026-06-0${day}T09:00:00Z` } },
+      });
+    }
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops } });
+    const original = sha256Of(bytes('edit-day-2'));
+    const render = bytes('edit-day-2 rendered without EXIF');
+    await uploadBlob(t.api, alice.token, render);
+    const { results } = (await (
+      await t.api('/api/v1/ops', {
+        token: alice.token,
+        body: {
+          ops: [
+            opFrom(alice.deviceId, {
+              kind: 'edit',
+              assetId: original,
+              resources: {
+                original: { hash: original, size: bytes('edit-day-2').length, ext: 'JPG' },
+                render: { hash: sha256Of(render), size: render.length, ext: 'JPG' },
+              },
+              meta: {},
+              context: [ops[1]?.opId],
+            }),
+          ],
+        },
+      })
+    ).json()) as { results: { status: string }[] };
+    expect(results.map((r) => r.status)).toEqual(['applied']);
+    const page = (await (await t.api('/api/v1/assets', { token: alice.token })).json()) as {
+      assets: { paths: string[] }[];
+    };
+    expect(page.assets.flatMap((a) => a.paths)).toEqual(
+      [3, 2, 1].map((day) => `2026/06/day-${day}.JPG`),
+    );
+  });
 });

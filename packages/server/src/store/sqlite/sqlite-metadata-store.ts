@@ -266,19 +266,20 @@ export class SqliteMetadataStore implements MetadataStore {
     const history = new Map<AssetId, string>();
     for (const [id, seq] of changes.history) history.set(id, `${history.get(id) ?? ''},${seq}`);
     for (const [id, { asset, encoded, isNew }] of changes.assets) {
-      const indexed = [
-        asset.lifecycle.state,
-        timelineKey(asset),
-        asset.versions.length > 1 ? 1 : 0,
-      ];
+      const lifecycle = asset.lifecycle.state;
+      // A version that says nothing of when it was taken (an edit saved without its EXIF) keeps
+      // the asset where it was in the timeline: '' never replaces a stored capture time.
+      const takenAt = timelineKey(asset);
+      const inConflict = asset.versions.length > 1 ? 1 : 0;
       const seqs = history.get(id) ?? '';
       history.delete(id);
       // Most changes leave the timeline's columns as they were: rewriting only the state keeps
       // the timeline index out of the write.
-      if (!isNew && q.updateAssetState.run(encoded, head, seqs, lib, id, ...indexed).changes > 0) {
+      const sameTimeline = [lifecycle, takenAt, takenAt, inConflict];
+      if (!isNew && q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameTimeline).changes) {
         continue;
       }
-      q.upsertAsset.run(lib, id, encoded, ...indexed, head, seqs);
+      q.upsertAsset.run(lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs);
     }
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
     for (const [id, seqs] of history) q.appendHistory.run(seqs, lib, id);

@@ -101,13 +101,14 @@ export function prepareStatements(db: Db) {
       `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (library, id) DO UPDATE SET state = excluded.state,
-         lifecycle = excluded.lifecycle, taken_at = excluded.taken_at,
+         lifecycle = excluded.lifecycle,
+         taken_at = CASE WHEN excluded.taken_at = '' THEN assets.taken_at ELSE excluded.taken_at END,
          in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq,
          history = assets.history || excluded.history`,
     ),
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
-       WHERE library = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
+       WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?`,
     ),
     appendHistory: s('UPDATE assets SET history = history || ? WHERE library = ? AND id = ?'),
     assetHistory: s('SELECT history FROM assets WHERE library = ? AND id = ?'),
