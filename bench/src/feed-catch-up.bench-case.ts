@@ -6,22 +6,15 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import {
-  applyLogEntry,
-  asDeviceId,
-  asUserId,
-  blobsOf,
-  createLibrary,
-  type LogEntry,
-} from '@keepsake/core';
+import { applyLogEntry, createLibrary, type LogEntry } from '@keepsake/core';
 import { spawnServer } from '@keepsake/e2e';
 import { defaultConfig, startServer } from '@keepsake/server';
+import { BENCH_PASSWORD, benchDevice, standInBlobs } from './bench-client.js';
 import { OpStream } from './op-stream.js';
 
 const FEED = 1_000_000;
 const IMPORTS = 100_000;
 const PAGE = 5000;
-const PASSWORD = 'bench-password';
 
 async function json<T>(response: Response): Promise<T> {
   if (!response.ok) throw new Error(`${response.url}: ${response.status} ${await response.text()}`);
@@ -31,26 +24,11 @@ async function json<T>(response: Response): Promise<T> {
 /** Fills a fresh data directory with a library of FEED ops; returns a device token for it. */
 async function libraryWithLongFeed(dataDir: string): Promise<string> {
   const server = await startServer(defaultConfig({ dataDir, port: 0 }), {
-    adminPassword: PASSWORD,
+    adminPassword: BENCH_PASSWORD,
   });
   try {
-    const post = (path: string, body: unknown, token?: string) =>
-      fetch(`${server.url}${path}`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token !== undefined && { authorization: `Bearer ${token}` }),
-        },
-        body: JSON.stringify(body),
-      });
-    const session = await json<{ token: string; user: { id: string } }>(
-      await post('/api/v1/session', { user: 'admin', password: PASSWORD }),
-    );
-    const device = await json<{ device: { id: string }; token: string }>(
-      await post('/api/v1/devices', { name: 'bench' }, session.token),
-    );
-    const library = asUserId(session.user.id);
-    const stream = new OpStream([asDeviceId(device.device.id)]);
+    const { library, device, token } = await benchDevice(server.url);
+    const stream = new OpStream([device]);
     const store = server.context.store;
     const context = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 0 };
     await store.submitOps(library, [stream.createAlbum(library)], context);
@@ -59,12 +37,11 @@ async function libraryWithLongFeed(dataDir: string): Promise<string> {
       const ops = Array.from({ length: n }, (_, i) =>
         made + i < IMPORTS ? stream.importNew() : stream.next(made + i),
       );
-      const blobs = ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 })));
-      await store.addLibraryBlobs(library, blobs, 0);
+      await store.addLibraryBlobs(library, standInBlobs(ops), 0);
       await store.submitOps(library, ops, context);
       made += n;
     }
-    return device.token;
+    return token;
   } finally {
     await server.close();
   }
@@ -82,7 +59,7 @@ export async function benchFeedCatchUp(): Promise<Record<string, number>> {
     const buildStart = performance.now();
     const token = await libraryWithLongFeed(dataDir);
     const buildSeconds = (performance.now() - buildStart) / 1000;
-    const server = await spawnServer(dataDir, PASSWORD);
+    const server = await spawnServer(dataDir, BENCH_PASSWORD);
     try {
       const pid = server.child.pid ?? 0;
       const rssAtStart = peakRssMiB(pid);

@@ -13,11 +13,11 @@ import { performance } from 'node:perf_hooks';
 import { pipeline } from 'node:stream/promises';
 import { createHash } from 'node:crypto';
 import { spawnServer } from '@keepsake/e2e';
+import { BENCH_PASSWORD, benchDevice } from './bench-client.js';
 import { median } from './stats.js';
 
 const BODY_BYTES = 256 * 1024 * 1024;
 const ROUNDS = 9;
-const PASSWORD = 'bench-password';
 
 async function bareServer(dir: string) {
   let n = 0;
@@ -51,26 +51,9 @@ async function timed(send: () => Promise<Response>): Promise<number> {
 export async function benchUploadThroughput(): Promise<Record<string, number | string>> {
   const dir = mkdtempSync(join(tmpdir(), 'keepsake-upload-'));
   const bare = await bareServer(join(dir));
-  const keepsake = await spawnServer(join(dir, 'data'), PASSWORD);
+  const keepsake = await spawnServer(join(dir, 'data'), BENCH_PASSWORD);
   try {
-    const post = async (path: string, body: unknown, token?: string) =>
-      (await (
-        await fetch(`${keepsake.url}${path}`, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            ...(token && { authorization: `Bearer ${token}` }),
-          },
-          body: JSON.stringify(body),
-        })
-      ).json()) as Record<string, unknown>;
-    const { token: session } = (await post('/api/v1/session', {
-      user: 'admin',
-      password: PASSWORD,
-    })) as { token: string };
-    const { token } = (await post('/api/v1/devices', { name: 'bench' }, session)) as {
-      token: string;
-    };
+    const { token } = await benchDevice(keepsake.url);
 
     const bareRates: number[] = [];
     const keepsakeRates: number[] = [];
