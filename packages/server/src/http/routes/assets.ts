@@ -1,7 +1,7 @@
 import { assetIdSchema, type Asset, type Lww } from '@keepsake/core';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor.js';
-import type { MetadataStore, StoredEntry } from '../../store/metadata-store.js';
+import type { MediaRecord, MetadataStore, StoredEntry } from '../../store/metadata-store.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import { sendBlob } from './blobs.js';
@@ -26,23 +26,23 @@ export function assetView(asset: Asset) {
   };
 }
 
+/** A resource's media record without derivative hashes (those are fetched by role); pending until read. */
+const mediaView = (record: MediaRecord | undefined) =>
+  record
+    ? {
+        ...record,
+        derivatives: record.derivatives.map(({ role, width, height }) => ({ role, width, height })),
+      }
+    : { pending: true };
+
 /** What the server read from each resource of the current version: metadata, derivatives, or the error. */
 export async function describeAsset(store: MetadataStore, asset: Asset) {
-  const current = asset.versions[0];
-  const media: Record<string, unknown> = {};
-  for (const [role, resource] of Object.entries(current?.resources ?? {})) {
-    const record = resource && (await store.media(resource.hash));
-    media[role] = record
-      ? {
-          ...record,
-          derivatives: record.derivatives.map(({ role: r, width, height }) => ({
-            role: r,
-            width,
-            height,
-          })),
-        }
-      : { pending: true };
-  }
+  const resources = Object.entries(asset.versions[0]?.resources ?? {});
+  // Asked all at once: the store answers in order, and the page waits for one round trip.
+  const records = await Promise.all(
+    resources.map(([, r]) => (r ? store.media(r.hash) : Promise.resolve(undefined))),
+  );
+  const media = Object.fromEntries(resources.map(([role], i) => [role, mediaView(records[i])]));
   return { ...assetView(asset), media };
 }
 
@@ -93,8 +93,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
           limit,
           ...(cursor !== undefined && { cursor }),
         });
-        const assets = [];
-        for (const asset of page.assets) assets.push(await describeAsset(ctx.store, asset));
+        const assets = await Promise.all(page.assets.map((a) => describeAsset(ctx.store, a)));
         return { assets, ...(page.next && { next: page.next }) };
       } catch (error) {
         if (error instanceof CursorError) throw badRequest(`query.cursor: ${error.message}`);
