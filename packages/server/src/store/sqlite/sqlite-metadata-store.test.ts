@@ -138,6 +138,25 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     await store.close();
   });
 
+  it('applies a batch once when it is sent again into the same group commit (a retry that overtook its answer)', async () => {
+    const store = await storeWithUser(tempDir());
+    const ops = serverLogOf(3)
+      .slice(0, 25)
+      .map((e) => e.op);
+    await registerBlobs(store, ops);
+    const [first, again] = store.submitBatches([
+      { library: ALICE, ops, context: ANY_TIME },
+      { library: ALICE, ops, context: ANY_TIME },
+    ]);
+    if (!Array.isArray(first) || !Array.isArray(again)) throw new Error('a batch failed');
+    expect(again.map((r) => r.status)).toEqual(ops.map(() => 'duplicate'));
+    expect(again.map((r) => r.status === 'duplicate' && r.first.status)).toEqual(
+      first.map((r) => r.status),
+    );
+    expect(await store.headSeq(ALICE)).toBe(25);
+    await store.close();
+  });
+
   it.each([5, 6, 7])(
     'collects exactly the blobs no current version names (seed %i), whatever the assets hold',
     async (seed) => {

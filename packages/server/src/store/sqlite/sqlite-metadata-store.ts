@@ -170,10 +170,8 @@ export class SqliteMetadataStore implements MetadataStore {
     ops: readonly Op[],
     context: SubmitContext,
   ): Promise<(Reply | RetryLater)[]> {
-    const [result] = this.submitBatches([{ library, ops, context }]);
-    return result instanceof Error || result === undefined
-      ? Promise.reject(result ?? new Error('no result'))
-      : Promise.resolve(result);
+    const [result = new Error('no result')] = this.submitBatches([{ library, ops, context }]);
+    return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
   }
 
   /**
@@ -208,11 +206,11 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #applyBatch = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
     this.#db.transaction(() => {
       const stored = new StoredLibrary(this.#rowsOf(library));
+      const lib = this.#lib(library);
       const admission = {
         nowMs: context.nowMs,
         maxDriftMs: context.maxDriftMs,
-        hasBlob: (hash: BlobHash) =>
-          this.#q.libraryBlob.get(this.#lib(library), hash) !== undefined,
+        hasBlob: (hash: BlobHash) => this.#q.libraryBlob.get(lib, hash) !== undefined,
       };
       const replies = ops.map((op) => {
         const head = stored.log.head;
@@ -321,18 +319,17 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
-    const row = this.#q.assetState.get(this.#lib(library), id) as { state: string } | undefined;
-    return Promise.resolve(row && decodeAsset(row.state));
+    return Promise.resolve(this.#asset(this.#lib(library), id));
   }
 
   assetsById(library: UserId, ids: readonly AssetId[]): Promise<Asset[]> {
     const lib = this.#lib(library);
-    return Promise.resolve(
-      ids.flatMap((id) => {
-        const row = this.#q.assetState.get(lib, id) as { state: string } | undefined;
-        return row ? [decodeAsset(row.state)] : [];
-      }),
-    );
+    return Promise.resolve(ids.flatMap((id) => this.#asset(lib, id) ?? []));
+  }
+
+  #asset(lib: number, id: AssetId): Asset | undefined {
+    const row = this.#q.assetState.get(lib, id) as { state: string } | undefined;
+    return row && decodeAsset(row.state);
   }
 
   assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
