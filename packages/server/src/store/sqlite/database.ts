@@ -17,6 +17,7 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('temp_store = MEMORY');
   // 64 MiB of page cache keeps the upper B-tree levels of a million-asset library in memory;
   // checkpointing every ~160 MiB of WAL writes a page that changes often once, not per batch.
   db.pragma('cache_size = -65536');

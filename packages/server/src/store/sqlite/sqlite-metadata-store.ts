@@ -176,55 +176,75 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /**
    * Several batches, from any libraries, in one durable transaction: one commit and one fsync
-   * for all of them (group commit). Each batch runs in a savepoint of its own, so one that fails
-   * takes only itself back. Returns each batch's replies, or the error it failed with.
+   * for all of them (group commit). A batch that fails takes only itself back. Returns each
+   * batch's replies, or the error it failed with.
+   *
+   * A batch almost never fails (a rejected op is a reply, not a failure), so the group first runs
+   * bare; only if one throws is it all rolled back and run again with each batch in a savepoint
+   * of its own. A savepoint costs a copy of every page a batch touches, which is most of them.
    */
   submitBatches(batches: readonly SubmitRequest[]): ((Reply | RetryLater)[] | Error)[] {
-    const commits: [UserId, Commit][] = [];
-    const results = this.#db.transaction(() =>
-      batches.map(({ library, ops, context }) => {
-        try {
-          const { replies, commit } = this.#applyBatch(library, ops, context);
-          if (commit) commits.push([library, commit]);
-          return replies;
-        } catch (error) {
-          return error instanceof Error ? error : new Error(String(error));
-        }
-      }),
-    )();
-    for (const [library, commit] of commits) {
+    let group: Group;
+    try {
+      group = this.#db.transaction(() => this.#applyGroup(batches, false))();
+    } catch (error) {
+      if (batches.length === 1) return [asError(error)];
+      group = this.#db.transaction(() => this.#applyGroup(batches, true))();
+    }
+    for (const [library, commit] of group.commits) {
       for (const listener of this.#commitListeners) listener(library, commit);
     }
-    return results;
+    return group.results;
   }
 
   onCommit(listener: CommitListener): void {
     this.#commitListeners.push(listener);
   }
 
-  /** One batch, inside the group's transaction: a savepoint (better-sqlite3 nests them so). */
-  readonly #applyBatch = (library: UserId, ops: readonly Op[], context: SubmitContext) =>
-    this.#db.transaction(() => {
-      const stored = new StoredLibrary(this.#rowsOf(library));
-      const lib = this.#lib(library);
-      const admission = {
-        nowMs: context.nowMs,
-        maxDriftMs: context.maxDriftMs,
-        hasBlob: (hash: BlobHash) => this.#q.libraryBlob.get(lib, hash) !== undefined,
-      };
-      const replies = ops.map((op) => {
-        const head = stored.log.head;
-        const reply = submitOp(stored, op, admission);
-        if (stored.log.head > head) stored.settleOp(stored.log.head, namedAsset(op));
-        return reply;
-      });
-      const changes = stored.changes();
-      this.#write(library, changes, context.nowMs);
-      const head = changes.entries.at(-1)?.seq;
-      const commit: Commit | undefined =
-        head === undefined ? undefined : { head, changed: [...changes.assets.keys()] };
-      return { replies, commit };
-    })();
+  /** Applies each batch inside the open transaction; with `isolated`, each in a savepoint. */
+  #applyGroup(batches: readonly SubmitRequest[], isolated: boolean): Group {
+    const commits: [UserId, Commit][] = [];
+    const results = batches.map(({ library, ops, context }) => {
+      const apply = () => this.#applyBatch(library, ops, context);
+      if (!isolated) {
+        const { replies, commit } = apply();
+        if (commit) commits.push([library, commit]);
+        return replies;
+      }
+      try {
+        // better-sqlite3 turns a transaction inside a transaction into a savepoint.
+        const { replies, commit } = this.#db.transaction(apply)();
+        if (commit) commits.push([library, commit]);
+        return replies;
+      } catch (error) {
+        return asError(error);
+      }
+    });
+    return { results, commits };
+  }
+
+  /** One batch, inside the group's transaction. */
+  #applyBatch(library: UserId, ops: readonly Op[], context: SubmitContext) {
+    const stored = new StoredLibrary(this.#rowsOf(library));
+    const lib = this.#lib(library);
+    const admission = {
+      nowMs: context.nowMs,
+      maxDriftMs: context.maxDriftMs,
+      hasBlob: (hash: BlobHash) => this.#q.libraryBlob.get(lib, hash) !== undefined,
+    };
+    const replies = ops.map((op) => {
+      const head = stored.log.head;
+      const reply = submitOp(stored, op, admission);
+      if (stored.log.head > head) stored.settleOp(stored.log.head, namedAsset(op));
+      return reply;
+    });
+    const changes = stored.changes();
+    this.#write(library, changes, context.nowMs);
+    const head = changes.entries.at(-1)?.seq;
+    const commit: Commit | undefined =
+      head === undefined ? undefined : { head, changed: [...changes.assets.keys()] };
+    return { replies, commit };
+  }
 
   #rowsOf(library: UserId): LibraryRows {
     const q = this.#q;
@@ -598,3 +618,12 @@ export class SqliteMetadataStore implements MetadataStore {
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>
   'assetId' in op.payload ? op.payload.assetId : undefined;
+
+/** Each batch's replies (or its failure) and the commits to announce once the group is durable. */
+interface Group {
+  readonly results: ((Reply | RetryLater)[] | Error)[];
+  readonly commits: [UserId, Commit][];
+}
+
+const asError = (error: unknown): Error =>
+  error instanceof Error ? error : new Error(String(error));
