@@ -11,16 +11,26 @@ export async function postJson<T>(
   body: unknown,
   token?: string,
 ): Promise<T> {
+  return JSON.parse(await postBody(url, path, JSON.stringify(body), token)) as T;
+}
+
+/** POSTs a body already serialised as JSON and returns the answer's text. */
+export async function postBody(
+  url: string,
+  path: string,
+  json: string,
+  token?: string,
+): Promise<string> {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(token !== undefined && { authorization: `Bearer ${token}` }),
     },
-    body: JSON.stringify(body),
+    body: json,
   });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
+  return response.text();
 }
 
 /** Signs in as the administrator (started with BENCH_PASSWORD) and registers a device. */

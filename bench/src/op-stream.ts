@@ -10,6 +10,7 @@ import {
   type BlobHash,
   type DeviceId,
   type Op,
+  type OpId,
   type OpPayload,
   type UserId,
   type VersionId,
@@ -21,6 +22,8 @@ interface Tracked {
   readonly takenAt: string;
   version: VersionId;
   path: string;
+  /** The op that put the asset at `path`: the placement tag a move takes away. */
+  placedBy: OpId;
 }
 
 /** A deterministic op stream over a growing set of assets. */
@@ -72,6 +75,7 @@ export class OpStream {
       takenAt,
       version: op.opId as string as VersionId,
       path,
+      placedBy: op.opId,
     });
     return op;
   }
@@ -110,11 +114,12 @@ export class OpStream {
       kind: 'move',
       assetId: pick.id,
       from: pick.path,
-      fromTags: [],
+      fromTags: [pick.placedBy],
       to,
       context: [],
     });
     pick.path = to;
+    pick.placedBy = op.opId;
     return op;
   }
 }
