@@ -62,9 +62,9 @@ export class SqliteMetadataStore implements MetadataStore {
   #lib(library: UserId): number {
     let n = this.#libraryNumbers.get(library);
     if (n === undefined) {
-      const row = this.#q.libraryNumber.get(library) as { n: number } | undefined;
-      if (!row) throw new Error(`no library ${library}`);
-      n = row.n;
+      const found = this.#q.libraryNumber.get(library) as number | undefined;
+      if (found === undefined) throw new Error(`no library ${library}`);
+      n = found;
       this.#libraryNumbers.set(library, n);
     }
     return n;
@@ -77,8 +77,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   setting(key: string): Promise<string | undefined> {
-    const row = this.#q.setting.get(key) as { value: string } | undefined;
-    return Promise.resolve(row?.value);
+    return Promise.resolve(this.#q.setting.get(key) as string | undefined);
   }
   putSetting(key: string, value: string): Promise<void> {
     this.#q.putSetting.run(key, value);
@@ -251,13 +250,12 @@ export class SqliteMetadataStore implements MetadataStore {
     const lib = this.#lib(library);
     return {
       headSeq: this.#headSeq(library),
-      asset: (id) => (q.assetState.get(lib, id) as { state: string } | undefined)?.state,
-      album: (id) => (q.albumState.get(lib, id) as { state: string } | undefined)?.state,
-      albums: () => (q.albumStates.all(lib) as { state: string }[]).map((r) => r.state),
-      albumMember: (album, member) =>
-        (q.albumMember.get(lib, album, member) as { tags: string } | undefined)?.tags,
-      pairing: (key) => (q.pairing.get(lib, key) as { value: string } | undefined)?.value,
-      seqOf: (opId: OpId) => (q.seqOf.get(lib, opId) as { seq: number } | undefined)?.seq,
+      asset: (id) => q.assetState.get(lib, id) as string | undefined,
+      album: (id) => q.albumState.get(lib, id) as string | undefined,
+      albums: () => q.albumStates.all(lib) as string[],
+      albumMember: (album, member) => q.albumMember.get(lib, album, member) as string | undefined,
+      pairing: (key) => q.pairing.get(lib, key) as string | undefined,
+      seqOf: (opId: OpId) => q.seqOf.get(lib, opId) as number | undefined,
       entry: (seq) => {
         const row = q.change.get(lib, seq) as ChangeRow | undefined;
         return row && toEntry(row);
@@ -291,13 +289,16 @@ export class SqliteMetadataStore implements MetadataStore {
       const inConflict = asset.versions.length > 1 ? 1 : 0;
       const seqs = history.get(id) ?? '';
       history.delete(id);
+      if (isNew) {
+        q.insertAsset.run(lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs);
+        continue;
+      }
       // Most changes leave the timeline's columns as they were: rewriting only the state keeps
       // the timeline index out of the write.
       const sameTimeline = [lifecycle, takenAt, takenAt, inConflict];
-      if (!isNew && q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameTimeline).changes) {
-        continue;
+      if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameTimeline).changes === 0) {
+        q.updateAsset.run(encoded, lifecycle, takenAt, takenAt, inConflict, head, seqs, lib, id);
       }
-      q.upsertAsset.run(lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs);
     }
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
     for (const [id, seqs] of history) q.appendHistory.run(seqs, lib, id);
@@ -333,9 +334,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   #headSeq(library: UserId): number {
-    return (
-      (this.#q.headSeq.get(this.#lib(library)) as { head_seq: number } | undefined)?.head_seq ?? 0
-    );
+    return (this.#q.headSeq.get(this.#lib(library)) as number | undefined) ?? 0;
   }
 
   asset(library: UserId, id: AssetId): Promise<Asset | undefined> {
@@ -348,8 +347,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   #asset(lib: number, id: AssetId): Asset | undefined {
-    const row = this.#q.assetState.get(lib, id) as { state: string } | undefined;
-    return row && decodeAsset(row.state);
+    const state = this.#q.assetState.get(lib, id) as string | undefined;
+    return state === undefined ? undefined : decodeAsset(state);
   }
 
   assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
@@ -380,8 +379,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   history(library: UserId, id: AssetId): Promise<StoredEntry[]> {
-    const row = this.#q.assetHistory.get(this.#lib(library), id) as { history: string } | undefined;
-    const seqs = (row?.history ?? '').split(',').filter(Boolean).map(Number);
+    const history = (this.#q.assetHistory.get(this.#lib(library), id) as string | undefined) ?? '';
+    const seqs = history.split(',').filter(Boolean).map(Number);
     return Promise.resolve(
       seqs.flatMap((seq) => {
         const change = this.#q.change.get(this.#lib(library), seq) as ChangeRow | undefined;
@@ -391,12 +390,12 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   album(library: UserId, id: AlbumId): Promise<Album | undefined> {
-    const row = this.#q.albumState.get(this.#lib(library), id) as { state: string } | undefined;
-    return Promise.resolve(row && this.#withMembers(library, row.state));
+    const state = this.#q.albumState.get(this.#lib(library), id) as string | undefined;
+    return Promise.resolve(state === undefined ? undefined : this.#withMembers(library, state));
   }
   albums(library: UserId): Promise<Album[]> {
-    const rows = this.#q.albumStates.all(this.#lib(library)) as { state: string }[];
-    return Promise.resolve(rows.map((r) => this.#withMembers(library, r.state)));
+    const states = this.#q.albumStates.all(this.#lib(library)) as string[];
+    return Promise.resolve(states.map((state) => this.#withMembers(library, state)));
   }
 
   sharedWith(user: UserId): Promise<SharedAlbum[]> {
@@ -414,12 +413,12 @@ export class SqliteMetadataStore implements MetadataStore {
     );
   }
   shareRole(library: UserId, album: AlbumId, user: UserId): Promise<ShareRole | undefined> {
-    const row = this.#q.shareRole.get(this.#lib(library), album, user) as
-      { role: ShareRole } | undefined;
-    return Promise.resolve(row?.role);
+    return Promise.resolve(
+      this.#q.shareRole.get(this.#lib(library), album, user) as ShareRole | undefined,
+    );
   }
   albumMemberCount(library: UserId, album: AlbumId): Promise<number> {
-    return Promise.resolve((this.#q.memberCount.get(this.#lib(library), album) as { n: number }).n);
+    return Promise.resolve(this.#q.memberCount.get(this.#lib(library), album) as number);
   }
   albumAssets(
     library: UserId,
@@ -437,8 +436,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   trashedAssets(library: UserId): Promise<Asset[]> {
-    const rows = this.#q.trashed.all(this.#lib(library)) as { state: string }[];
-    return Promise.resolve(rows.map((r) => decodeAsset(r.state)));
+    const states = this.#q.trashed.all(this.#lib(library)) as string[];
+    return Promise.resolve(states.map(decodeAsset));
   }
 
   collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]> {
@@ -488,8 +487,8 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   assetsAfter(library: UserId, after: string, limit: number): Promise<Asset[]> {
-    const rows = this.#q.assetsAfter.all(this.#lib(library), after, limit) as { state: string }[];
-    return Promise.resolve(rows.map((row) => decodeAsset(row.state)));
+    const states = this.#q.assetsAfter.all(this.#lib(library), after, limit) as string[];
+    return Promise.resolve(states.map(decodeAsset));
   }
 
   blobsAfter(after: string, limit: number): Promise<{ hash: BlobHash; size: number }[]> {
@@ -558,8 +557,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve();
   }
   queuedMedia(limit: number): Promise<BlobHash[]> {
-    const rows = this.#q.queuedMedia.all(limit) as { hash: BlobHash }[];
-    return Promise.resolve(rows.map((r) => r.hash));
+    return Promise.resolve(this.#q.queuedMedia.all(limit) as BlobHash[]);
   }
 
   recordMedia(
@@ -610,8 +608,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.libraryBlob.get(this.#lib(library), hash) !== undefined);
   }
   libraryBytes(library: UserId): Promise<number> {
-    const row = this.#q.usedBytes.get(this.#lib(library)) as { used_bytes: number } | undefined;
-    return Promise.resolve(row?.used_bytes ?? 0);
+    return Promise.resolve((this.#q.usedBytes.get(this.#lib(library)) as number | undefined) ?? 0);
   }
 }
 

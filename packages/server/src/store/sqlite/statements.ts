@@ -11,8 +11,10 @@ export const CHANGES_SINCE =
 
 export function prepareStatements(db: Db) {
   const s = (sql: string) => db.prepare(sql);
+  // A query of one column answers with the bare value (or undefined): no row object to build.
+  const value = (sql: string) => db.prepare(sql).pluck();
   return {
-    setting: s('SELECT value FROM settings WHERE key = ?'),
+    setting: value('SELECT value FROM settings WHERE key = ?'),
     putSetting: s(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
@@ -22,7 +24,7 @@ export function prepareStatements(db: Db) {
       'INSERT INTO users (id, name, password_hash, is_admin, quota_bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     ),
     insertLibrary: s('INSERT INTO libraries (id) VALUES (?)'),
-    libraryNumber: s('SELECT n FROM libraries WHERE id = ?'),
+    libraryNumber: value('SELECT n FROM libraries WHERE id = ?'),
     userById: s('SELECT * FROM users WHERE id = ?'),
     userByName: s('SELECT * FROM users WHERE name = ?'),
     users: s('SELECT * FROM users ORDER BY name'),
@@ -50,12 +52,12 @@ export function prepareStatements(db: Db) {
     ),
     deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
 
-    headSeq: s('SELECT head_seq FROM libraries WHERE n = ?'),
+    headSeq: value('SELECT head_seq FROM libraries WHERE n = ?'),
     setHead: s('UPDATE libraries SET head_seq = ? WHERE n = ?'),
-    assetState: s('SELECT state FROM assets WHERE library = ? AND id = ?'),
-    albumState: s('SELECT state FROM albums WHERE library = ? AND id = ?'),
-    albumStates: s('SELECT state FROM albums WHERE library = ? ORDER BY id'),
-    albumMember: s(
+    assetState: value('SELECT state FROM assets WHERE library = ? AND id = ?'),
+    albumState: value('SELECT state FROM albums WHERE library = ? AND id = ?'),
+    albumStates: value('SELECT state FROM albums WHERE library = ? ORDER BY id'),
+    albumMember: value(
       'SELECT tags FROM album_members WHERE library = ? AND album_id = ? AND asset_id = ?',
     ),
     albumMembers: s(
@@ -75,43 +77,46 @@ export function prepareStatements(db: Db) {
       `SELECT l.id AS library_id, s.album_id, s.role FROM album_shares s
        JOIN libraries l ON l.n = s.library WHERE s.user_id = ? ORDER BY l.id, s.album_id`,
     ),
-    shareRole: s(
+    shareRole: value(
       'SELECT role FROM album_shares WHERE library = ? AND album_id = ? AND user_id = ?',
     ),
-    memberCount: s('SELECT count(*) AS n FROM album_members WHERE library = ? AND album_id = ?'),
+    memberCount: value(
+      'SELECT count(*) AS n FROM album_members WHERE library = ? AND album_id = ?',
+    ),
     albumAssets: s(
       `SELECT a.state FROM album_members m JOIN assets a ON a.library = m.library AND a.id = m.asset_id
        WHERE m.library = ? AND m.album_id = ? AND m.asset_id > ? AND a.lifecycle = 'live'
        ORDER BY m.asset_id LIMIT ?`,
     ),
     libraries: s('SELECT id FROM libraries ORDER BY id'),
-    assetsAfter: s('SELECT state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
+    assetsAfter: value('SELECT state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
     blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
     logShape: s(
       `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top
        FROM libraries l LEFT JOIN changes c ON c.library = l.n GROUP BY l.n`,
     ),
-    pairing: s('SELECT value FROM pairing WHERE library = ? AND key = ?'),
-    seqOf: s('SELECT seq FROM changes WHERE library = ? AND op_id = ?'),
+    pairing: value('SELECT value FROM pairing WHERE library = ? AND key = ?'),
+    seqOf: value('SELECT seq FROM changes WHERE library = ? AND op_id = ?'),
     change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq = ?'),
     insertChange: s(
       'INSERT INTO changes (library, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
-    upsertAsset: s(
+    insertAsset: s(
       `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (library, id) DO UPDATE SET state = excluded.state,
-         lifecycle = excluded.lifecycle,
-         taken_at = CASE WHEN excluded.taken_at = '' THEN assets.taken_at ELSE excluded.taken_at END,
-         in_conflict = excluded.in_conflict, updated_seq = excluded.updated_seq,
-         history = assets.history || excluded.history`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    updateAsset: s(
+      `UPDATE assets SET state = ?, lifecycle = ?,
+         taken_at = CASE WHEN ? = '' THEN taken_at ELSE ? END,
+         in_conflict = ?, updated_seq = ?, history = history || ?
+       WHERE library = ? AND id = ?`,
     ),
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
        WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?`,
     ),
     appendHistory: s('UPDATE assets SET history = history || ? WHERE library = ? AND id = ?'),
-    assetHistory: s('SELECT history FROM assets WHERE library = ? AND id = ?'),
+    assetHistory: value('SELECT history FROM assets WHERE library = ? AND id = ?'),
     upsertAlbum: s(
       'INSERT INTO albums (library, id, state) VALUES (?, ?, ?) ON CONFLICT (library, id) DO UPDATE SET state = excluded.state',
     ),
@@ -133,7 +138,9 @@ export function prepareStatements(db: Db) {
     insertDerivative: s(
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
-    trashed: s("SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id"),
+    trashed: value(
+      "SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id",
+    ),
     // A library's blobs that arrived before a time and that no current version of its assets
     // names: the SQL twin of core's blobHashesOf over every asset, run inside SQLite so that a
     // million-asset library's hashes never sit in JavaScript memory.
@@ -154,7 +161,7 @@ export function prepareStatements(db: Db) {
     deleteBlob: s('DELETE FROM blobs WHERE hash = ?'),
     blobExists: s('SELECT 1 FROM blobs WHERE hash = ?'),
     enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
-    queuedMedia: s('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
+    queuedMedia: value('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
     dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),
     requeueMedia: s('UPDATE media_queue SET queued_at = ? WHERE hash = ?'),
     upsertMedia: s(
@@ -167,8 +174,8 @@ export function prepareStatements(db: Db) {
     insertLibraryBlob: s(
       'INSERT OR IGNORE INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)',
     ),
-    libraryBlob: s('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
-    usedBytes: s('SELECT used_bytes FROM libraries WHERE n = ?'),
+    libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
+    usedBytes: value('SELECT used_bytes FROM libraries WHERE n = ?'),
     addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE n = ?'),
   };
 }
