@@ -13,6 +13,7 @@ import { spawnServer } from '@keepsake/e2e';
 import { openDataDir, SqliteMetadataStore } from '@keepsake/server';
 import { BENCH_PASSWORD, benchDevice, postBody, standInBlobs } from './bench-client.js';
 import { OpStream } from './op-stream.js';
+import { cpuPerOp, threadCpuMs } from './process-cpu.js';
 import { median } from './stats.js';
 
 const LIBRARY = 50_000;
@@ -22,10 +23,10 @@ const IN_FLIGHT = 2;
 const STORE_RUNS = 3;
 
 /** Registers the ops' blobs (untimed: their bytes would be uploaded), then submits them timed. */
-type Ingest = (ops: Op[]) => Promise<number>;
+type Ingest<R> = (ops: Op[]) => Promise<R>;
 
-/** A camera roll of LIBRARY imports, then MIXED ops of the busy mix: ops/s of each. */
-async function libraryThenMix(library: UserId, device: DeviceId, ingest: Ingest) {
+/** A camera roll of LIBRARY imports, then MIXED ops of the busy mix: what `ingest` says of each. */
+async function libraryThenMix<R>(library: UserId, device: DeviceId, ingest: Ingest<R>) {
   const stream = new OpStream([device]);
   await ingest([stream.createAlbum(library)]);
   const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
@@ -92,6 +93,7 @@ export async function benchServerIngest(): Promise<Record<string, number>> {
   if (!opened) throw new Error('the server made no data directory');
   try {
     const { library, device, token } = await benchDevice(server.url);
+    const pid = server.child.pid ?? 0;
     const overHttp = await libraryThenMix(library, device, async (ops) => {
       await opened.store.addLibraryBlobs(library, standInBlobs(ops), 0);
       // The server reads each new blob's metadata in the background; these stand-ins have no
@@ -102,6 +104,7 @@ export async function benchServerIngest(): Promise<Record<string, number>> {
       // Two batches in flight, as an agent with a backlog sends them: the server is never idle
       // waiting for the next one, so this measures what it can take.
       const answers: string[] = [];
+      const cpuBefore = threadCpuMs(pid);
       const opsPerSecond = await timedBatches(
         ops,
         IN_FLIGHT,
@@ -115,13 +118,27 @@ export async function benchServerIngest(): Promise<Record<string, number>> {
         const refused = results.find((r) => r.status === 'rejected' || r.status === 'retry');
         if (refused) throw new Error(`the bench mix was refused: ${JSON.stringify(refused)}`);
       }
-      return opsPerSecond;
+      return { opsPerSecond, cpu: cpuPerOp(pid, cpuBefore, threadCpuMs(pid), ops.length) };
     });
     const alone = [];
     for (let run = 0; run < STORE_RUNS; run++) alone.push(await storeAlone());
     return {
-      'ingest over HTTP, imports into an empty library (ops/s)': Math.round(overHttp.imports),
-      'ingest over HTTP, busy mix on 50,000 assets (ops/s)': Math.round(overHttp.mixed),
+      'ingest over HTTP, imports into an empty library (ops/s)': Math.round(
+        overHttp.imports.opsPerSecond,
+      ),
+      'ingest over HTTP, busy mix on 50,000 assets (ops/s)': Math.round(
+        overHttp.mixed.opsPerSecond,
+      ),
+      // Where the time goes: a server's ops/s can be no more than 1,000,000 over its store
+      // thread's µs per op, and its threads together share the cores with this client.
+      'server CPU, imports (µs per op, all threads)': Math.round(overHttp.imports.cpu.total),
+      'server CPU, imports (µs per op, store thread)': Math.round(
+        overHttp.imports.cpu.busiestWorker,
+      ),
+      'server CPU, busy mix (µs per op, all threads)': Math.round(overHttp.mixed.cpu.total),
+      'server CPU, busy mix (µs per op, store thread)': Math.round(
+        overHttp.mixed.cpu.busiestWorker,
+      ),
       [`SQLite store alone, imports (ops/s, median of ${STORE_RUNS})`]: Math.round(
         median(alone.map((r) => r.imports)),
       ),
