@@ -118,6 +118,37 @@ describe('parseOp', () => {
     expect(errors).toHaveLength(1);
   });
 
+  const setField = (field: string, value: unknown): unknown => {
+    const raw = JSON.parse(
+      JSON.stringify(setFieldOp({ asset: valid, field: 'caption', value: 'x' })),
+    ) as { payload: Record<string, unknown> };
+    raw.payload = { ...raw.payload, field, value };
+    return raw;
+  };
+
+  it.each([
+    ['favorite', 'yes', 'payload.value: favorite takes true or false'],
+    ['hidden', null, 'payload.value: hidden takes true or false'],
+    ['caption', false, 'payload.value: caption takes a string'],
+    ['caption', null, 'payload.value: caption takes a string'],
+    ['takenAtOverride', 'last tuesday', 'payload.value: takenAtOverride takes an ISO 8601'],
+    ['takenAtOverride', true, 'payload.value: takenAtOverride takes an ISO 8601'],
+  ])('rejects a %s set to %j and says what the field takes', (field, value, expected) => {
+    const errors = errorsOf(setField(field, value));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(new RegExp(`^${expected.replace(/[.]/g, '\\.')}`));
+  });
+
+  it.each([
+    ['favorite', true],
+    ['hidden', false],
+    ['caption', ''],
+    ['takenAtOverride', '2026-04-01T10:00:00+02:00'],
+    ['takenAtOverride', null],
+  ])('accepts a %s set to %j', (field, value) => {
+    expect(parseOp(setField(field, value)).ok).toBe(true);
+  });
+
   it('names a bad destination of a move', () => {
     const move = moveOp({ asset: valid, from: 'a/b.HEIC', fromTags: [], to: 'c/d.HEIC' });
     const raw = { ...move, payload: { ...move.payload, to: '../outside.HEIC' } };

@@ -38,6 +38,17 @@ const tagContext = z.array(opId).max(MAX_CONTEXT);
 
 const targetsAsset = { assetId };
 
+/** What each LWW field holds: a value of another type is refused, naming what it takes. */
+const FIELD_VALUES = {
+  favorite: { schema: z.boolean(), takes: 'true or false' },
+  hidden: { schema: z.boolean(), takes: 'true or false' },
+  caption: { schema: z.string().max(4096), takes: 'a string of at most 4096 characters' },
+  takenAtOverride: {
+    schema: z.iso.datetime({ offset: true, local: true }).nullable(),
+    takes: 'an ISO 8601 date-time, or null to clear it',
+  },
+} as const;
+
 const payloads = [
   z.object({
     kind: z.literal('import'),
@@ -75,12 +86,19 @@ const payloads = [
     /** The versions the sender had seen: removing the last placement trashes only over these. */
     context: versionContext.default([]),
   }),
-  z.object({
-    kind: z.literal('setField'),
-    ...targetsAsset,
-    field: z.enum(['favorite', 'hidden', 'caption', 'takenAtOverride']),
-    value: z.union([z.boolean(), z.string().max(4096), z.null()]),
-  }),
+  z
+    .object({
+      kind: z.literal('setField'),
+      ...targetsAsset,
+      field: z.enum(['favorite', 'hidden', 'caption', 'takenAtOverride']),
+      value: z.union([z.boolean(), z.string().max(4096), z.null()]),
+    })
+    .superRefine(({ field, value }, ctx) => {
+      const { schema, takes } = FIELD_VALUES[field];
+      if (!schema.safeParse(value).success) {
+        ctx.addIssue({ code: 'custom', path: ['value'], message: `${field} takes ${takes}` });
+      }
+    }),
   z.object({ kind: z.literal('addKeyword'), ...targetsAsset, keyword: z.string().min(1).max(256) }),
   z.object({
     kind: z.literal('removeKeyword'),
