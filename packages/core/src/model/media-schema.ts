@@ -3,14 +3,22 @@ import type { AssetId, BlobHash } from './ids.js';
 
 // Resources and media metadata as they travel and as they are stored: one schema, one type.
 
+/**
+ * A string schema whose output is typed as a branded id. The brand is a type only: a
+ * `.transform` to apply it would run for every id of every op, and validation of op batches is
+ * on the server's hot path.
+ */
+export const branded = <B extends string>(schema: z.ZodString): z.ZodType<B, string> =>
+  schema as unknown as z.ZodType<B, string>;
+
 /** A SHA-256 in lowercase hex: how blobs and assets are named everywhere. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 export const sha256 = z
   .string()
   .regex(SHA256_HEX, 'must be a SHA-256 in lowercase hex (64 characters)');
-export const blobHashSchema = sha256.transform((s) => s as BlobHash);
-export const assetIdSchema = sha256.transform((s) => s as AssetId);
+export const blobHashSchema = branded<BlobHash>(sha256);
+export const assetIdSchema = branded<AssetId>(sha256);
 
 export const resourceSchema = z.object({
   hash: blobHashSchema,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
-import { assetIdSchema, metaSchema, resourcesSchema } from '../model/media-schema.js';
+import { assetIdSchema, branded, metaSchema, resourcesSchema } from '../model/media-schema.js';
 
 // The wire format of ops, validated at runtime at every edge (server, agent, web) from this
 // one module; the TypeScript types are inferred from it so the two cannot drift apart.
@@ -13,11 +13,11 @@ const token = z
   .regex(/^[0-9A-Za-z_-]+$/, 'may contain only letters, digits, "_" and "-"');
 
 const assetId = assetIdSchema;
-const opId = token.transform((s) => s as OpId);
-const versionId = token.transform((s) => s as VersionId);
-const deviceId = token.transform((s) => s as DeviceId);
-const albumId = token.transform((s) => s as AlbumId);
-const userId = token.transform((s) => s as UserId);
+const opId = branded<OpId>(token);
+const versionId = branded<VersionId>(token);
+const deviceId = branded<DeviceId>(token);
+const albumId = branded<AlbumId>(token);
+const userId = branded<UserId>(token);
 
 export const libraryPathSchema = z.string().transform((raw, ctx) => {
   const check = checkLibraryPath(raw);
