@@ -59,9 +59,12 @@ export class OpStream {
   importNew(): Op {
     const i = this.#n;
     const original = sha256Hex(`bench-photo-${i}`) as BlobHash;
-    const path = `${2000 + (i % 26)}/${String(1 + (i % 12)).padStart(2, '0')}/IMG_${i}.HEIC`;
-    // A camera roll: each photo taken a minute after the one before.
-    const takenAt = new Date(CAMERA_ROLL_START + i * 60_000).toISOString();
+    // A camera roll: a photo every half hour, filed in a folder for the month it was taken in,
+    // as photo libraries and exports lay them out (50,000 photos span almost three years).
+    const taken = new Date(CAMERA_ROLL_START + i * 30 * 60_000);
+    const takenAt = taken.toISOString();
+    const month = `${taken.getUTCFullYear()}/${String(taken.getUTCMonth() + 1).padStart(2, '0')}`;
+    const path = `${month}/IMG_${i}.HEIC`;
     const op = this.stamp({
       kind: 'import',
       assetId: asAssetId(original),
