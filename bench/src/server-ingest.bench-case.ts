@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { asDeviceId, asUserId, type DeviceId, type Op, type UserId } from '@keepsake/core';
+import { asDeviceId, type DeviceId, type Op, type UserId } from '@keepsake/core';
 import { spawnServer } from '@keepsake/e2e';
-import { openDataDir, SqliteMetadataStore } from '@keepsake/server';
+import { openDataDir } from '@keepsake/server';
 import { BENCH_PASSWORD, benchDevice, postBody, standInBlobs } from './bench-client.js';
+import { ANY_TIME, BENCH_LIBRARY, openBenchStore } from './bench-store.js';
 import { OpStream } from './op-stream.js';
 import { cpuPerOp, threadCpuMs } from './process-cpu.js';
 import { median } from './stats.js';
@@ -61,22 +62,16 @@ async function timedBatches<P>(
 /** The SQLite store alone, in this process, one batch at a time. */
 async function storeAlone(): Promise<{ imports: number; mixed: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'keepsake-store-'));
-  const store = new SqliteMetadataStore(join(dir, 'keepsake.db'));
+  const store = await openBenchStore(dir);
   try {
-    const library = asUserId('user-bench');
-    await store.createUser(
-      { id: library, name: 'bench', passwordHash: null, isAdmin: true, quotaBytes: null },
-      0,
-    );
-    const context = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 0 };
-    return await libraryThenMix(library, asDeviceId('device-bench'), async (ops) => {
-      await store.addLibraryBlobs(library, standInBlobs(ops), 0);
+    return await libraryThenMix(BENCH_LIBRARY, asDeviceId('device-bench'), async (ops) => {
+      await store.addLibraryBlobs(BENCH_LIBRARY, standInBlobs(ops), 0);
       return timedBatches(
         ops,
         1,
         (batch) => batch,
         async (batch) => {
-          await store.submitOps(library, batch, context);
+          await store.submitOps(BENCH_LIBRARY, batch, ANY_TIME);
         },
       );
     });

@@ -11,6 +11,9 @@ import type { AssetId, BlobHash } from './ids.js';
 export const branded = <B extends string>(schema: z.ZodString): z.ZodType<B, string> =>
   schema as unknown as z.ZodType<B, string>;
 
+/** A capture time: ISO 8601, with or without its zone (cameras often record none). */
+export const dateTimeSchema = z.iso.datetime({ offset: true, local: true });
+
 /** A SHA-256 in lowercase hex: how blobs and assets are named everywhere. */
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
@@ -35,7 +38,7 @@ export const resourcesSchema = z.object({
 });
 
 export const metaSchema = z.object({
-  takenAt: z.iso.datetime({ offset: true, local: true }).optional(),
+  takenAt: dateTimeSchema.optional(),
   contentId: z.string().max(128).optional(),
   width: z.number().int().positive().optional(),
   height: z.number().int().positive().optional(),

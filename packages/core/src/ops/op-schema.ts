@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
-import { assetIdSchema, branded, metaSchema, resourcesSchema } from '../model/media-schema.js';
+import {
+  assetIdSchema,
+  branded,
+  dateTimeSchema,
+  metaSchema,
+  resourcesSchema,
+} from '../model/media-schema.js';
 
 // The wire format of ops, validated at runtime at every edge (server, agent, web) from this
 // one module; the TypeScript types are inferred from it so the two cannot drift apart.
@@ -44,10 +50,14 @@ const FIELD_VALUES = {
   hidden: { schema: z.boolean(), takes: 'true or false' },
   caption: { schema: z.string().max(4096), takes: 'a string of at most 4096 characters' },
   takenAtOverride: {
-    schema: z.iso.datetime({ offset: true, local: true }).nullable(),
+    schema: dateTimeSchema.nullable(),
     takes: 'an ISO 8601 date-time, or null to clear it',
   },
 } as const;
+const FIELDS = Object.keys(FIELD_VALUES) as [
+  keyof typeof FIELD_VALUES,
+  ...(keyof typeof FIELD_VALUES)[],
+];
 
 const payloads = [
   z.object({
@@ -90,7 +100,7 @@ const payloads = [
     .object({
       kind: z.literal('setField'),
       ...targetsAsset,
-      field: z.enum(['favorite', 'hidden', 'caption', 'takenAtOverride']),
+      field: z.enum(FIELDS),
       value: z.union([z.boolean(), z.string().max(4096), z.null()]),
     })
     .superRefine(({ field, value }, ctx) => {

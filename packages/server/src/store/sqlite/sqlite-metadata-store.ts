@@ -622,5 +622,6 @@ interface Group {
   readonly commits: [UserId, Commit][];
 }
 
-const asError = (error: unknown): Error =>
+/** Anything thrown, as an Error (a store answers every failed call with one). */
+export const asError = (error: unknown): Error =>
   error instanceof Error ? error : new Error(String(error));

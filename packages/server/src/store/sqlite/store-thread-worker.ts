@@ -8,7 +8,7 @@ import {
 } from 'node:worker_threads';
 import type { UserId } from '@keepsake/core';
 import type { Commit, SubmitRequest } from '../metadata-store.js';
-import { SqliteMetadataStore } from './sqlite-metadata-store.js';
+import { asError, SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 export interface StoreCall {
   readonly id: number;
@@ -29,7 +29,7 @@ const post = (message: StoreMessage) => {
   port.postMessage(message);
 };
 const fail = (id: number, error: unknown) => {
-  const { name, message } = error instanceof Error ? error : new Error(String(error));
+  const { name, message } = asError(error);
   post({ id, error: { name, message } });
 };
 // Posted before the reply to the call that committed, so listeners run before its caller resumes.
