@@ -42,12 +42,13 @@ function migrate(db: Db): void {
 }
 
 /**
- * A second, read-only connection to the same database for long sequential reads (a device
- * catching up on the change feed). Its own small page cache: a scan through a million ops
- * then neither grows the process by the main cache's size nor pushes out the pages that
- * writes keep needing. WAL lets it read beside the writer; each statement sees the last commit.
+ * A read-only connection to the same database, beside the writer: for long sequential reads (a
+ * device catching up on the change feed) and for the lookups every request starts with. Its own
+ * small page cache: a scan through a million ops then neither grows the process by the main
+ * cache's size nor pushes out the pages that writes keep needing. WAL lets it read while the
+ * writer writes; each statement sees the last commit.
  */
-export function openScanReader(file: string): Db {
+export function openReader(file: string): Db {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('cache_size = -4096');
   return db;

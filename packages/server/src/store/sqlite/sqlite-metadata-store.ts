@@ -37,7 +37,8 @@ import type {
   SubmitRequest,
   UserRecord,
 } from '../metadata-store.js';
-import { openDatabase, openScanReader, type Db } from './database.js';
+import { callerLookups, type CallerLookups } from './caller-lookups.js';
+import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
 import { CHANGES_SINCE, prepareStatements, type Statement, type Statements } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
@@ -50,11 +51,13 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #changesSince: Statement;
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
+  readonly #callers: CallerLookups;
 
   constructor(file: string) {
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
-    this.#scanReader = openScanReader(file);
+    this.#callers = callerLookups(this.#db);
+    this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
   }
 
@@ -103,8 +106,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve({ ...user, createdAt: nowMs });
   }
   userById(id: UserId): Promise<UserRecord | undefined> {
-    const row = this.#q.userById.get(id) as UserRow | undefined;
-    return Promise.resolve(row && toUser(row));
+    return this.#callers.userById(id);
   }
   userByName(name: string): Promise<UserRecord | undefined> {
     const row = this.#q.userByName.get(name) as UserRow | undefined;
@@ -133,8 +135,7 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
   deviceByTokenHash(tokenHash: string): Promise<DeviceRecord | undefined> {
-    const row = this.#q.deviceByToken.get(tokenHash) as DeviceRow | undefined;
-    return Promise.resolve(row && toDevice(row));
+    return this.#callers.deviceByTokenHash(tokenHash);
   }
   devices(userId: UserId): Promise<DeviceRecord[]> {
     return Promise.resolve((this.#q.devices.all(userId) as DeviceRow[]).map(toDevice));
@@ -156,8 +157,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve();
   }
   sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | undefined> {
-    const row = this.#q.sessionUser.get(tokenHash, nowMs) as UserRow | undefined;
-    return Promise.resolve(row && toUser(row));
+    return this.#callers.sessionUser(tokenHash, nowMs);
   }
   deleteSession(tokenHash: string): Promise<void> {
     this.#q.deleteSession.run(tokenHash);

@@ -5,7 +5,7 @@ import type { Db } from './database.js';
 export type Statements = ReturnType<typeof prepareStatements>;
 export type Statement = Database.Statement;
 
-/** A page of the change feed; run on the scan reader (`openScanReader`), not the writer. */
+/** A page of the change feed; run on a reader (`openReader`), not the writer. */
 export const CHANGES_SINCE =
   'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?';
 
@@ -25,7 +25,6 @@ export function prepareStatements(db: Db) {
     ),
     insertLibrary: s('INSERT INTO libraries (id) VALUES (?)'),
     libraryNumber: value('SELECT n FROM libraries WHERE id = ?'),
-    userById: s('SELECT * FROM users WHERE id = ?'),
     userByName: s('SELECT * FROM users WHERE name = ?'),
     users: s('SELECT * FROM users ORDER BY name'),
     setPasswordHash: s('UPDATE users SET password_hash = ? WHERE id = ?'),
@@ -33,7 +32,6 @@ export function prepareStatements(db: Db) {
     insertDevice: s(
       'INSERT INTO devices (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)',
     ),
-    deviceByToken: s('SELECT * FROM devices WHERE token_hash = ? AND revoked_at IS NULL'),
     devices: s('SELECT * FROM devices WHERE user_id = ? ORDER BY created_at'),
     activeDevices: s(
       `SELECT devices.*, libraries.head_seq FROM devices
@@ -47,9 +45,6 @@ export function prepareStatements(db: Db) {
     ),
 
     insertSession: s('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
-    sessionUser: s(
-      'SELECT users.* FROM sessions JOIN users ON users.id = sessions.user_id WHERE token_hash = ? AND expires_at > ?',
-    ),
     deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
 
     headSeq: value('SELECT head_seq FROM libraries WHERE n = ?'),

@@ -1,4 +1,4 @@
-import { asUserId, blobsOf } from '@keepsake/core';
+import { asDeviceId, asUserId, blobsOf } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -54,6 +54,35 @@ describe('the SQLite store in its own thread', () => {
     }[];
     expect(entries.map((e) => e.op)).toEqual(ops.slice(0, 90));
     await direct.close();
+  });
+
+  it('tells who is calling without waiting for a batch in progress, and sees a revocation at once', async () => {
+    const { store } = await threadWithUser();
+    const ops = serverLogOf(4).map((e) => e.op);
+    await store.addLibraryBlobs(
+      ALICE,
+      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+      0,
+    );
+    const device = await store.createDevice(
+      { id: asDeviceId('device-phone'), userId: ALICE, name: 'phone' },
+      'token-hash',
+      0,
+    );
+    const settled: string[] = [];
+    const submitted = store.submitOps(ALICE, ops, ANY_TIME).then(() => settled.push('batch'));
+    const found = store.deviceByTokenHash('token-hash').then((d) => {
+      settled.push('lookup');
+      return d;
+    });
+    await Promise.all([submitted, found]);
+    expect(settled).toEqual(['lookup', 'batch']);
+    expect((await found)?.id).toBe(device.id);
+    expect((await store.userById(ALICE))?.name).toBe('alice');
+
+    expect(await store.revokeDevice(ALICE, device.id, 1)).toBe(true);
+    expect(await store.deviceByTokenHash('token-hash')).toBeUndefined();
+    await store.close();
   });
 
   it('keeps serving after a call fails, and brings known errors back as their own class', async () => {

@@ -1,6 +1,8 @@
 import { startTsWorker } from '@keepsake/media';
 import { CursorError } from '../cursor.js';
 import type { CommitListener, MetadataStore } from '../metadata-store.js';
+import { callerLookups } from './caller-lookups.js';
+import { openReader } from './database.js';
 import type { StoreCall, StoreMessage } from './store-thread-worker.js';
 
 const STORE_WORKER = new URL('./store-thread-worker.ts', import.meta.url);
@@ -13,7 +15,8 @@ const REVIVABLE: Record<string, new () => Error> = { CursorError };
  * every commit's fsync and every checkpoint would stall the event loop, and with it every
  * request, upload and push. Here the HTTP work (parsing, validation, JSON) runs beside the
  * store's on a second core, and calls still reach the store one at a time, in the order they
- * were made, exactly as they would in-process.
+ * were made, exactly as they would in-process. Only the lookups of who is calling skip the
+ * queue (see below).
  */
 export async function openStoreThread(file: string): Promise<MetadataStore> {
   const worker = startTsWorker(STORE_WORKER, { workerData: { file } });
@@ -56,11 +59,18 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
     });
 
   await call('ready', []);
+  // Who is calling is asked before every request does anything else, and the thread may be
+  // deep in a batch's commit: these lookups read beside it, on a connection of this thread's
+  // own, rather than queue behind it. Read-your-writes still holds: a write's call resolves only
+  // once it has committed, and each lookup sees the last commit.
+  const reader = openReader(file);
   const local: Partial<MetadataStore> = {
+    ...callerLookups(reader),
     onCommit: (listener) => {
       listeners.push(listener);
     },
     close: async () => {
+      reader.close();
       await call('close', []);
       await worker.terminate();
     },
