@@ -71,6 +71,8 @@ export interface SubmitRequest {
   readonly library: UserId;
   readonly ops: readonly Op[];
   readonly context: SubmitContext;
+  /** The ops as JSON, one text per op, when the caller has them: the change log stores these. */
+  readonly opsJson?: readonly string[];
 }
 
 export interface DerivativeRecord {

@@ -203,17 +203,17 @@ export class SqliteMetadataStore implements MetadataStore {
   /** Applies each batch inside the open transaction; with `isolated`, each in a savepoint. */
   #applyGroup(batches: readonly SubmitRequest[], isolated: boolean): Group {
     const commits: [UserId, Commit][] = [];
-    const results = batches.map(({ library, ops, context }) => {
-      const apply = () => this.#applyBatch(library, ops, context);
+    const results = batches.map((batch) => {
+      const apply = () => this.#applyBatch(batch);
       if (!isolated) {
         const { replies, commit } = apply();
-        if (commit) commits.push([library, commit]);
+        if (commit) commits.push([batch.library, commit]);
         return replies;
       }
       try {
         // better-sqlite3 turns a transaction inside a transaction into a savepoint.
         const { replies, commit } = this.#db.transaction(apply)();
-        if (commit) commits.push([library, commit]);
+        if (commit) commits.push([batch.library, commit]);
         return replies;
       } catch (error) {
         return asError(error);
@@ -223,7 +223,7 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /** One batch, inside the group's transaction. */
-  #applyBatch(library: UserId, ops: readonly Op[], context: SubmitContext) {
+  #applyBatch({ library, ops, context, opsJson }: SubmitRequest) {
     const stored = new StoredLibrary(this.#rowsOf(library));
     const lib = this.#lib(library);
     const admission = {
@@ -238,7 +238,8 @@ export class SqliteMetadataStore implements MetadataStore {
       return reply;
     });
     const changes = stored.changes();
-    this.#write(library, changes, context.nowMs);
+    const json = new Map(opsJson?.map((text, i) => [ops[i], text]));
+    this.#write(library, changes, context.nowMs, (op) => json.get(op) ?? JSON.stringify(op));
     const head = changes.entries.at(-1)?.seq;
     const commit: Commit | undefined =
       head === undefined ? undefined : { head, changed: [...changes.assets.keys()] };
@@ -263,7 +264,12 @@ export class SqliteMetadataStore implements MetadataStore {
     };
   }
 
-  #write(library: UserId, changes: LibraryChanges, nowMs: number): void {
+  #write(
+    library: UserId,
+    changes: LibraryChanges,
+    nowMs: number,
+    opJson: (op: Op) => string,
+  ): void {
     const q = this.#q;
     const lib = this.#lib(library);
     for (const entry of changes.entries) {
@@ -272,7 +278,7 @@ export class SqliteMetadataStore implements MetadataStore {
         entry.seq,
         entry.op.opId,
         entry.op.device,
-        JSON.stringify(entry.op),
+        opJson(entry.op),
         JSON.stringify(entry.outcome),
         nowMs,
       );

@@ -69,7 +69,13 @@ function takeWhileSubmits(): StoreCall[] {
 }
 
 function submitTogether(calls: readonly StoreCall[]): void {
-  const requests = calls.map(({ args: [library, ops, context] }) => ({ library, ops, context }));
+  // `openStoreThread` sends each batch's ops as JSON texts.
+  const requests = calls.map(({ args: [library, opsJson, context] }) => ({
+    library,
+    ops: (opsJson as string[]).map((text) => JSON.parse(text) as unknown),
+    context,
+    opsJson,
+  }));
   try {
     const results = store.submitBatches(requests as SubmitRequest[]);
     calls.forEach(({ id }, i) => {

@@ -66,6 +66,12 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
   const reader = openReader(file);
   const local: Partial<MetadataStore> = {
     ...callerLookups(reader),
+    // Ops cross as JSON text: cheaper to copy and to parse than a structured clone, and the
+    // text is what the change log stores, so the thread never serialises them again.
+    submitOps: (library, ops, context) =>
+      call('submitOps', [library, ops.map((op) => JSON.stringify(op)), context]) as ReturnType<
+        MetadataStore['submitOps']
+      >,
     onCommit: (listener) => {
       listeners.push(listener);
     },
