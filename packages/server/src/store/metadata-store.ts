@@ -204,7 +204,8 @@ export interface MetadataStore {
   /**
    * Forgets the library's blobs that no current version of its assets names (`blobHashesOf`)
    * and that arrived before `arrivedBefore` (a blob uploaded for an op not yet sent is not
-   * garbage). Returns the blobs no library and no original holds any more: their bytes may go.
+   * garbage). A blob that an op names while it runs is kept. Returns the blobs no library and no
+   * original holds any more: their bytes may go.
    */
   collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]>;
   /** Forgets a blob whose bytes are gone (after collectGarbage). */

@@ -7,12 +7,14 @@ import {
   canonicalAlbumState,
   canonicalAssetState,
   createLibrary,
+  opSchema,
   sha256Hex,
   type Op,
 } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importOpFor } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import type { StoredEntry } from '../metadata-store.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
@@ -187,4 +189,24 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
       await store.close();
     },
   );
+
+  it('spares a blob that an op names while the garbage scan reads', async () => {
+    const store = await storeWithUser(tempDir());
+    const ops = serverLogOf(5).map((e) => e.op);
+    await registerBlobs(store, ops);
+    await store.submitOps(ALICE, ops, ANY_TIME);
+    // Bytes uploaded long ago, which the import naming them is only now sending.
+    const late = opSchema.parse(importOpFor(ops[0]?.device ?? '', 'uploaded long ago', 'late.JPG'));
+    const [hash = asBlobHash('')] = blobsOf(late);
+    await registerBlobs(store, [late]);
+
+    const collecting = store.collectGarbage(ALICE, 1);
+    // The scan has taken its snapshot and yields between chunks: the import lands meanwhile.
+    const [reply] = await store.submitOps(ALICE, [late], ANY_TIME);
+    expect(reply?.status).toBe('applied');
+    expect(await collecting).not.toContain(hash);
+    expect(await store.libraryHasBlob(ALICE, hash)).toBe(true);
+    expect(await store.collectGarbage(ALICE, 1)).not.toContain(hash);
+    await store.close();
+  });
 });

@@ -1,4 +1,5 @@
 import {
+  blobsOf,
   decodeAlbum,
   decodeAsset,
   submitOp,
@@ -40,11 +41,18 @@ import type {
 import { callerLookups, type CallerLookups } from './caller-lookups.js';
 import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
-import { CHANGES_SINCE, prepareStatements, type Statement, type Statements } from './statements.js';
+import {
+  CHANGES_SINCE,
+  GARBAGE_SCAN,
+  prepareStatements,
+  type Statement,
+  type Statements,
+} from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 /** The embedded store: one SQLite file, one writer, prepared statements for every query. */
 export class SqliteMetadataStore implements MetadataStore {
+  readonly #file: string;
   readonly #db: Db;
   readonly #q: Statements;
   readonly #scanReader: Db;
@@ -54,6 +62,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #callers: CallerLookups;
 
   constructor(file: string) {
+    this.#file = file;
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
     this.#callers = callerLookups(this.#db);
@@ -446,34 +455,73 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(states.map(decodeAsset));
   }
 
-  collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]> {
-    const q = this.#q;
+  /**
+   * In two steps, so that a million-asset library's scan never stalls the store: the scan reads
+   * a snapshot on a connection of its own, a chunk of assets at a time with a turn for other
+   * calls between; the sweep then frees the candidates in one short write transaction.
+   */
+  async collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]> {
     const lib = this.#lib(library);
-    return Promise.resolve(
-      this.#db.transaction(() => {
-        const freed: BlobHash[] = [];
-        const unreferenced = q.unreferencedLibraryBlobs.all(lib, arrivedBefore, lib) as {
-          hash: BlobHash;
-          size: number;
-        }[];
-        for (const { hash, size } of unreferenced) {
-          q.deleteLibraryBlob.run(lib, hash);
-          q.addUsedBytes.run(-size, lib);
-          const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
-          if (stillHeld !== undefined) continue;
-          // No library holds these bytes now: they and their thumbnails may go.
-          freed.push(hash);
-          const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-          q.deleteDerivativesOf.run(hash);
-          for (const d of derived) {
-            if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
-          }
-          q.deleteMedia.run(hash);
-          q.dequeueMedia.run(hash);
+    const scan = await this.#scanForGarbage(lib, arrivedBefore);
+    return this.#sweep(lib, scan);
+  }
+
+  /** The library's unreferenced blobs as of one seq (see GARBAGE_SCAN). */
+  async #scanForGarbage(lib: number, arrivedBefore: number): Promise<GarbageScan> {
+    const db = openReader(this.#file);
+    try {
+      db.exec('BEGIN');
+      const seq = db.prepare(GARBAGE_SCAN.headSeq).pluck().get(lib) as number;
+      db.exec(GARBAGE_SCAN.start);
+      const chunkEnd = db.prepare(GARBAGE_SCAN.chunkEnd).pluck();
+      const collect = db.prepare(GARBAGE_SCAN.collect);
+      for (let after = ''; ;) {
+        await new Promise(setImmediate);
+        const end = chunkEnd.get(lib, after) as string | null;
+        if (end === null) break;
+        collect.run(lib, after, end);
+        after = end;
+      }
+      const candidates = db.prepare(GARBAGE_SCAN.unreferenced).all(lib, arrivedBefore) as {
+        hash: BlobHash;
+        size: number;
+      }[];
+      db.exec('COMMIT');
+      return { seq, candidates };
+    } finally {
+      db.close();
+    }
+  }
+
+  /**
+   * Frees the scan's candidates, except those an op logged after its snapshot names: that op
+   * may have put them back into use. Returns the blobs no library and no original holds now.
+   */
+  #sweep(lib: number, { seq, candidates }: GarbageScan): BlobHash[] {
+    const q = this.#q;
+    return this.#db.transaction(() => {
+      const opsSince = q.opsSince.all(lib, seq) as string[];
+      const namedSince = new Set(opsSince.flatMap((op) => blobsOf(JSON.parse(op) as Op)));
+      const freed: BlobHash[] = [];
+      for (const { hash, size } of candidates) {
+        if (namedSince.has(hash)) continue;
+        // Gone already: another collection got there first.
+        if (q.deleteLibraryBlob.run(lib, hash).changes === 0) continue;
+        q.addUsedBytes.run(-size, lib);
+        const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
+        if (stillHeld !== undefined) continue;
+        // No library holds these bytes now: they and their thumbnails may go.
+        freed.push(hash);
+        const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+        q.deleteDerivativesOf.run(hash);
+        for (const d of derived) {
+          if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
         }
-        return freed;
-      })(),
-    );
+        q.deleteMedia.run(hash);
+        q.dequeueMedia.run(hash);
+      }
+      return freed;
+    })();
   }
 
   forgetBlob(hash: BlobHash): Promise<void> {
@@ -621,6 +669,12 @@ export class SqliteMetadataStore implements MetadataStore {
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>
   'assetId' in op.payload ? op.payload.assetId : undefined;
+
+/** What a garbage scan found, and the seq of the snapshot it read. */
+interface GarbageScan {
+  readonly seq: number;
+  readonly candidates: readonly { readonly hash: BlobHash; readonly size: number }[];
+}
 
 /** Each batch's replies (or its failure) and the commits to announce once the group is durable. */
 interface Group {

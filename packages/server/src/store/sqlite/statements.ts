@@ -9,6 +9,29 @@ export type Statement = Database.Statement;
 export const CHANGES_SINCE =
   'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?';
 
+/** Assets a garbage scan reads at a time before other calls get a turn. */
+const GARBAGE_SCAN_CHUNK = 1000;
+
+/**
+ * The garbage scan, run on a reader of its own inside one read transaction: the hashes every
+ * current version of a library's assets names go into a temporary table, a chunk of assets at a
+ * time, and the library's blobs that arrived before a time and are not among them are the
+ * candidates. The SQL twin of core's `blobHashesOf` over every asset, inside SQLite, so that a
+ * million-asset library's hashes never sit in JavaScript memory.
+ */
+export const GARBAGE_SCAN = {
+  start: 'CREATE TEMP TABLE referenced (hash TEXT PRIMARY KEY) WITHOUT ROWID',
+  headSeq: 'SELECT head_seq FROM libraries WHERE n = ?',
+  chunkEnd: `SELECT max(id) FROM (SELECT id FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ${GARBAGE_SCAN_CHUNK})`,
+  collect: `INSERT OR IGNORE INTO temp.referenced
+    SELECT r.value ->> 'hash'
+    FROM assets AS a, json_each(a.state, '$.versions') AS v, json_each(v.value, '$.resources') AS r
+    WHERE a.library = ? AND a.id > ? AND a.id <= ? AND r.value ->> 'hash' IS NOT NULL`,
+  unreferenced: `SELECT hash, size FROM library_blobs
+    WHERE library = ? AND added_at < ? AND hash NOT IN (SELECT hash FROM temp.referenced)
+    ORDER BY hash`,
+};
+
 export function prepareStatements(db: Db) {
   const s = (sql: string) => db.prepare(sql);
   // A query of one column answers with the bare value (or undefined): no row object to build.
@@ -136,17 +159,7 @@ export function prepareStatements(db: Db) {
     trashed: value(
       "SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id",
     ),
-    // A library's blobs that arrived before a time and that no current version of its assets
-    // names: the SQL twin of core's blobHashesOf over every asset, run inside SQLite so that a
-    // million-asset library's hashes never sit in JavaScript memory.
-    unreferencedLibraryBlobs: s(
-      `SELECT hash, size FROM library_blobs
-       WHERE library = ? AND added_at < ? AND hash NOT IN (
-         SELECT r.value ->> 'hash'
-         FROM assets AS a, json_each(a.state, '$.versions') AS v, json_each(v.value, '$.resources') AS r
-         WHERE a.library = ? AND r.value ->> 'hash' IS NOT NULL)
-       ORDER BY hash`,
-    ),
+    opsSince: value('SELECT op FROM changes WHERE library = ? AND seq > ?'),
     deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
     anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
     derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),

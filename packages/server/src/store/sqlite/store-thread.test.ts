@@ -85,6 +85,23 @@ describe('the SQLite store in its own thread', () => {
     await store.close();
   });
 
+  it('answers other calls while a garbage collection scans the library', async () => {
+    const { store } = await threadWithUser();
+    const ops = serverLogOf(6).map((e) => e.op);
+    await store.addLibraryBlobs(
+      ALICE,
+      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+      0,
+    );
+    await store.submitOps(ALICE, ops, ANY_TIME);
+    const settled: string[] = [];
+    const collected = store.collectGarbage(ALICE, 1).then(() => settled.push('collection'));
+    const head = store.headSeq(ALICE).then(() => settled.push('head'));
+    await Promise.all([collected, head]);
+    expect(settled).toEqual(['head', 'collection']);
+    await store.close();
+  });
+
   it('keeps serving after a call fails, and brings known errors back as their own class', async () => {
     const { store } = await threadWithUser();
     await expect(
