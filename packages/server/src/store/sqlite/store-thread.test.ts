@@ -1,9 +1,10 @@
-import { asDeviceId, asUserId, blobsOf } from '@keepsake/core';
+import { asDeviceId, asUserId, blobsOf, type Op } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { CursorError } from '../cursor.js';
+import type { MetadataStore } from '../metadata-store.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 import { openStoreThread } from './store-thread.js';
 
@@ -20,15 +21,19 @@ async function threadWithUser() {
   return { store, file };
 }
 
+/** Ops are admitted only once their blobs are uploaded: record them as if they were. */
+const registerBlobs = (store: MetadataStore, ops: readonly Op[]) =>
+  store.addLibraryBlobs(
+    ALICE,
+    ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+    0,
+  );
+
 describe('the SQLite store in its own thread', () => {
   it('answers calls made together in order, commits waiting batches together, and tells listeners first', async () => {
     const { store, file } = await threadWithUser();
     const ops = serverLogOf(4).map((e) => e.op);
-    await store.addLibraryBlobs(
-      ALICE,
-      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-      0,
-    );
+    await registerBlobs(store, ops);
     const heard: number[] = [];
     store.onCommit((_library, { head }) => heard.push(head));
     // Sent without waiting: they queue in the thread and may share one transaction.
@@ -59,11 +64,7 @@ describe('the SQLite store in its own thread', () => {
   it('tells who is calling without waiting for a batch in progress, and sees a revocation at once', async () => {
     const { store } = await threadWithUser();
     const ops = serverLogOf(4).map((e) => e.op);
-    await store.addLibraryBlobs(
-      ALICE,
-      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-      0,
-    );
+    await registerBlobs(store, ops);
     const device = await store.createDevice(
       { id: asDeviceId('device-phone'), userId: ALICE, name: 'phone' },
       'token-hash',
@@ -88,11 +89,7 @@ describe('the SQLite store in its own thread', () => {
   it('answers other calls while a garbage collection scans the library', async () => {
     const { store } = await threadWithUser();
     const ops = serverLogOf(6).map((e) => e.op);
-    await store.addLibraryBlobs(
-      ALICE,
-      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-      0,
-    );
+    await registerBlobs(store, ops);
     await store.submitOps(ALICE, ops, ANY_TIME);
     const settled: string[] = [];
     const collected = store.collectGarbage(ALICE, 1).then(() => settled.push('collection'));
