@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyServerOptions } from 'fastify';
+import { BlobGate } from './blobs/blob-gate.js';
 import { FolderBlobStore } from './blobs/folder-blob-store.js';
 import type { ServerConfig } from './config.js';
 import { Authenticator } from './http/authenticate.js';
@@ -87,6 +88,7 @@ async function serve(
     config,
     store,
     blobs,
+    blobGate: new BlobGate(),
     media,
     auth: new Authenticator(store, now),
     feed,
@@ -104,7 +106,7 @@ async function serve(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   media.start();
-  const retention = () => runRetention(store, blobs, config, now());
+  const retention = () => runRetention(store, blobs, context.blobGate, config, now());
   const daily = setInterval(() => {
     retention().catch((error: unknown) => {
       app.log.error({ err: error }, 'trash retention failed');

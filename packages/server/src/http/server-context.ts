@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import type { BlobGate } from '../blobs/blob-gate.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import type { MetadataStore } from '../store/metadata-store.js';
@@ -10,6 +11,8 @@ export interface ServerContext {
   readonly config: ServerConfig;
   readonly store: MetadataStore;
   readonly blobs: BlobStore;
+  /** Serialises storing a blob's bytes with freeing them (see BlobGate). */
+  readonly blobGate: BlobGate;
   readonly auth: Authenticator;
   /** Emits `changed` (libraryId, head) after each committed batch: the push channel's source. */
   readonly feed: EventEmitter;

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { asUserId } from '@keepsake/core';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
@@ -122,5 +123,36 @@ describe('trash retention and blob collection', () => {
     );
     const bobs = await t.api(`/api/v1/blobs/${sha256Of(shared)}`, { token: bob.token });
     expect(Buffer.from(await bobs.arrayBuffer())).toEqual(shared);
+  });
+
+  it('keeps bytes uploaded again while collection is freeing them', async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(2000); // uploaded, never imported: garbage a day later
+    await uploadBlob(t.api, alice.token, bytes);
+    await t.server.media.drain();
+    clock += 2 * DAY;
+
+    // The device sends the same bytes again just as collection deletes them.
+    const blobs = t.server.context.blobs;
+    const remove = blobs.remove.bind(blobs);
+    let again: Promise<Response> | undefined;
+    blobs.remove = async (hash) => {
+      again = uploadBlob(t.api, alice.token, bytes);
+      await sleep(200);
+      await remove(hash);
+    };
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
+    expect((await again)?.status).toBe(204);
+
+    const fetched = await t.api(`/api/v1/blobs/${sha256Of(bytes)}`, { token: alice.token });
+    expect(Buffer.from(await fetched.arrayBuffer())).toEqual(bytes);
+    await t.server.media.drain();
+    const opened = openDataDir(t.dataDir);
+    if (!opened) throw new Error('no data directory');
+    const report = await fsck(opened.store, opened.blobs);
+    await opened.store.close();
+    expect(report.problems).toEqual([]);
   });
 });

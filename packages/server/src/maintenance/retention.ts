@@ -1,4 +1,5 @@
-import { asOpId, type Op } from '@keepsake/core';
+import { asOpId, type BlobHash, type Op } from '@keepsake/core';
+import type { BlobGate } from '../blobs/blob-gate.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
@@ -23,6 +24,7 @@ export interface RetentionReport {
 export async function runRetention(
   store: MetadataStore,
   blobs: BlobStore,
+  gate: BlobGate,
   config: Pick<ServerConfig, 'trashRetentionDays' | 'maxClockDriftMs'>,
   nowMs: number,
 ): Promise<RetentionReport> {
@@ -52,10 +54,26 @@ export async function runRetention(
       purged += replies.filter((r) => r.status === 'applied').length;
     }
     for (const hash of await store.collectGarbage(library, nowMs - UNREFERENCED_GRACE_MS)) {
-      await blobs.remove(hash);
-      await store.forgetBlob(hash);
-      freedBlobs += 1;
+      if (await freeBlob(hash, store, blobs, gate)) freedBlobs += 1;
     }
   }
   return { purged, freedBlobs };
+}
+
+/**
+ * Deletes a collected blob's bytes, under its gate, once the store has forgotten it: the record
+ * goes first, so a crash between leaves bytes nobody names (fsck notes them), never a record of
+ * bytes that are gone. Returns false when the same bytes were uploaded again meanwhile.
+ */
+export function freeBlob(
+  hash: BlobHash,
+  store: MetadataStore,
+  blobs: BlobStore,
+  gate: BlobGate,
+): Promise<boolean> {
+  return gate.run(hash, async () => {
+    if (!(await store.forgetBlob(hash))) return false;
+    await blobs.remove(hash);
+    return true;
+  });
 }

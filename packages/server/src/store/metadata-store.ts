@@ -208,8 +208,11 @@ export interface MetadataStore {
    * original holds any more: their bytes may go.
    */
   collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]>;
-  /** Forgets a blob whose bytes are gone (after collectGarbage). */
-  forgetBlob(hash: BlobHash): Promise<void>;
+  /**
+   * Forgets a blob collectGarbage freed, before its bytes go, unless a library or an original
+   * holds it again by now (the same bytes uploaded meanwhile). Returns whether it did.
+   */
+  forgetBlob(hash: BlobHash): Promise<boolean>;
 
   // Whole-store walks, for integrity checks and garbage collection, a page at a time in key
   // order (`store/walks.ts` turns them into loops).

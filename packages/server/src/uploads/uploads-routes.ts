@@ -107,17 +107,21 @@ export function uploadsRoutes(
           `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
         );
       }
-      // The blob store takes a second link to the bytes: tus still looks at the upload's own
-      // file after this hook, and removes it with its record once the response is out.
-      const adopted = `${file}.adopt`;
-      await link(file, adopted);
-      await ctx.blobs.adoptFile(declared, adopted);
+      // The bytes and the library's claim on them go in together, under the blob's gate: a
+      // collection freeing the same bytes now runs wholly before or after (see BlobGate).
+      await ctx.blobGate.run(declared, async () => {
+        // The blob store takes a second link to the bytes: tus still looks at the upload's own
+        // file after this hook, and removes it with its record once the response is out.
+        const adopted = `${file}.adopt`;
+        await link(file, adopted);
+        await ctx.blobs.adoptFile(declared, adopted);
+        await ctx.store.addLibraryBlobs(
+          callerOf(req),
+          [{ hash: declared, size: actual.size }],
+          ctx.now(),
+        );
+      });
       ctx.metrics.uploadBytes.inc(actual.size);
-      await ctx.store.addLibraryBlobs(
-        callerOf(req),
-        [{ hash: declared, size: actual.size }],
-        ctx.now(),
-      );
       ctx.media.poke();
       return {};
     },

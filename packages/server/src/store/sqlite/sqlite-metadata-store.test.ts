@@ -209,4 +209,19 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.collectGarbage(ALICE, 1)).not.toContain(hash);
     await store.close();
   });
+
+  it('forgets a collected blob only while nothing holds it again', async () => {
+    const store = await storeWithUser(tempDir());
+    const stray = asBlobHash(sha256Hex('uploaded, never imported'));
+    await store.addLibraryBlobs(ALICE, [{ hash: stray, size: 1 }], 0);
+    expect(await store.collectGarbage(ALICE, 1)).toEqual([stray]);
+    // The same bytes are uploaded again before the collection gets to delete them.
+    await store.addLibraryBlobs(ALICE, [{ hash: stray, size: 1 }], 5);
+    expect(await store.forgetBlob(stray)).toBe(false);
+    expect(await store.libraryHasBlob(ALICE, stray)).toBe(true);
+    expect(await store.collectGarbage(ALICE, 10)).toEqual([stray]);
+    expect(await store.forgetBlob(stray)).toBe(true);
+    expect(await store.libraryHasBlob(ALICE, stray)).toBe(false);
+    await store.close();
+  });
 });

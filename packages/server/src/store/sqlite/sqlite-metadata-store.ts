@@ -524,16 +524,21 @@ export class SqliteMetadataStore implements MetadataStore {
     })();
   }
 
-  forgetBlob(hash: BlobHash): Promise<void> {
+  forgetBlob(hash: BlobHash): Promise<boolean> {
     const q = this.#q;
-    this.#db.transaction(() => {
-      // Media work may have finished for it meanwhile: its records go with it.
-      q.deleteMedia.run(hash);
-      q.dequeueMedia.run(hash);
-      q.deleteDerivativesOf.run(hash);
-      q.deleteBlob.run(hash);
-    })();
-    return Promise.resolve();
+    return Promise.resolve(
+      this.#db.transaction(() => {
+        if ((q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash)) !== undefined) {
+          return false;
+        }
+        // Media work may have finished for it meanwhile: its records go with it.
+        q.deleteMedia.run(hash);
+        q.dequeueMedia.run(hash);
+        q.deleteDerivativesOf.run(hash);
+        q.deleteBlob.run(hash);
+        return true;
+      })(),
+    );
   }
 
   libraries(): Promise<UserId[]> {
