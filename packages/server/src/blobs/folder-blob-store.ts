@@ -20,8 +20,16 @@ export class FolderBlobStore implements BlobStore {
   }
 
   async size(hash: BlobHash): Promise<number | undefined> {
+    return (await this.#stat(hash))?.size;
+  }
+
+  async storedAt(hash: BlobHash): Promise<number | undefined> {
+    return (await this.#stat(hash))?.mtimeMs;
+  }
+
+  async #stat(hash: BlobHash) {
     try {
-      return (await stat(this.pathOf(hash))).size;
+      return await stat(this.pathOf(hash));
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -4,7 +4,8 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import { hashFile } from '../blobs/hash-file.js';
 import type { FolderBlobStore } from '../blobs/folder-blob-store.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { eachAsset, eachStoredBlob } from '../store/walks.js';
+import { eachAsset } from '../store/walks.js';
+import { eachBlob } from './each-blob.js';
 
 export interface FsckReport {
   /** Anything lost, corrupt or inconsistent: fsck exits non-zero when there is one. */
@@ -30,33 +31,24 @@ export async function fsck(
 ): Promise<FsckReport> {
   const problems = await store.checkIntegrity();
   const notes: string[] = [];
-  // The database's blobs and the blob files, both in hash order, walked side by side: a file the
-  // database does not know shows up between two it does, and memory stays flat.
-  const files = blobs.list()[Symbol.asyncIterator]();
-  let file = await files.next();
-  const unknownFilesBefore = async (hash: string | undefined) => {
-    while (!file.done && (hash === undefined || file.value < hash)) {
-      notes.push(
-        `blob file ${file.value} is not in the database (a crash between storing and recording it); it will be collected`,
-      );
-      file = await files.next();
-    }
-    if (!file.done && file.value === hash) file = await files.next();
-  };
   let blobsChecked = 0;
-  for await (const { hash, size } of eachStoredBlob(store)) {
-    await unknownFilesBefore(hash);
-    const stored = await blobs.size(hash);
+  for await (const { hash, recorded, hasFile } of eachBlob(store, blobs)) {
+    if (recorded === undefined) {
+      notes.push(
+        `blob file ${hash} is not in the database (a crash between storing and recording it, or between forgetting and deleting it); retention deletes it a day after it was stored`,
+      );
+      continue;
+    }
+    const stored = hasFile ? await blobs.size(hash) : undefined;
     if (stored === undefined) problems.push(`blob ${hash}: missing from the blob store`);
-    else if (stored !== size)
-      problems.push(`blob ${hash}: ${stored} bytes stored, ${size} recorded`);
+    else if (stored !== recorded.size)
+      problems.push(`blob ${hash}: ${stored} bytes stored, ${recorded.size} recorded`);
     else {
       const actual = await hashFile(blobs.pathOf(hash));
       if (actual.hash !== hash) problems.push(`blob ${hash}: its bytes hash to ${actual.hash}`);
     }
     progress('blobs', ++blobsChecked);
   }
-  await unknownFilesBefore(undefined);
   let assetsChecked = 0;
   for (const library of await store.libraries()) {
     for await (const asset of eachAsset(store, library)) {

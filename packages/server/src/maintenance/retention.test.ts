@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asUserId } from '@keepsake/core';
+import { asBlobHash, asUserId } from '@keepsake/core';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
+import { tempDir } from '../test-support/temp-dir.js';
 import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
 import { fsck } from './fsck.js';
 import { openDataDir } from './open-stores.js';
@@ -154,5 +157,22 @@ describe('trash retention and blob collection', () => {
     const report = await fsck(opened.store, opened.blobs);
     await opened.store.close();
     expect(report.problems).toEqual([]);
+  });
+
+  it('deletes blob files no record names once they are a day old', async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    // Bytes a crash left stored but not recorded.
+    const leftover = randomBytes(500);
+    const hash = asBlobHash(sha256Of(leftover));
+    const file = join(tempDir(), 'leftover');
+    writeFileSync(file, leftover);
+    await t.server.context.blobs.adoptFile(hash, file);
+
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
+    expect(await t.server.context.blobs.size(hash)).toBe(500);
+    clock += 2 * DAY;
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
+    expect(await t.server.context.blobs.size(hash)).toBeUndefined();
   });
 });

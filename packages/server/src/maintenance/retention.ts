@@ -4,6 +4,7 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
 import type { MetadataStore } from '../store/metadata-store.js';
+import { eachBlob } from './each-blob.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
@@ -17,9 +18,9 @@ export interface RetentionReport {
 /**
  * Purges what has sat in the trash longer than the retention period, as ordinary purge ops
  * from the server itself (logged, in history, pushed to devices like any op), then frees the
- * blobs no asset refers to any more. A trashed asset edited or restored meanwhile is live
- * again and is left alone; a purge that meets an edit it has not seen is rejected by the
- * merge rules, as any purge would be.
+ * blobs no asset refers to any more, and bytes a crash left that no record names. A trashed
+ * asset edited or restored meanwhile is live again and is left alone; a purge that meets an
+ * edit it has not seen is rejected by the merge rules, as any purge would be.
  */
 export async function runRetention(
   store: MetadataStore,
@@ -57,7 +58,33 @@ export async function runRetention(
       if (await freeBlob(hash, store, blobs, gate)) freedBlobs += 1;
     }
   }
+  for await (const { hash, recorded } of eachBlob(store, blobs)) {
+    if (recorded === undefined && (await removeUnrecorded(hash, nowMs, store, blobs, gate))) {
+      freedBlobs += 1;
+    }
+  }
   return { purged, freedBlobs };
+}
+
+/**
+ * Deletes bytes no record names once they are a day old: what a crash left between storing
+ * them and recording them, or between forgetting them and deleting them. Younger ones may be
+ * an upload or a thumbnail about to be recorded.
+ */
+async function removeUnrecorded(
+  hash: BlobHash,
+  nowMs: number,
+  store: MetadataStore,
+  blobs: BlobStore,
+  gate: BlobGate,
+): Promise<boolean> {
+  return gate.run(hash, async () => {
+    const storedAt = await blobs.storedAt(hash);
+    if (storedAt === undefined || storedAt >= nowMs - UNREFERENCED_GRACE_MS) return false;
+    if (await store.blobRecorded(hash)) return false;
+    await blobs.remove(hash);
+    return true;
+  });
 }
 
 /**

@@ -208,6 +208,8 @@ export interface MetadataStore {
    * original holds any more: their bytes may go.
    */
   collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]>;
+  /** Whether the store records a blob (its bytes may be stored without one after a crash). */
+  blobRecorded(hash: BlobHash): Promise<boolean>;
   /**
    * Forgets a blob collectGarbage freed, before its bytes go, unless a library or an original
    * holds it again by now (the same bytes uploaded meanwhile). Returns whether it did.

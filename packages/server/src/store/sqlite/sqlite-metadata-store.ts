@@ -524,6 +524,10 @@ export class SqliteMetadataStore implements MetadataStore {
     })();
   }
 
+  blobRecorded(hash: BlobHash): Promise<boolean> {
+    return Promise.resolve(this.#q.blobExists.get(hash) !== undefined);
+  }
+
   forgetBlob(hash: BlobHash): Promise<boolean> {
     const q = this.#q;
     return Promise.resolve(
