@@ -2,13 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asBlobHash, asUserId } from '@keepsake/core';
+import { asBlobHash, asUserId, blobsOf, opSchema } from '@keepsake/core';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
 import { tempDir } from '../test-support/temp-dir.js';
 import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
+import { BlobGate } from '../blobs/blob-gate.js';
+import { FolderBlobStore } from '../blobs/folder-blob-store.js';
+import { SqliteMetadataStore } from '../store/sqlite/sqlite-metadata-store.js';
 import { fsck } from './fsck.js';
 import { openDataDir } from './open-stores.js';
+import { runRetention } from './retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -174,5 +178,49 @@ describe('trash retention and blob collection', () => {
     clock += 2 * DAY;
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
     expect(await t.server.context.blobs.size(hash)).toBeUndefined();
+  });
+
+  it('purges a trash bigger than a page in batches of at most 500 ops', async () => {
+    const dir = tempDir();
+    const store = new SqliteMetadataStore(join(dir, 'meta.db'));
+    const alice = asUserId('user-alice');
+    await store.createUser(
+      { id: alice, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+      0,
+    );
+    const ops = Array.from({ length: 1200 }, (_, i) => {
+      const imported = opSchema.parse(importOpFor('device-test-1', `photo ${i}`, `p${i}.JPG`));
+      const trashed = opSchema.parse(
+        opFrom('device-test-1', {
+          kind: 'trash',
+          assetId: imported.payload.kind === 'import' ? imported.payload.assetId : '',
+          context: [imported.opId],
+        }),
+      );
+      return [imported, trashed];
+    }).flat();
+    await store.addLibraryBlobs(
+      alice,
+      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+      0,
+    );
+    await store.submitOps(alice, ops, { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 0 });
+
+    const batches: number[] = [];
+    const submit = store.submitOps.bind(store);
+    store.submitOps = (library, batch, context) => {
+      batches.push(batch.length);
+      return submit(library, batch, context);
+    };
+    const report = await runRetention(
+      store,
+      new FolderBlobStore(join(dir, 'blobs')),
+      new BlobGate(),
+      { trashRetentionDays: 30, maxClockDriftMs: 60_000 },
+      Date.now() + 31 * DAY,
+    );
+    expect(report).toEqual({ purged: 1200, freedBlobs: 1200 });
+    expect(batches).toEqual([500, 500, 200]);
+    await store.close();
   });
 });

@@ -1,4 +1,4 @@
-import { asOpId, type BlobHash, type Op } from '@keepsake/core';
+import { asOpId, type BlobHash, type Op, type UserId } from '@keepsake/core';
 import type { BlobGate } from '../blobs/blob-gate.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
@@ -9,6 +9,8 @@ import { eachBlob } from './each-blob.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
 const UNREFERENCED_GRACE_MS = DAY_MS;
+/** Trashed assets read, and purged, at a time. */
+const PURGE_BATCH = 500;
 
 export interface RetentionReport {
   readonly purged: number;
@@ -31,29 +33,8 @@ export async function runRetention(
 ): Promise<RetentionReport> {
   let purged = 0;
   let freedBlobs = 0;
-  const cutoff = nowMs - config.trashRetentionDays * DAY_MS;
   for (const library of await store.libraries()) {
-    const knownSeq = await store.headSeq(library);
-    const ops: Op[] = [];
-    for (const asset of await store.trashedAssets(library)) {
-      const { lifecycle } = asset;
-      if (lifecycle.state !== 'trashed' || lifecycle.hlc.ms >= cutoff) continue;
-      ops.push({
-        // Derived from the trash it ends, so a rerun after a crash is the same op, not a second.
-        opId: asOpId(`retention-${asset.id.slice(0, 32)}-${lifecycle.seq}`),
-        device: SERVER_DEVICE,
-        hlc: { ms: nowMs, counter: 0, node: SERVER_DEVICE },
-        knownSeq,
-        payload: { kind: 'purge', assetId: asset.id, context: asset.versions.map((v) => v.id) },
-      });
-    }
-    if (ops.length > 0) {
-      const replies = await store.submitOps(library, ops, {
-        nowMs,
-        maxDriftMs: config.maxClockDriftMs,
-      });
-      purged += replies.filter((r) => r.status === 'applied').length;
-    }
+    purged += await purgeExpired(store, library, config, nowMs);
     for (const hash of await store.collectGarbage(library, nowMs - UNREFERENCED_GRACE_MS)) {
       if (await freeBlob(hash, store, blobs, gate)) freedBlobs += 1;
     }
@@ -85,6 +66,52 @@ async function removeUnrecorded(
     await blobs.remove(hash);
     return true;
   });
+}
+
+/**
+ * Purges the library's trash older than the retention, a page of the trash and one batch of
+ * purge ops at a time: a trash of 100,000 photos is neither held in memory nor one transaction.
+ * Returns how many were purged.
+ */
+async function purgeExpired(
+  store: MetadataStore,
+  library: UserId,
+  config: Pick<ServerConfig, 'trashRetentionDays' | 'maxClockDriftMs'>,
+  nowMs: number,
+): Promise<number> {
+  const cutoff = nowMs - config.trashRetentionDays * DAY_MS;
+  const knownSeq = await store.headSeq(library);
+  let purged = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await store.assets(library, {
+      filter: 'trashed',
+      limit: PURGE_BATCH,
+      ...(cursor !== undefined && { cursor }),
+    });
+    const ops: Op[] = [];
+    for (const asset of page.assets) {
+      const { lifecycle } = asset;
+      if (lifecycle.state !== 'trashed' || lifecycle.hlc.ms >= cutoff) continue;
+      ops.push({
+        // Derived from the trash it ends, so a rerun after a crash is the same op, not a second.
+        opId: asOpId(`retention-${asset.id.slice(0, 32)}-${lifecycle.seq}`),
+        device: SERVER_DEVICE,
+        hlc: { ms: nowMs, counter: 0, node: SERVER_DEVICE },
+        knownSeq,
+        payload: { kind: 'purge', assetId: asset.id, context: asset.versions.map((v) => v.id) },
+      });
+    }
+    if (ops.length > 0) {
+      const replies = await store.submitOps(library, ops, {
+        nowMs,
+        maxDriftMs: config.maxClockDriftMs,
+      });
+      purged += replies.filter((r) => r.status === 'applied').length;
+    }
+    cursor = page.next;
+  } while (cursor !== undefined);
+  return purged;
 }
 
 /**

@@ -199,8 +199,6 @@ export interface MetadataStore {
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;
 
-  /** Trashed assets of a library (for the retention job). */
-  trashedAssets(library: UserId): Promise<Asset[]>;
   /**
    * Forgets the library's blobs that no current version of its assets names (`blobHashesOf`)
    * and that arrived before `arrivedBefore` (a blob uploaded for an op not yet sent is not

@@ -450,11 +450,6 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.albumMember.get(this.#lib(library), album, asset) !== undefined);
   }
 
-  trashedAssets(library: UserId): Promise<Asset[]> {
-    const states = this.#q.trashed.all(this.#lib(library)) as string[];
-    return Promise.resolve(states.map(decodeAsset));
-  }
-
   /**
    * In two steps, so that a million-asset library's scan never stalls the store: the scan reads
    * a snapshot on a connection of its own, a chunk of assets at a time with a turn for other

@@ -156,9 +156,6 @@ export function prepareStatements(db: Db) {
     insertDerivative: s(
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
-    trashed: value(
-      "SELECT state FROM assets WHERE library = ? AND lifecycle = 'trashed' ORDER BY id",
-    ),
     opsSince: value('SELECT op FROM changes WHERE library = ? AND seq > ?'),
     deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
     anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
