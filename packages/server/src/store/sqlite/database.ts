@@ -51,5 +51,7 @@ function migrate(db: Db): void {
 export function openReader(file: string): Db {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   db.pragma('cache_size = -4096');
+  // A reader is refused only for an instant (a writer resetting the WAL's index): wait it out.
+  db.pragma('busy_timeout = 2000');
   return db;
 }
