@@ -224,4 +224,29 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.libraryHasBlob(ALICE, stray)).toBe(false);
     await store.close();
   });
+
+  it('spares a blob that an op names between two transactions of the sweep', async () => {
+    const store = await storeWithUser(tempDir());
+    // More strays than one sweep transaction frees; the last in hash order is swept last.
+    const strays = Array.from({ length: 1500 }, (_, i) => asBlobHash(sha256Hex(`stray ${i}`)));
+    await store.addLibraryBlobs(
+      ALICE,
+      strays.map((hash) => ({ hash, size: 1 })),
+      0,
+    );
+    const last = [...strays].sort().at(-1) ?? asBlobHash('');
+    const bytes = `stray ${strays.indexOf(last)}`;
+    const late = opSchema.parse(importOpFor('device-test-1', bytes, 'late.JPG'));
+
+    const collecting = store.collectGarbage(ALICE, 1);
+    // One turn: the scan (no assets, one chunk) and the sweep's first transaction run in it.
+    await new Promise(setImmediate);
+    const [reply] = await store.submitOps(ALICE, [late], ANY_TIME);
+    expect(reply?.status).toBe('applied');
+    const freed = await collecting;
+    expect(freed).toHaveLength(strays.length - 1);
+    expect(freed).not.toContain(last);
+    expect(await store.libraryHasBlob(ALICE, last)).toBe(true);
+    await store.close();
+  });
 });

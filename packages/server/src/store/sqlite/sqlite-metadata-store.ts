@@ -451,9 +451,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /**
-   * In two steps, so that a million-asset library's scan never stalls the store: the scan reads
-   * a snapshot on a connection of its own, a chunk of assets at a time with a turn for other
-   * calls between; the sweep then frees the candidates in one short write transaction.
+   * In two steps, so that a million-asset library never stalls the store: the scan reads a
+   * snapshot on a connection of its own, a chunk of assets at a time with a turn for other
+   * calls between; the sweep then frees the candidates in short write transactions.
    */
   async collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]> {
     const lib = this.#lib(library);
@@ -489,34 +489,42 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /**
-   * Frees the scan's candidates, except those an op logged after its snapshot names: that op
-   * may have put them back into use. Returns the blobs no library and no original holds now.
+   * Frees the scan's candidates, a chunk per transaction with a turn for other calls between,
+   * except those an op logged after the scan's snapshot names: that op may have put them back
+   * into use. Returns the blobs no library and no original holds now.
    */
-  #sweep(lib: number, { seq, candidates }: GarbageScan): BlobHash[] {
+  async #sweep(lib: number, { seq, candidates }: GarbageScan): Promise<BlobHash[]> {
     const q = this.#q;
-    return this.#db.transaction(() => {
-      const opsSince = q.opsSince.all(lib, seq) as string[];
-      const namedSince = new Set(opsSince.flatMap((op) => blobsOf(JSON.parse(op) as Op)));
-      const freed: BlobHash[] = [];
-      for (const { hash, size } of candidates) {
-        if (namedSince.has(hash)) continue;
-        // Gone already: another collection got there first.
-        if (q.deleteLibraryBlob.run(lib, hash).changes === 0) continue;
-        q.addUsedBytes.run(-size, lib);
-        const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
-        if (stillHeld !== undefined) continue;
-        // No library holds these bytes now: they and their thumbnails may go.
-        freed.push(hash);
-        const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-        q.deleteDerivativesOf.run(hash);
-        for (const d of derived) {
-          if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
+    const namedSince = new Set<BlobHash>();
+    let seen = seq;
+    const freed: BlobHash[] = [];
+    for (let start = 0; start < candidates.length; start += GARBAGE_SWEEP_CHUNK) {
+      if (start > 0) await new Promise(setImmediate);
+      this.#db.transaction(() => {
+        for (const row of q.opsSince.all(lib, seen) as { seq: number; op: string }[]) {
+          for (const hash of blobsOf(JSON.parse(row.op) as Op)) namedSince.add(hash);
+          seen = row.seq;
         }
-        q.deleteMedia.run(hash);
-        q.dequeueMedia.run(hash);
-      }
-      return freed;
-    })();
+        for (const { hash, size } of candidates.slice(start, start + GARBAGE_SWEEP_CHUNK)) {
+          if (namedSince.has(hash)) continue;
+          // Gone already: another collection got there first.
+          if (q.deleteLibraryBlob.run(lib, hash).changes === 0) continue;
+          q.addUsedBytes.run(-size, lib);
+          const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
+          if (stillHeld !== undefined) continue;
+          // No library holds these bytes now: they and their thumbnails may go.
+          freed.push(hash);
+          const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+          q.deleteDerivativesOf.run(hash);
+          for (const d of derived) {
+            if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
+          }
+          q.deleteMedia.run(hash);
+          q.dequeueMedia.run(hash);
+        }
+      })();
+    }
+    return freed;
   }
 
   blobRecorded(hash: BlobHash): Promise<boolean> {
@@ -673,6 +681,9 @@ export class SqliteMetadataStore implements MetadataStore {
 /** The asset an op names, if any: its history shows the op whatever the outcome. */
 const namedAsset = (op: Op): AssetId | undefined =>
   'assetId' in op.payload ? op.payload.assetId : undefined;
+
+/** Candidates a garbage sweep frees in one transaction. */
+const GARBAGE_SWEEP_CHUNK = 1000;
 
 /** What a garbage scan found, and the seq of the snapshot it read. */
 interface GarbageScan {

@@ -156,7 +156,7 @@ export function prepareStatements(db: Db) {
     insertDerivative: s(
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
-    opsSince: value('SELECT op FROM changes WHERE library = ? AND seq > ?'),
+    opsSince: s('SELECT seq, op FROM changes WHERE library = ? AND seq > ? ORDER BY seq'),
     deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
     anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
     derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
