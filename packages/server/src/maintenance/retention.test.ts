@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { asBlobHash, asUserId, blobsOf, opSchema } from '@keepsake/core';
+import { fixture } from '@keepsake/media/test-support';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
 import { tempDir } from '../test-support/temp-dir.js';
@@ -15,6 +16,17 @@ import { openDataDir } from './open-stores.js';
 import { runRetention } from './retention.js';
 
 const DAY = 24 * 60 * 60 * 1000;
+
+/** fsck's report on a data directory, read through stores of its own. */
+async function fsckOf(dataDir: string) {
+  const opened = openDataDir(dataDir);
+  if (!opened) throw new Error('no data directory');
+  try {
+    return await fsck(opened.store, opened.blobs);
+  } finally {
+    await opened.store.close();
+  }
+}
 
 describe('trash retention and blob collection', () => {
   it('purges what sat in the trash past the retention, frees its bytes, and spares the rest', async () => {
@@ -89,10 +101,7 @@ describe('trash retention and blob collection', () => {
     );
 
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
-    const opened = openDataDir(t.dataDir);
-    if (!opened) throw new Error('no data directory');
-    const report = await fsck(opened.store, opened.blobs);
-    await opened.store.close();
+    const report = await fsckOf(t.dataDir);
     expect(report.problems).toEqual([]);
     expect(report.notes).toEqual([]);
   });
@@ -156,10 +165,7 @@ describe('trash retention and blob collection', () => {
     const fetched = await t.api(`/api/v1/blobs/${sha256Of(bytes)}`, { token: alice.token });
     expect(Buffer.from(await fetched.arrayBuffer())).toEqual(bytes);
     await t.server.media.drain();
-    const opened = openDataDir(t.dataDir);
-    if (!opened) throw new Error('no data directory');
-    const report = await fsck(opened.store, opened.blobs);
-    await opened.store.close();
+    const report = await fsckOf(t.dataDir);
     expect(report.problems).toEqual([]);
   });
 
@@ -222,5 +228,43 @@ describe('trash retention and blob collection', () => {
     expect(report).toEqual({ purged: 1200, freedBlobs: 1200 });
     expect(batches).toEqual([500, 500, 200]);
     await store.close();
+  });
+
+  it("frees a photo's thumbnails with it, and keeps them when the same bytes come back first", async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
+    const hash = asBlobHash(sha256Of(photo));
+    const store = t.server.context.store;
+    const blobs = t.server.context.blobs;
+    const thumbnailsOf = async () =>
+      ((await store.media(hash))?.derivatives ?? []).map((d) => d.hash);
+
+    // Uploaded, never imported; the same bytes uploaded again after collection found them
+    // unreferenced and before it deleted them.
+    await uploadBlob(t.api, alice.token, photo);
+    await t.server.media.drain();
+    const thumbnails = await thumbnailsOf();
+    expect(thumbnails).toHaveLength(2);
+    clock += 2 * DAY;
+    const collect = store.collectGarbage.bind(store);
+    store.collectGarbage = async (library, arrivedBefore) => {
+      const freed = await collect(library, arrivedBefore);
+      expect((await uploadBlob(t.api, alice.token, photo)).status).toBe(204);
+      return freed;
+    };
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
+    expect(await thumbnailsOf()).toEqual(thumbnails);
+    for (const thumbnail of thumbnails) expect(await blobs.size(thumbnail)).toBeGreaterThan(0);
+
+    // Nothing uploads it again: the photo and both thumbnails go.
+    store.collectGarbage = collect;
+    clock += 2 * DAY;
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 3 });
+    for (const gone of [hash, ...thumbnails]) expect(await blobs.size(gone)).toBeUndefined();
+    const report = await fsckOf(t.dataDir);
+    expect(report.problems).toEqual([]);
+    expect(report.notes).toEqual([]);
   });
 });

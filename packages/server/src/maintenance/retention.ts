@@ -36,7 +36,7 @@ export async function runRetention(
   for (const library of await store.libraries()) {
     purged += await purgeExpired(store, library, config, nowMs);
     for (const hash of await store.collectGarbage(library, nowMs - UNREFERENCED_GRACE_MS)) {
-      if (await freeBlob(hash, store, blobs, gate)) freedBlobs += 1;
+      freedBlobs += await freeBlob(hash, store, blobs, gate);
     }
   }
   for await (const { hash, recorded } of eachBlob(store, blobs)) {
@@ -115,19 +115,24 @@ async function purgeExpired(
 }
 
 /**
- * Deletes a collected blob's bytes, under its gate, once the store has forgotten it: the record
- * goes first, so a crash between leaves bytes nobody names (fsck notes them), never a record of
- * bytes that are gone. Returns false when the same bytes were uploaded again meanwhile.
+ * Deletes a collected blob's bytes, under its gate, once the store has forgotten it, then its
+ * thumbnails and previews the same way. The record goes first, so a crash between leaves bytes
+ * nobody names (deleted a day later), never a record of bytes that are gone. Frees nothing when
+ * the same bytes were uploaded again meanwhile. Returns how many blobs it freed.
  */
-export function freeBlob(
+async function freeBlob(
   hash: BlobHash,
   store: MetadataStore,
   blobs: BlobStore,
   gate: BlobGate,
-): Promise<boolean> {
-  return gate.run(hash, async () => {
-    if (!(await store.forgetBlob(hash))) return false;
-    await blobs.remove(hash);
-    return true;
+): Promise<number> {
+  const unowned = await gate.run(hash, async () => {
+    const derivatives = await store.forgetBlob(hash);
+    if (derivatives !== undefined) await blobs.remove(hash);
+    return derivatives;
   });
+  if (unowned === undefined) return 0;
+  let freed = 1;
+  for (const derivative of unowned) freed += await freeBlob(derivative, store, blobs, gate);
+  return freed;
 }

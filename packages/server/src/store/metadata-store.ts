@@ -203,16 +203,18 @@ export interface MetadataStore {
    * Forgets the library's blobs that no current version of its assets names (`blobHashesOf`)
    * and that arrived before `arrivedBefore` (a blob uploaded for an op not yet sent is not
    * garbage). A blob that an op names while it runs is kept. Returns the blobs no library and no
-   * original holds any more: their bytes may go.
+   * original holds any more, each to be freed with `forgetBlob`.
    */
   collectGarbage(library: UserId, arrivedBefore: number): Promise<BlobHash[]>;
   /** Whether the store records a blob (its bytes may be stored without one after a crash). */
   blobRecorded(hash: BlobHash): Promise<boolean>;
   /**
-   * Forgets a blob collectGarbage freed, before its bytes go, unless a library or an original
-   * holds it again by now (the same bytes uploaded meanwhile). Returns whether it did.
+   * Forgets a blob collectGarbage freed, with its media record, before its bytes go, unless a
+   * library or an original holds it again by now (the same bytes uploaded meanwhile): then it
+   * answers undefined and keeps everything. Otherwise it answers the thumbnails and previews
+   * that no original holds any more, to be freed in turn.
    */
-  forgetBlob(hash: BlobHash): Promise<boolean>;
+  forgetBlob(hash: BlobHash): Promise<BlobHash[] | undefined>;
 
   // Whole-store walks, for integrity checks and garbage collection, a page at a time in key
   // order (`store/walks.ts` turns them into loops).

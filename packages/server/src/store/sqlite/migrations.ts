@@ -142,4 +142,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX derivatives_by_hash ON derivatives(hash);
   CREATE INDEX library_blobs_by_hash ON library_blobs(hash);
   `,
+  // Media records made before recordMedia wrote the derivatives table: their thumbnails and
+  // previews were never freed with their originals.
+  `
+  INSERT OR REPLACE INTO derivatives (original, role, hash)
+    SELECT m.hash, d.value ->> 'role', d.value ->> 'hash'
+    FROM media AS m, json_each(m.derivatives) AS d;
+  `,
 ];

@@ -12,11 +12,13 @@ import {
   type Op,
 } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importOpFor } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import type { StoredEntry } from '../metadata-store.js';
+import { MIGRATIONS } from './migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 const ALICE = asUserId('user-alice');
@@ -217,10 +219,10 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.collectGarbage(ALICE, 1)).toEqual([stray]);
     // The same bytes are uploaded again before the collection gets to delete them.
     await store.addLibraryBlobs(ALICE, [{ hash: stray, size: 1 }], 5);
-    expect(await store.forgetBlob(stray)).toBe(false);
+    expect(await store.forgetBlob(stray)).toBeUndefined();
     expect(await store.libraryHasBlob(ALICE, stray)).toBe(true);
     expect(await store.collectGarbage(ALICE, 10)).toEqual([stray]);
-    expect(await store.forgetBlob(stray)).toBe(true);
+    expect(await store.forgetBlob(stray)).toEqual([]);
     expect(await store.libraryHasBlob(ALICE, stray)).toBe(false);
     await store.close();
   });
@@ -247,6 +249,29 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(freed).toHaveLength(strays.length - 1);
     expect(freed).not.toContain(last);
     expect(await store.libraryHasBlob(ALICE, last)).toBe(true);
+    await store.close();
+  });
+
+  it('brings a first-version database up to date: its thumbnails are freed with their photo', async () => {
+    const file = join(tempDir(), 'meta.db');
+    const photo = asBlobHash(sha256Hex('photo'));
+    const thumbnail = asBlobHash(sha256Hex('thumbnail'));
+    // As the first schema left it: media recorded, the derivatives table never written.
+    const old = new Database(file);
+    old.exec(MIGRATIONS[0] ?? '');
+    old.pragma('user_version = 1');
+    const blob = old.prepare('INSERT INTO blobs (hash, size, created_at) VALUES (?, 1, 0)');
+    blob.run(photo);
+    blob.run(thumbnail);
+    old
+      .prepare("INSERT INTO media (hash, kind, derivatives, made_at) VALUES (?, 'image', ?, 0)")
+      .run(photo, JSON.stringify([{ role: 'thumbnail', hash: thumbnail, format: 'webp' }]));
+    old.close();
+
+    const store = new SqliteMetadataStore(file);
+    expect(await store.forgetBlob(photo)).toEqual([thumbnail]);
+    expect(await store.forgetBlob(thumbnail)).toEqual([]);
+    expect(await store.blobRecorded(photo)).toBe(false);
     await store.close();
   });
 });

@@ -489,9 +489,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   /**
-   * Frees the scan's candidates, a chunk per transaction with a turn for other calls between,
-   * except those an op logged after the scan's snapshot names: that op may have put them back
-   * into use. Returns the blobs no library and no original holds now.
+   * Releases the library's claim on the scan's candidates, a chunk per transaction with a turn
+   * for other calls between, except those an op logged after the scan's snapshot names: that op
+   * may have put them back into use. Returns the blobs nothing holds now; their records stay
+   * until `forgetBlob`, which decides again under the blob's gate.
    */
   async #sweep(lib: number, { seq, candidates }: GarbageScan): Promise<BlobHash[]> {
     const q = this.#q;
@@ -510,17 +511,7 @@ export class SqliteMetadataStore implements MetadataStore {
           // Gone already: another collection got there first.
           if (q.deleteLibraryBlob.run(lib, hash).changes === 0) continue;
           q.addUsedBytes.run(-size, lib);
-          const stillHeld = q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash);
-          if (stillHeld !== undefined) continue;
-          // No library holds these bytes now: they and their thumbnails may go.
-          freed.push(hash);
-          const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-          q.deleteDerivativesOf.run(hash);
-          for (const d of derived) {
-            if (q.anyOriginalHolds.get(d.hash) === undefined) freed.push(d.hash);
-          }
-          q.deleteMedia.run(hash);
-          q.dequeueMedia.run(hash);
+          if (!this.#held(hash)) freed.push(hash);
         }
       })();
     }
@@ -531,21 +522,25 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.blobExists.get(hash) !== undefined);
   }
 
-  forgetBlob(hash: BlobHash): Promise<boolean> {
+  forgetBlob(hash: BlobHash): Promise<BlobHash[] | undefined> {
     const q = this.#q;
     return Promise.resolve(
       this.#db.transaction(() => {
-        if ((q.anyLibraryHolds.get(hash) ?? q.anyOriginalHolds.get(hash)) !== undefined) {
-          return false;
-        }
+        if (this.#held(hash)) return undefined;
+        const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
         // Media work may have finished for it meanwhile: its records go with it.
+        q.deleteDerivativesOf.run(hash);
         q.deleteMedia.run(hash);
         q.dequeueMedia.run(hash);
-        q.deleteDerivativesOf.run(hash);
         q.deleteBlob.run(hash);
-        return true;
+        return derived.map((d) => d.hash).filter((d) => !this.#held(d));
       })(),
     );
+  }
+
+  /** Whether a library holds the blob, or it is a thumbnail or preview of an original. */
+  #held(hash: BlobHash): boolean {
+    return (this.#q.anyLibraryHolds.get(hash) ?? this.#q.anyOriginalHolds.get(hash)) !== undefined;
   }
 
   libraries(): Promise<UserId[]> {
@@ -633,9 +628,11 @@ export class SqliteMetadataStore implements MetadataStore {
     nowMs: number,
   ): Promise<void> {
     this.#db.transaction(() => {
-      media.derivatives.forEach((d, i) =>
-        this.#q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs),
-      );
+      media.derivatives.forEach((d, i) => {
+        this.#q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
+        // What frees the thumbnail with the last original it belongs to.
+        this.#q.insertDerivative.run(hash, d.role, d.hash);
+      });
       this.#q.upsertMedia.run(
         hash,
         media.kind,

@@ -9,6 +9,8 @@ export type Statement = Database.Statement;
 export const CHANGES_SINCE =
   'SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq > ? ORDER BY seq LIMIT ?';
 
+const HEAD_SEQ = 'SELECT head_seq FROM libraries WHERE n = ?';
+
 /** Assets a garbage scan reads at a time before other calls get a turn. */
 const GARBAGE_SCAN_CHUNK = 1000;
 
@@ -21,7 +23,7 @@ const GARBAGE_SCAN_CHUNK = 1000;
  */
 export const GARBAGE_SCAN = {
   start: 'CREATE TEMP TABLE referenced (hash TEXT PRIMARY KEY) WITHOUT ROWID',
-  headSeq: 'SELECT head_seq FROM libraries WHERE n = ?',
+  headSeq: HEAD_SEQ,
   chunkEnd: `SELECT max(id) FROM (SELECT id FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ${GARBAGE_SCAN_CHUNK})`,
   collect: `INSERT OR IGNORE INTO temp.referenced
     SELECT r.value ->> 'hash'
@@ -70,7 +72,7 @@ export function prepareStatements(db: Db) {
     insertSession: s('INSERT INTO sessions (token_hash, user_id, expires_at) VALUES (?, ?, ?)'),
     deleteSession: s('DELETE FROM sessions WHERE token_hash = ?'),
 
-    headSeq: value('SELECT head_seq FROM libraries WHERE n = ?'),
+    headSeq: value(HEAD_SEQ),
     setHead: s('UPDATE libraries SET head_seq = ? WHERE n = ?'),
     assetState: value('SELECT state FROM assets WHERE library = ? AND id = ?'),
     albumState: value('SELECT state FROM albums WHERE library = ? AND id = ?'),
