@@ -24,6 +24,8 @@ interface Tracked {
   path: string;
   /** The op that put the asset at `path`: the placement tag a move takes away. */
   placedBy: OpId;
+  /** The stream's count of ops when the asset was imported. */
+  readonly bornAt: number;
 }
 
 /** A deterministic op stream over a growing set of assets. */
@@ -32,10 +34,18 @@ const CAMERA_ROLL_START = Date.parse('2024-05-01T10:00:00+02:00');
 export class OpStream {
   readonly assets: Tracked[] = [];
   #n = 0;
+  /** How many of `assets` (the oldest) the mix may act on. */
+  #settled = 0;
 
+  /**
+   * `settleOps`: the mix acts only on assets imported at least that many ops earlier. A client
+   * with several batches in flight sends them concurrently, and the server may apply them in
+   * any order: an op on a photo imported in a batch still in flight may arrive before it.
+   */
   constructor(
     private readonly devices: readonly DeviceId[],
     readonly album: AlbumId = asAlbumId('album-bench-1'),
+    private readonly settleOps = 0,
   ) {}
 
   stamp(payload: OpPayload): Op {
@@ -79,13 +89,17 @@ export class OpStream {
       version: op.opId as string as VersionId,
       path,
       placedBy: op.opId,
+      bornAt: this.#n,
     });
     return op;
   }
 
   /** One op of the busy-library mix: 10% imports, the rest acting on existing assets. */
   next(i: number): Op {
-    const pick = this.assets[(i * 2654435761) % this.assets.length];
+    while ((this.assets[this.#settled]?.bornAt ?? Infinity) <= this.#n - this.settleOps) {
+      this.#settled += 1;
+    }
+    const pick = this.#settled > 0 ? this.assets[(i * 2654435761) % this.#settled] : undefined;
     const roll = i % 10;
     if (!pick || roll === 0) return this.importNew();
     if (roll < 4) {

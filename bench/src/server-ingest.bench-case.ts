@@ -33,7 +33,7 @@ type Ingest<R> = (ops: Op[]) => Promise<R>;
 
 /** A camera roll of LIBRARY imports, then MIXED ops of the busy mix: what `ingest` says of each. */
 async function libraryThenMix<R>(library: UserId, device: DeviceId, ingest: Ingest<R>) {
-  const stream = new OpStream([device]);
+  const stream = new OpStream([device], undefined, IN_FLIGHT * BATCH);
   await ingest([stream.createAlbum(library)]);
   const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
   const mixed = await ingest(Array.from({ length: MIXED }, (_, i) => stream.next(i)));
