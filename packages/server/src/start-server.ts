@@ -77,9 +77,11 @@ async function serve(
   const feed = new EventEmitter().setMaxListeners(0);
   store.onCommit((library, { head }) => feed.emit('changed', library, head));
   const blobs = new FolderBlobStore(paths.blobs);
+  const blobGate = new BlobGate();
   const media = new MediaProcessor(
     store,
     blobs,
+    blobGate,
     new DerivativeWorkers(config.mediaWorkers),
     paths.uploads,
     now,
@@ -88,7 +90,7 @@ async function serve(
     config,
     store,
     blobs,
-    blobGate: new BlobGate(),
+    blobGate,
     media,
     auth: new Authenticator(store, now),
     feed,
@@ -106,7 +108,7 @@ async function serve(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   media.start();
-  const retention = () => runRetention(store, blobs, context.blobGate, config, now());
+  const retention = () => runRetention(store, blobs, blobGate, config, now());
   const daily = setInterval(() => {
     retention().catch((error: unknown) => {
       app.log.error({ err: error }, 'trash retention failed');

@@ -52,4 +52,24 @@ describe('BlobGate', () => {
     ]);
     expect(events).toEqual(['a in', 'b in', 'b out', 'a out']);
   });
+
+  it('holds several blobs at once, and two sections wanting the same ones never wait on each other', async () => {
+    const gate = new BlobGate();
+    const events: string[] = [];
+    const section = (name: string) => async () => {
+      events.push(`${name} in`);
+      await sleep(10);
+      events.push(`${name} out`);
+    };
+    // Taken in the order given, these would each hold one blob and wait for the other forever.
+    await Promise.all([
+      gate.runAll([A, B], section('a and b')),
+      gate.runAll([B, A], section('b and a')),
+      gate.run(B, section('b alone')),
+    ]);
+    expect(events).toHaveLength(6);
+    for (let i = 0; i < events.length; i += 2) {
+      expect(events[i + 1]).toBe(events[i]?.replace(' in', ' out'));
+    }
+  });
 });

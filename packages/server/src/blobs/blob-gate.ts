@@ -1,10 +1,11 @@
 import type { BlobHash } from '@keepsake/core';
 
 /**
- * One blob's bytes change hands in two places: an upload stores them and records its library's
- * claim, and garbage collection forgets the record and deletes them. Each runs under the blob's
- * gate, so neither finds the other half done: an upload finishing while its bytes are being
- * freed either claims them first (and collection finds them held again) or comes after (and
+ * One blob's bytes change hands in several places: an upload stores them and records its
+ * library's claim, media processing stores thumbnails and records them, garbage collection
+ * forgets the record and deletes them, and retention deletes bytes a crash left unrecorded.
+ * Each runs under the blob's gate, so none finds another half done: an upload finishing while
+ * its bytes are being freed either claims them first (and collection finds them held again) or comes after (and
  * stores them anew). One server process; replicas sharing a store need a lock they share.
  */
 export class BlobGate {
@@ -24,5 +25,15 @@ export class BlobGate {
     } finally {
       if (this.#tails.get(hash) === tail) this.#tails.delete(hash);
     }
+  }
+
+  /**
+   * Runs `section` holding the gates of all these blobs, taken in hash order: two sections that
+   * need the same blobs never each hold one and wait for the other.
+   */
+  async runAll<T>(hashes: readonly BlobHash[], section: () => Promise<T>): Promise<T> {
+    const [first, ...rest] = [...new Set(hashes)].sort();
+    if (first === undefined) return section();
+    return this.run(first, () => this.runAll(rest, section));
   }
 }

@@ -14,8 +14,6 @@ export interface ByteRange {
 export interface BlobStore {
   /** The stored size, or undefined when the blob is not stored. */
   size(hash: BlobHash): Promise<number | undefined>;
-  /** When the blob's bytes were stored (ms since the epoch), or undefined when it is not stored. */
-  storedAt(hash: BlobHash): Promise<number | undefined>;
   /**
    * Takes a file whose bytes were verified to hash to `hash` and makes it the blob, atomically:
    * a reader sees the whole blob or none. The file is consumed. Storing a blob again is a no-op.

@@ -20,16 +20,8 @@ export class FolderBlobStore implements BlobStore {
   }
 
   async size(hash: BlobHash): Promise<number | undefined> {
-    return (await this.#stat(hash))?.size;
-  }
-
-  async storedAt(hash: BlobHash): Promise<number | undefined> {
-    return (await this.#stat(hash))?.mtimeMs;
-  }
-
-  async #stat(hash: BlobHash) {
     try {
-      return await stat(this.pathOf(hash));
+      return (await stat(this.pathOf(hash))).size;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;

@@ -35,7 +35,9 @@ export async function fsck(
   for await (const { hash, recorded, hasFile } of eachBlob(store, blobs)) {
     if (recorded === undefined) {
       notes.push(
-        `blob file ${hash} is not in the database (a crash between storing and recording it, or between forgetting and deleting it); retention deletes it a day after it was stored`,
+        (await store.blobFileInDoubt(hash))
+          ? `blob file ${hash} is not in the database (a crash between storing and recording it, or between forgetting and deleting it); retention deletes it a day after`
+          : `blob file ${blobs.pathOf(hash)} is not in the database, and nothing will delete it (it was put there by hand, or by a Keepsake older than its journal of blob files in doubt); delete it if no one needs it`,
       );
       continue;
     }

@@ -169,21 +169,63 @@ describe('trash retention and blob collection', () => {
     expect(report.problems).toEqual([]);
   });
 
-  it('deletes blob files no record names once they are a day old', async () => {
+  it('deletes the bytes a failure left between storing and recording them, a day later', async () => {
     let clock = Date.now();
     const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
-    // Bytes a crash left stored but not recorded.
+    const alice = await t.userWithDevice('alice');
+    // The upload's bytes are stored, then recording them fails, as a crash there would.
+    const { store, blobs } = t.server.context;
+    const record = store.addLibraryBlobs.bind(store);
+    store.addLibraryBlobs = () => Promise.reject(new Error('the server stops here'));
     const leftover = randomBytes(500);
+    expect((await uploadBlob(t.api, alice.token, leftover)).status).toBe(500);
+    store.addLibraryBlobs = record;
     const hash = asBlobHash(sha256Of(leftover));
-    const file = join(tempDir(), 'leftover');
-    writeFileSync(file, leftover);
-    await t.server.context.blobs.adoptFile(hash, file);
+    expect(await blobs.size(hash)).toBe(500);
+    // Bytes no journal knows of (put there by hand) are fsck's to report, not retention's.
+    const byHand = randomBytes(300);
+    const byHandFile = join(tempDir(), 'by-hand');
+    writeFileSync(byHandFile, byHand);
+    await blobs.adoptFile(asBlobHash(sha256Of(byHand)), byHandFile);
 
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 0 });
-    expect(await t.server.context.blobs.size(hash)).toBe(500);
+    expect(await blobs.size(hash)).toBe(500);
     clock += 2 * DAY;
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
-    expect(await t.server.context.blobs.size(hash)).toBeUndefined();
+    expect(await blobs.size(hash)).toBeUndefined();
+    expect(await store.blobFileInDoubt(hash)).toBe(false);
+
+    const report = await fsckOf(t.dataDir);
+    expect(report.problems).toEqual([]);
+    expect(report.notes).toEqual([
+      expect.stringContaining(
+        `${sha256Of(byHand)} is not in the database, and nothing will delete it`,
+      ),
+    ]);
+  });
+
+  it('deletes the bytes of a blob forgotten just before a failure, at its next run', async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(700); // uploaded, never imported: garbage a day later
+    await uploadBlob(t.api, alice.token, bytes);
+    await t.server.media.drain();
+    clock += 2 * DAY;
+    // Collection forgets the blob, then deleting its bytes fails, as a crash there would.
+    const { blobs } = t.server.context;
+    const remove = blobs.remove.bind(blobs);
+    blobs.remove = () => Promise.reject(new Error('the server stops here'));
+    await expect(t.server.runRetention()).rejects.toThrow('the server stops here');
+    blobs.remove = remove;
+    const hash = asBlobHash(sha256Of(bytes));
+    expect(await blobs.size(hash)).toBe(700);
+
+    clock += 2 * DAY;
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
+    expect(await blobs.size(hash)).toBeUndefined();
+    const report = await fsckOf(t.dataDir);
+    expect(report).toMatchObject({ problems: [], notes: [] });
   });
 
   it('purges a trash bigger than a page in batches of at most 500 ops', async () => {

@@ -4,13 +4,20 @@ import type { BlobStore } from '../blobs/blob-store.js';
 import type { ServerConfig } from '../config.js';
 import { SERVER_DEVICE } from '../library/server-device.js';
 import type { MetadataStore } from '../store/metadata-store.js';
-import { eachBlob } from './each-blob.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** A blob no asset names yet is kept this long: its op may still be on the way. */
 const UNREFERENCED_GRACE_MS = DAY_MS;
 /** Trashed assets read, and purged, at a time. */
 const PURGE_BATCH = 500;
+/**
+ * A blob file in doubt is settled this long after. Whoever stores bytes holds the blob's gate
+ * until they are recorded, so any wait would do in one process; a day also covers writers that
+ * do not share this process's gates.
+ */
+const IN_DOUBT_GRACE_MS = DAY_MS;
+/** Blob files in doubt settled at a time. */
+const DOUBT_PAGE = 1000;
 
 export interface RetentionReport {
   readonly purged: number;
@@ -36,36 +43,40 @@ export async function runRetention(
   for (const library of await store.libraries()) {
     purged += await purgeExpired(store, library, config, nowMs);
     for (const hash of await store.collectGarbage(library, nowMs - UNREFERENCED_GRACE_MS)) {
-      freedBlobs += await freeBlob(hash, store, blobs, gate);
+      freedBlobs += await freeBlob(hash, store, blobs, gate, nowMs);
     }
   }
-  for await (const { hash, recorded } of eachBlob(store, blobs)) {
-    if (recorded === undefined && (await removeUnrecorded(hash, nowMs, store, blobs, gate))) {
-      freedBlobs += 1;
-    }
-  }
+  freedBlobs += await settleFilesInDoubt(store, blobs, gate, nowMs - IN_DOUBT_GRACE_MS);
   return { purged, freedBlobs };
 }
 
 /**
- * Deletes bytes no record names once they are a day old: what a crash left between storing
- * them and recording them, or between forgetting them and deleting them. Younger ones may be
- * an upload or a thumbnail about to be recorded.
+ * Settles the blob files in doubt since before `since`: deletes those no record names (what a
+ * crash left between storing bytes and recording them, or between forgetting them and deleting
+ * them) and lets the rest be. Reads the journal, a page at a time, never the blob folder: the
+ * work follows what happened, not the size of the library. Returns how many files it deleted.
  */
-async function removeUnrecorded(
-  hash: BlobHash,
-  nowMs: number,
+async function settleFilesInDoubt(
   store: MetadataStore,
   blobs: BlobStore,
   gate: BlobGate,
-): Promise<boolean> {
-  return gate.run(hash, async () => {
-    const storedAt = await blobs.storedAt(hash);
-    if (storedAt === undefined || storedAt >= nowMs - UNREFERENCED_GRACE_MS) return false;
-    if (await store.blobRecorded(hash)) return false;
-    await blobs.remove(hash);
-    return true;
-  });
+  since: number,
+): Promise<number> {
+  let removed = 0;
+  for (;;) {
+    const page = await store.blobFilesInDoubt(since, DOUBT_PAGE);
+    for (const hash of page) {
+      await gate.run(hash, async () => {
+        if (!(await store.blobRecorded(hash)) && (await blobs.size(hash)) !== undefined) {
+          await blobs.remove(hash);
+          removed += 1;
+        }
+        // Only once the bytes are gone: a crash before leaves the file in doubt still.
+        await store.settleBlobFile(hash);
+      });
+    }
+    if (page.length < DOUBT_PAGE) return removed;
+  }
 }
 
 /**
@@ -117,7 +128,7 @@ async function purgeExpired(
 /**
  * Deletes a collected blob's bytes, under its gate, once the store has forgotten it, then its
  * thumbnails and previews the same way. The record goes first, so a crash between leaves bytes
- * nobody names (deleted a day later), never a record of bytes that are gone. Frees nothing when
+ * in doubt (deleted a day later), never a record of bytes that are gone. Frees nothing when
  * the same bytes were uploaded again meanwhile. Returns how many blobs it freed.
  */
 async function freeBlob(
@@ -125,14 +136,17 @@ async function freeBlob(
   store: MetadataStore,
   blobs: BlobStore,
   gate: BlobGate,
+  nowMs: number,
 ): Promise<number> {
   const unowned = await gate.run(hash, async () => {
-    const derivatives = await store.forgetBlob(hash);
+    const derivatives = await store.forgetBlob(hash, nowMs);
     if (derivatives !== undefined) await blobs.remove(hash);
     return derivatives;
   });
   if (unowned === undefined) return 0;
   let freed = 1;
-  for (const derivative of unowned) freed += await freeBlob(derivative, store, blobs, gate);
+  for (const derivative of unowned) {
+    freed += await freeBlob(derivative, store, blobs, gate, nowMs);
+  }
   return freed;
 }

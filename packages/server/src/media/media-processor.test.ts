@@ -4,6 +4,7 @@ import { asBlobHash, asUserId } from '@keepsake/core';
 import { DerivativeWorkers } from '@keepsake/media';
 import { fixture } from '@keepsake/media/test-support';
 import { describe, expect, it } from 'vitest';
+import { BlobGate } from '../blobs/blob-gate.js';
 import { FolderBlobStore } from '../blobs/folder-blob-store.js';
 import { SqliteMetadataStore } from '../store/sqlite/sqlite-metadata-store.js';
 import { tempDir } from '../test-support/temp-dir.js';
@@ -46,6 +47,7 @@ describe('the media queue', () => {
     const processor = new MediaProcessor(
       store,
       blobs,
+      new BlobGate(),
       new DerivativeWorkers(1),
       scratch,
       () => clock++,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { asBlobHash, type BlobHash } from '@keepsake/core';
 import { readMediaMeta, type DerivativeWorkers } from '@keepsake/media';
 import type { FastifyBaseLogger } from 'fastify';
+import type { BlobGate } from '../blobs/blob-gate.js';
 import type { BlobStore } from '../blobs/blob-store.js';
 import type { DerivativeRecord, MediaRecord, MetadataStore } from '../store/metadata-store.js';
 
@@ -23,6 +24,7 @@ export class MediaProcessor {
   constructor(
     private readonly store: MetadataStore,
     private readonly blobs: BlobStore,
+    private readonly gate: BlobGate,
     private readonly workers: DerivativeWorkers,
     /** Where derivative bytes are written before they become blobs (same file system). */
     private readonly scratchDir: string,
@@ -111,20 +113,17 @@ export class MediaProcessor {
         bytes: derivatives,
       };
     });
-    const derivatives: DerivativeRecord[] = [];
-    for (const d of bytes) {
-      const derivativeHash = asBlobHash(createHash('sha256').update(d.bytes).digest('hex'));
-      const scratch = join(this.scratchDir, `derivative-${randomBytes(8).toString('hex')}`);
-      await writeFile(scratch, d.bytes);
-      await this.blobs.adoptFile(derivativeHash, scratch);
-      derivatives.push({
+    const made = bytes.map((d) => ({
+      bytes: d.bytes,
+      record: {
         role: d.role,
-        hash: derivativeHash,
+        hash: asBlobHash(createHash('sha256').update(d.bytes).digest('hex')),
         format: d.format,
         width: d.width,
         height: d.height,
-      });
-    }
+      } satisfies DerivativeRecord,
+    }));
+    const derivatives = made.map((m) => m.record);
     const media: MediaRecord = {
       kind: record.kind,
       ...(record.fileType !== undefined && { fileType: record.fileType }),
@@ -132,11 +131,23 @@ export class MediaProcessor {
       derivatives,
       ...(record.error !== undefined && { error: record.error }),
     };
-    await this.store.recordMedia(
-      hash,
-      media,
-      bytes.map((d) => d.bytes.length),
-      this.now(),
-    );
+    // As an upload does: the thumbnails' files are in doubt until recorded, and the photo and
+    // its thumbnails are held against a collection freeing the same bytes meanwhile (two photos
+    // can make byte-identical thumbnails).
+    const hashes = derivatives.map((d) => d.hash);
+    await this.gate.runAll([hash, ...hashes], async () => {
+      await this.store.expectBlobFiles(hashes, this.now());
+      for (const { bytes: data, record: derivative } of made) {
+        const scratch = join(this.scratchDir, `derivative-${randomBytes(8).toString('hex')}`);
+        await writeFile(scratch, data);
+        await this.blobs.adoptFile(derivative.hash, scratch);
+      }
+      await this.store.recordMedia(
+        hash,
+        media,
+        bytes.map((d) => d.bytes.length),
+        this.now(),
+      );
+    });
   }
 }

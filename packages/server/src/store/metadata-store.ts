@@ -179,7 +179,10 @@ export interface MetadataStore {
 
   /** Blobs waiting for metadata and derivatives, oldest first. */
   queuedMedia(limit: number): Promise<BlobHash[]>;
-  /** Records a blob's media, its derivative blobs (already stored) and takes it off the queue. */
+  /**
+   * Records a blob's media, its derivative blobs (already stored) and takes it off the queue;
+   * records nothing when the blob was forgotten meanwhile.
+   */
   recordMedia(
     hash: BlobHash,
     media: MediaRecord,
@@ -212,9 +215,23 @@ export interface MetadataStore {
    * Forgets a blob collectGarbage freed, with its media record, before its bytes go, unless a
    * library or an original holds it again by now (the same bytes uploaded meanwhile): then it
    * answers undefined and keeps everything. Otherwise it answers the thumbnails and previews
-   * that no original holds any more, to be freed in turn.
+   * that no original holds any more, to be freed in turn. The blob's file is in doubt from now
+   * until retention settles it.
    */
-  forgetBlob(hash: BlobHash): Promise<BlobHash[] | undefined>;
+  forgetBlob(hash: BlobHash, nowMs: number): Promise<BlobHash[] | undefined>;
+
+  // Blob files in doubt: files that may exist while no record names them. Whoever stores bytes
+  // says so durably first (`expectBlobFiles`); recording them (`addLibraryBlobs`, `recordMedia`)
+  // settles it. `forgetBlob` puts the bytes it leaves behind in doubt. A crash between the two
+  // halves leaves a file only this journal knows of: retention finds it here, never by walking
+  // every blob file.
+  /** Notes that files for these blobs are about to be stored, before a byte of them is. */
+  expectBlobFiles(hashes: readonly BlobHash[], nowMs: number): Promise<void>;
+  /** Up to `limit` blobs whose files are in doubt since before `since`, oldest first. */
+  blobFilesInDoubt(since: number, limit: number): Promise<BlobHash[]>;
+  blobFileInDoubt(hash: BlobHash): Promise<boolean>;
+  /** The blob's file is recorded, or gone: it is no longer in doubt. */
+  settleBlobFile(hash: BlobHash): Promise<void>;
 
   // Whole-store walks, for integrity checks and garbage collection, a page at a time in key
   // order (`store/walks.ts` turns them into loops).

@@ -108,8 +108,10 @@ export function uploadsRoutes(
         );
       }
       // The bytes and the library's claim on them go in together, under the blob's gate: a
-      // collection freeing the same bytes now runs wholly before or after (see BlobGate).
+      // collection freeing the same bytes now runs wholly before or after (see BlobGate). The
+      // file is in doubt from before it is stored until the claim is recorded.
       await ctx.blobGate.run(declared, async () => {
+        await ctx.store.expectBlobFiles([declared], ctx.now());
         // The blob store takes a second link to the bytes: tus still looks at the upload's own
         // file after this hook, and removes it with its record once the response is out.
         const adopted = `${file}.adopt`;

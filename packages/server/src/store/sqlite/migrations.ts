@@ -149,4 +149,15 @@ export const MIGRATIONS: readonly string[] = [
     SELECT m.hash, d.value ->> 'role', d.value ->> 'hash'
     FROM media AS m, json_each(m.derivatives) AS d;
   `,
+  // Blob files that may exist while no record names them: being stored (an upload or a
+  // thumbnail between its bytes and its record) or being deleted (forgotten, its bytes next). A
+  // crash in between leaves a file only this journal knows of, and retention settles each one
+  // without walking every blob file of the library.
+  `
+  CREATE TABLE blob_files_in_doubt (
+    hash  TEXT PRIMARY KEY,
+    since INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX blob_files_in_doubt_by_age ON blob_files_in_doubt(since, hash);
+  `,
 ];

@@ -9,6 +9,7 @@ import {
   createLibrary,
   opSchema,
   sha256Hex,
+  type BlobHash,
   type Op,
 } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
@@ -219,11 +220,67 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.collectGarbage(ALICE, 1)).toEqual([stray]);
     // The same bytes are uploaded again before the collection gets to delete them.
     await store.addLibraryBlobs(ALICE, [{ hash: stray, size: 1 }], 5);
-    expect(await store.forgetBlob(stray)).toBeUndefined();
+    expect(await store.forgetBlob(stray, 6)).toBeUndefined();
     expect(await store.libraryHasBlob(ALICE, stray)).toBe(true);
     expect(await store.collectGarbage(ALICE, 10)).toEqual([stray]);
-    expect(await store.forgetBlob(stray)).toEqual([]);
+    expect(await store.forgetBlob(stray, 11)).toEqual([]);
     expect(await store.libraryHasBlob(ALICE, stray)).toBe(false);
+    await store.close();
+  });
+
+  it('journals blob files in doubt: expected until recorded, forgotten until settled', async () => {
+    const store = await storeWithUser(tempDir());
+    const [photo, thumbnail, stray] = ['photo', 'thumbnail', 'stray'].map((text) =>
+      asBlobHash(sha256Hex(text)),
+    ) as [BlobHash, BlobHash, BlobHash];
+    await store.expectBlobFiles([photo], 10);
+    await store.expectBlobFiles([thumbnail, stray], 20);
+    expect(await store.blobFilesInDoubt(15, 10)).toEqual([photo]);
+    expect(await store.blobFilesInDoubt(25, 10)).toEqual([photo, ...[thumbnail, stray].sort()]);
+    expect(await store.blobFilesInDoubt(25, 1)).toEqual([photo]);
+
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 30);
+    const derivative = {
+      role: 'thumbnail',
+      hash: thumbnail,
+      format: 'webp',
+      width: 1,
+      height: 1,
+    } as const;
+    await store.recordMedia(photo, { kind: 'image', derivatives: [derivative] }, [2], 30);
+    expect(await store.blobFilesInDoubt(100, 10)).toEqual([stray]);
+
+    await store.settleBlobFile(stray);
+    expect(await store.collectGarbage(ALICE, 40)).toEqual([photo]);
+    expect(await store.forgetBlob(photo, 50)).toEqual([thumbnail]);
+    expect(await store.blobFilesInDoubt(100, 10)).toEqual([photo]);
+    expect(await store.blobFileInDoubt(photo)).toBe(true);
+    expect(await store.blobFileInDoubt(stray)).toBe(false);
+    await store.close();
+  });
+
+  it('records no media for a blob forgotten while it was being read', async () => {
+    const store = await storeWithUser(tempDir());
+    const [photo, thumbnail] = ['photo', 'thumbnail'].map((text) =>
+      asBlobHash(sha256Hex(text)),
+    ) as [BlobHash, BlobHash];
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
+    expect(await store.collectGarbage(ALICE, 1)).toEqual([photo]);
+    expect(await store.forgetBlob(photo, 2)).toEqual([]);
+
+    await store.expectBlobFiles([thumbnail], 3);
+    const derivative = {
+      role: 'thumbnail',
+      hash: thumbnail,
+      format: 'webp',
+      width: 1,
+      height: 1,
+    } as const;
+    await store.recordMedia(photo, { kind: 'image', derivatives: [derivative] }, [2], 4);
+    expect(await store.media(photo)).toBeUndefined();
+    expect(await store.blobRecorded(thumbnail)).toBe(false);
+    // Its thumbnail's bytes were stored all the same: retention will find them here.
+    expect(await store.blobFileInDoubt(thumbnail)).toBe(true);
     await store.close();
   });
 
@@ -269,8 +326,8 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     old.close();
 
     const store = new SqliteMetadataStore(file);
-    expect(await store.forgetBlob(photo)).toEqual([thumbnail]);
-    expect(await store.forgetBlob(thumbnail)).toEqual([]);
+    expect(await store.forgetBlob(photo, 1)).toEqual([thumbnail]);
+    expect(await store.forgetBlob(thumbnail, 1)).toEqual([]);
     expect(await store.blobRecorded(photo)).toBe(false);
     await store.close();
   });

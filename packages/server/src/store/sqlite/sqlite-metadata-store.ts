@@ -522,11 +522,30 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(this.#q.blobExists.get(hash) !== undefined);
   }
 
-  forgetBlob(hash: BlobHash): Promise<BlobHash[] | undefined> {
+  expectBlobFiles(hashes: readonly BlobHash[], nowMs: number): Promise<void> {
+    this.#db.transaction(() => {
+      for (const hash of hashes) this.#q.doubtBlobFile.run(hash, nowMs);
+    })();
+    return Promise.resolve();
+  }
+  blobFilesInDoubt(since: number, limit: number): Promise<BlobHash[]> {
+    return Promise.resolve(this.#q.blobFilesInDoubt.all(since, limit) as BlobHash[]);
+  }
+  blobFileInDoubt(hash: BlobHash): Promise<boolean> {
+    return Promise.resolve(this.#q.blobFileInDoubt.get(hash) !== undefined);
+  }
+  settleBlobFile(hash: BlobHash): Promise<void> {
+    this.#q.settleBlobFile.run(hash);
+    return Promise.resolve();
+  }
+
+  forgetBlob(hash: BlobHash, nowMs: number): Promise<BlobHash[] | undefined> {
     const q = this.#q;
     return Promise.resolve(
       this.#db.transaction(() => {
         if (this.#held(hash)) return undefined;
+        // Its bytes go next; a crash first would leave them for retention to find here.
+        q.doubtBlobFile.run(hash, nowMs);
         const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
         // Media work may have finished for it meanwhile: its records go with it.
         q.deleteDerivativesOf.run(hash);
@@ -603,6 +622,7 @@ export class SqliteMetadataStore implements MetadataStore {
   ): Promise<void> {
     this.#db.transaction(() => {
       for (const { hash, size } of blobs) {
+        this.#q.settleBlobFile.run(hash);
         if (this.#q.insertBlob.run(hash, size, nowMs).changes > 0) {
           this.#q.enqueueMedia.run(hash, nowMs);
         }
@@ -628,7 +648,10 @@ export class SqliteMetadataStore implements MetadataStore {
     nowMs: number,
   ): Promise<void> {
     this.#db.transaction(() => {
+      // Forgotten while it was being read: its thumbnails stay in doubt, deleted a day later.
+      if (this.#q.blobExists.get(hash) === undefined) return;
       media.derivatives.forEach((d, i) => {
+        this.#q.settleBlobFile.run(d.hash);
         this.#q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
         // What frees the thumbnail with the last original it belongs to.
         this.#q.insertDerivative.run(hash, d.role, d.hash);

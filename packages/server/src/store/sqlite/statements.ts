@@ -183,6 +183,14 @@ export function prepareStatements(db: Db) {
     ),
     libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
     usedBytes: value('SELECT used_bytes FROM libraries WHERE n = ?'),
+    doubtBlobFile: s(
+      'INSERT INTO blob_files_in_doubt (hash, since) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET since = excluded.since',
+    ),
+    settleBlobFile: s('DELETE FROM blob_files_in_doubt WHERE hash = ?'),
+    blobFileInDoubt: value('SELECT 1 FROM blob_files_in_doubt WHERE hash = ?'),
+    blobFilesInDoubt: value(
+      'SELECT hash FROM blob_files_in_doubt WHERE since < ? ORDER BY since, hash LIMIT ?',
+    ),
     addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE n = ?'),
   };
 }
