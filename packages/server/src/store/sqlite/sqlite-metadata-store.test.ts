@@ -42,6 +42,27 @@ const registerBlobs = (store: SqliteMetadataStore, ops: readonly Op[]) =>
     0,
   );
 
+/** Blob hashes of these texts, in the order given. */
+const hashesOf = <const T extends readonly string[]>(...texts: T) =>
+  texts.map((text) => asBlobHash(sha256Hex(text))) as { [K in keyof T]: BlobHash };
+
+/** Records `photo`'s media: one thumbnail, `thumbnail`. */
+const recordThumbnail = (
+  store: SqliteMetadataStore,
+  photo: BlobHash,
+  thumbnail: BlobHash,
+  nowMs: number,
+) => {
+  const derivative = {
+    role: 'thumbnail',
+    hash: thumbnail,
+    format: 'webp',
+    width: 1,
+    height: 1,
+  } as const;
+  return store.recordMedia(photo, { kind: 'image', derivatives: [derivative] }, [2], nowMs);
+};
+
 describe('SqliteMetadataStore: the merge rules over rows', () => {
   it.each([1, 2, 3, 4, 5, 6, 7, 8])(
     'replays simulated seed %i to the states and outcomes of the in-memory library',
@@ -230,9 +251,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
 
   it('journals blob files in doubt: expected until recorded, forgotten until settled', async () => {
     const store = await storeWithUser(tempDir());
-    const [photo, thumbnail, stray] = ['photo', 'thumbnail', 'stray'].map((text) =>
-      asBlobHash(sha256Hex(text)),
-    ) as [BlobHash, BlobHash, BlobHash];
+    const [photo, thumbnail, stray] = hashesOf('photo', 'thumbnail', 'stray');
     await store.expectBlobFiles([photo], 10);
     await store.expectBlobFiles([thumbnail, stray], 20);
     expect(await store.blobFilesInDoubt(15, 10)).toEqual([photo]);
@@ -240,14 +259,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.blobFilesInDoubt(25, 1)).toEqual([photo]);
 
     await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 30);
-    const derivative = {
-      role: 'thumbnail',
-      hash: thumbnail,
-      format: 'webp',
-      width: 1,
-      height: 1,
-    } as const;
-    await store.recordMedia(photo, { kind: 'image', derivatives: [derivative] }, [2], 30);
+    await recordThumbnail(store, photo, thumbnail, 30);
     expect(await store.blobFilesInDoubt(100, 10)).toEqual([stray]);
 
     await store.settleBlobFile(stray);
@@ -261,22 +273,13 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
 
   it('records no media for a blob forgotten while it was being read', async () => {
     const store = await storeWithUser(tempDir());
-    const [photo, thumbnail] = ['photo', 'thumbnail'].map((text) =>
-      asBlobHash(sha256Hex(text)),
-    ) as [BlobHash, BlobHash];
+    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
     await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
     expect(await store.collectGarbage(ALICE, 1)).toEqual([photo]);
     expect(await store.forgetBlob(photo, 2)).toEqual([]);
 
     await store.expectBlobFiles([thumbnail], 3);
-    const derivative = {
-      role: 'thumbnail',
-      hash: thumbnail,
-      format: 'webp',
-      width: 1,
-      height: 1,
-    } as const;
-    await store.recordMedia(photo, { kind: 'image', derivatives: [derivative] }, [2], 4);
+    await recordThumbnail(store, photo, thumbnail, 4);
     expect(await store.media(photo)).toBeUndefined();
     expect(await store.blobRecorded(thumbnail)).toBe(false);
     // Its thumbnail's bytes were stored all the same: retention will find them here.
