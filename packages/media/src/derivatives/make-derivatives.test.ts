@@ -1,6 +1,8 @@
-import sharp from 'sharp';
+import { readFileSync } from 'node:fs';
+import sharp, { type Sharp } from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture, readManifest } from '../test-support/fixtures.js';
+import { decodeHeif } from './decode-heif.js';
 import { DerivativeWorkers } from './derivative-workers.js';
 import {
   DEFAULT_DERIVATIVE_LIMITS,
@@ -74,6 +76,40 @@ function uprightSize({ width, height, orientation }: Fixture): [number, number] 
   return orientation >= 5 ? [height, width] : [width, height];
 }
 
+/** The mean of each colour channel over an image's pixels, each first mapped by `map`. */
+async function meanColour(
+  image: Sharp,
+  map: (rgb: [number, number, number]) => [number, number, number] = (rgb) => rgb,
+): Promise<number[]> {
+  const { data, info } = await image.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const sums = [0, 0, 0];
+  for (let at = 0; at < data.length; at += info.channels) {
+    map([data[at] ?? 0, data[at + 1] ?? 0, data[at + 2] ?? 0]).forEach((v, c) => {
+      sums[c] = (sums[c] ?? 0) + v;
+    });
+  }
+  const pixels = data.length / info.channels;
+  return sums.map((sum) => sum / pixels);
+}
+
+/** A Display P3 colour (8-bit) in sRGB (8-bit, clipped), by the matrix of the two primaries. */
+function displayP3ToSrgb([r, g, b]: [number, number, number]): [number, number, number] {
+  const linear = (v: number) => {
+    const c = v / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  const encoded = (l: number) => {
+    const c = Math.min(1, Math.max(0, l));
+    return 255 * (c <= 0.0031308 ? c * 12.92 : 1.055 * c ** (1 / 2.4) - 0.055);
+  };
+  const [lr, lg, lb] = [linear(r), linear(g), linear(b)];
+  return [
+    encoded(1.2249401 * lr - 0.2249404 * lg),
+    encoded(-0.0420569 * lr + 1.0420571 * lg),
+    encoded(-0.0196376 * lr - 0.0786361 * lg + 1.0982735 * lb),
+  ];
+}
+
 describe('makeDerivatives', () => {
   it('knows every still and every refused kind in the manifest', () => {
     expect(stills.length).toBeGreaterThan(40);
@@ -123,6 +159,28 @@ describe('makeDerivatives', () => {
       if (!result.ok) expect(result.error).toMatch(/^(cannot decode image|no derivatives)/);
     },
   );
+
+  it("shows an iPhone HEIC's Display P3 colours converted to sRGB, not taken for sRGB", async () => {
+    const path = file('heic/heic-iphone.heic');
+    const [thumbnail] = derivativesOf(await makeDerivatives(path));
+    if (!thumbnail) throw new Error('no thumbnail');
+    const made = await meanColour(sharp(thumbnail.bytes));
+    // The oracle: the file's own pixels, scaled alike, converted by the standard P3-to-sRGB
+    // matrix. Both spaces share the sRGB transfer curve.
+    const { width, height, data } = await decodeHeif(readFileSync(path), Infinity);
+    const scaled = sharp(data, { raw: { width, height, channels: 4 } }).resize({
+      width: LONG_EDGE.thumbnail,
+      height: LONG_EDGE.thumbnail,
+      fit: 'inside',
+    });
+    const taken = await meanColour(scaled.clone());
+    const converted = await meanColour(scaled.clone(), displayP3ToSrgb);
+    for (const channel of [0, 1, 2]) {
+      expect(Math.abs((made[channel] ?? 0) - (converted[channel] ?? 0))).toBeLessThan(1.5);
+    }
+    // The difference is real: taken for sRGB, the red of this photo is off by several levels.
+    expect(Math.abs((taken[0] ?? 0) - (converted[0] ?? 0))).toBeGreaterThan(4);
+  });
 
   it('reports a damaged image readably', async () => {
     expect(await makeDerivatives(file('corrupt/broken_data_stream.png'))).toEqual({

@@ -5,6 +5,7 @@ import { gifCanvas } from './gif-canvas.js';
 import { assertWithinPixelLimit } from './pixel-limit.js';
 import { SNIFF_LENGTH, sniffImageFormat, type ImageFormat } from './sniff-image.js';
 import { tiffIsCameraRaw } from './tiff-camera-raw.js';
+import { pngWithIccProfile } from './with-icc-profile.js';
 
 export interface Derivative {
   readonly role: 'thumbnail' | 'preview';
@@ -38,6 +39,7 @@ const SIZES = [
   { role: 'thumbnail', longEdge: 320 },
   { role: 'preview', longEdge: 1600 },
 ] as const;
+const LARGEST_EDGE = Math.max(...SIZES.map((size) => size.longEdge));
 
 const WEBP_QUALITY = 80;
 
@@ -93,8 +95,13 @@ async function openImage(bytes: Buffer, format: ImageFormat, maxPixels: number):
     autoOrient: true,
   };
   if (format === 'heif') {
-    const { width, height, data } = await decodeHeif(bytes, maxPixels);
-    return sharp(data, { ...options, raw: { width, height, channels: 4 } });
+    const image = await decodeHeif(bytes, maxPixels);
+    if (image.icc === undefined) {
+      const { width, height, data } = image;
+      return sharp(data, { ...options, raw: { width, height, channels: 4 } });
+    }
+    // Taken as sRGB, an iPhone's Display P3 colours would come out dull: say which they are.
+    return sharp(await pngWithIccProfile(image, image.icc, LARGEST_EDGE), options);
   }
   if (format === 'gif') {
     // sharp checks the GIF's screen size only; a frame can declare itself far larger.

@@ -1,19 +1,50 @@
 import type { ByteSource } from './byte-source.js';
-import { childBoxes, findBox, metaChildren, readPayload } from './iso-bmff.js';
+import { childBoxes, findBox, metaChildren, readPayload, type Box } from './iso-bmff.js';
 import { pixelSize, type PixelSize } from './meta-fields.js';
 
-// The stored size of a HEIF/HEIC/AVIF image: the "ispe" property of the primary item. Tiles,
-// thumbnails and depth maps are items too, with their own (smaller) ispe.
+// Properties of a HEIF/HEIC/AVIF image's primary item: its stored size ("ispe") and its colour
+// profile ("colr"). Tiles, thumbnails and depth maps are items too, with their own properties.
 
 /** Item properties and their associations are small; a grid of 48 tiles is a few KB. */
 const MAX_PROPERTY_BYTES = 1024 * 1024;
+/** An embedded ICC profile; Apple's Display P3 is ~0.5 KB, a camera's a few hundred KB. */
+const MAX_ICC_BYTES = 4 * 1024 * 1024;
 
 export async function readHeifImageSize(source: ByteSource): Promise<PixelSize | undefined> {
+  const items = await readItemProperties(source);
+  for (const ispe of (await items?.ofPrimary('ispe', 64)) ?? []) {
+    if (ispe.length >= 12) return pixelSize(ispe.readUInt32BE(4), ispe.readUInt32BE(8));
+  }
+  return undefined;
+}
+
+/**
+ * The ICC profile the primary image's pixels are in (an iPhone's are in Display P3), or
+ * undefined when it has none or declares its colours by code points ("nclx") instead. A grid
+ * image (an iPhone's primary item is one) usually carries no colour property of its own: its
+ * tiles do, and it is theirs.
+ */
+export async function readHeifIccProfile(source: ByteSource): Promise<Buffer | undefined> {
+  const items = await readItemProperties(source);
+  if (items === undefined) return undefined;
+  for (const item of [items.primary, ...(await items.derivedFrom(items.primary))]) {
+    for (const colr of await items.of(item, 'colr', MAX_ICC_BYTES)) {
+      const colourType = colr.toString('latin1', 0, 4);
+      if (colourType === 'prof' || colourType === 'rICC') return colr.subarray(4);
+      if (colourType === 'nclx') return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** The file's items' properties ("iprp"), read on demand. Undefined when it has none. */
+async function readItemProperties(source: ByteSource) {
   const meta = await findBox(source, 'meta');
   if (meta === undefined) throw new Error('no "meta" box: the image is truncated or damaged');
   const children = await metaChildren(source, meta);
   const pitm = children.find((box) => box.type === 'pitm');
   const iprp = children.find((box) => box.type === 'iprp');
+  const iref = children.find((box) => box.type === 'iref');
   if (pitm === undefined || iprp === undefined) return undefined;
   const primary = primaryItemId(await readPayload(source, pitm, MAX_PROPERTY_BYTES));
   const propertyBoxes = await childBoxes(source, iprp);
@@ -22,13 +53,50 @@ export async function readHeifImageSize(source: ByteSource): Promise<PixelSize |
   if (primary === undefined || ipco === undefined || ipma === undefined) return undefined;
   const properties = await childBoxes(source, ipco);
   const associations = await readPayload(source, ipma, MAX_PROPERTY_BYTES);
-  for (const index of propertyIndexesOf(associations, primary)) {
-    const property = properties[index - 1];
-    if (property?.type !== 'ispe') continue;
-    const ispe = await readPayload(source, property, 64);
-    if (ispe.length >= 12) return pixelSize(ispe.readUInt32BE(4), ispe.readUInt32BE(8));
+  /** The payloads of an item's properties of one type, in association order. */
+  const of = async (item: number, type: string, limit: number): Promise<Buffer[]> => {
+    const payloads: Buffer[] = [];
+    for (const index of propertyIndexesOf(associations, item)) {
+      const property = properties[index - 1];
+      if (property?.type === type) payloads.push(await readPayload(source, property, limit));
+    }
+    return payloads;
+  };
+  return {
+    primary,
+    of,
+    ofPrimary: (type: string, limit: number) => of(primary, type, limit),
+    /** The items an image is derived from ("dimg" references: a grid's tiles), in order. */
+    derivedFrom: async (item: number): Promise<number[]> =>
+      iref === undefined ? [] : derivedImages(source, iref, item),
+  };
+}
+
+/** The "dimg" references from `item` in an "iref" box (ISO/IEC 23008-12 8.11.12). */
+async function derivedImages(source: ByteSource, iref: Box, item: number): Promise<number[]> {
+  const head = await source.read(iref.payloadStart, 4);
+  if (head.length < 4) return [];
+  const idBytes = head[0] === 0 ? 2 : 4;
+  const readId = (b: Buffer, at: number) =>
+    idBytes === 2 ? b.readUInt16BE(at) : b.readUInt32BE(at);
+  // A full box: its references start after the version and flags.
+  const references = { ...iref, payloadStart: iref.payloadStart + 4 };
+  for (const reference of await childBoxes(source, references)) {
+    if (reference.type !== 'dimg') continue;
+    const body = await readPayload(source, reference, MAX_PROPERTY_BYTES);
+    if (body.length < idBytes + 2 || readId(body, 0) !== item) continue;
+    const count = body.readUInt16BE(idBytes);
+    const ids: number[] = [];
+    for (
+      let i = 0, at = idBytes + 2;
+      i < count && at + idBytes <= body.length;
+      i++, at += idBytes
+    ) {
+      ids.push(readId(body, at));
+    }
+    return ids;
   }
-  return undefined;
+  return [];
 }
 
 function primaryItemId(pitm: Buffer): number | undefined {
