@@ -140,7 +140,34 @@ describe('purge', () => {
     if (reply.status !== 'rejected') throw new Error('unreachable');
     expect(reply.message).toContain('seq 3');
     expect(reply.message).toContain(LAPTOP);
-    expect(assetOf(library, id).fields).toEqual({});
+    expect(assetOf(library, id).fields.favorite?.value).toBe(false);
+  });
+
+  it('takes its favourite and caption with it: a deliberate re-import starts afresh', () => {
+    const favorite = setFieldOp({ asset: photo, field: 'favorite', value: true, hlc: 2_000 });
+    const caption = setFieldOp({ asset: photo, field: 'caption', value: 'Ghost', hlc: 2_500 });
+    const library = libraryWith(photo, favorite, caption);
+    const purge = purgeOp({ device: LAPTOP, asset: photo, context: [v0], hlc: 9_000 });
+    expect(applyOp(library, purge)).toMatchObject({ status: 'applied' });
+    const again = importOp({
+      device: TABLET,
+      path: 'IMG_0042.HEIC',
+      bytes: 'still 42',
+      knownSeq: 4,
+    });
+    expect(applyOp(library, again)).toMatchObject({ status: 'applied' });
+
+    const asset = assetOf(library, id);
+    expect(asset.fields.favorite?.value).toBe(false);
+    expect(asset.fields.caption?.value).toBe('');
+    // A caption written before the purge, arriving only now, is older than the purge and loses.
+    const late = setFieldOp({ asset: photo, field: 'caption', value: 'Late ghost', hlc: 8_000 });
+    expect(applyOp(library, late)).toMatchObject({ status: 'applied' });
+    expect(asset.fields.caption?.value).toBe('');
+    // A new one, after the re-import, is kept.
+    const fresh = setFieldOp({ asset: photo, field: 'caption', value: 'Again', hlc: 10_000 });
+    applyOp(library, fresh);
+    expect(assetOf(library, id).fields.caption?.value).toBe('Again');
   });
 
   it('is idempotent in effect: a second purge is "already purged"', () => {

@@ -1,3 +1,4 @@
+import type { AssetFields, FieldName, Lww } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
 import { findTarget, isOutcome, unseenVersions } from './targets.js';
@@ -49,6 +50,20 @@ export const mergePurge: MergeRule<'purge'> = ({ library, op, seq }) => {
   asset.versions = [];
   asset.paths.clear();
   asset.keywords.clear();
+  // The photo's favourite, caption and the rest go with it, as of the purge: a deliberate
+  // re-import starts afresh, and a write made before the purge that arrives after it loses.
+  const fields = asset.fields as Record<FieldName, Lww<unknown>>;
+  for (const [field, cleared] of Object.entries(CLEARED_FIELDS)) {
+    fields[field as FieldName] = { value: cleared, hlc: op.hlc, opId: op.opId };
+  }
   asset.lifecycle = { state: 'purged', seq, by: op.device, hlc: op.hlc };
   return applied();
+};
+
+/** Each field's value when nobody has set it. */
+const CLEARED_FIELDS: { readonly [F in FieldName]-?: NonNullable<AssetFields[F]>['value'] } = {
+  favorite: false,
+  hidden: false,
+  caption: '',
+  takenAtOverride: null,
 };
