@@ -25,7 +25,6 @@ export { defaultRules } from './merge/default-rules.js';
 export { applyOp, applyLogEntry } from './merge/apply-op.js';
 export { submitOp, type Admission } from './merge/submit-op.js';
 export { isLivePair, isStillExt, isVideoExt, PAIRING_WINDOW_MS } from './merge/live-photo.js';
-export { sawVersion } from './merge/targets.js';
 export * from './layout/folder-layout.js';
 export * from './device/local-index.js';
 export * from './device/file-kinds.js';

@@ -5,7 +5,6 @@ import {
   createLibrary,
   planFolder,
   resolveAssetId,
-  sawVersion,
   stableStringify,
   type Album,
   type MemoryLibrary,
@@ -99,13 +98,7 @@ function checkNoLoss(world: World, replay: MemoryLibrary, violations: string[]):
   const library = world.server.library;
   const legit = supersededWithKnowledge(library.log.entries);
   // Every version that ever existed, with its bytes, found by replaying the log op by op.
-  const made: {
-    id: string;
-    assetId: string;
-    seq: number;
-    hashes: string[];
-    extends: readonly string[];
-  }[] = [];
+  const made: { id: string; assetId: string; seq: number; hashes: string[] }[] = [];
   const known = new Set<string>();
   for (const entry of library.log.entries) {
     applyOp(replay, entry.op, world.rules);
@@ -120,16 +113,14 @@ function checkNoLoss(world: World, replay: MemoryLibrary, violations: string[]):
         assetId: target?.id ?? '',
         seq: entry.seq,
         hashes: blobHashesOf(version.resources),
-        extends: version.extends ?? [],
       });
     }
   }
   const current = new Set<string>(
     [...library.assets.values()].flatMap((a) => a.versions.map((v) => v.id)),
   );
-  // A version is accounted for if it is current, was replaced by an op that saw it (or saw a
-  // version it only added companion files to), or lives on inside a later version that holds
-  // all its bytes (a Live Photo half joining its pair).
+  // A version is accounted for if it is current, was replaced by an op that saw it, or lives
+  // on inside a later version that holds all its bytes (a Live Photo half joining its pair).
   const memo = new Map<number, boolean>();
   const accounted = (i: number): boolean => {
     const cached = memo.get(i);
@@ -140,7 +131,6 @@ function checkNoLoss(world: World, replay: MemoryLibrary, violations: string[]):
       v !== undefined &&
       (current.has(v.id) ||
         legit.has(v.id) ||
-        v.extends.some((id) => legit.has(id)) ||
         made.some((w, j) => j > i && v.hashes.every((h) => w.hashes.includes(h)) && accounted(j)));
     memo.set(i, ok);
     return ok;
@@ -167,9 +157,10 @@ function checkNoLoss(world: World, replay: MemoryLibrary, violations: string[]):
     if (asset.lifecycle.state === 'trashed') {
       const trash = library.log.entries[asset.lifecycle.seq - 1];
       const payload = trash?.op.payload;
-      const seen =
-        payload && (payload.kind === 'trash' || payload.kind === 'move') ? payload.context : [];
-      const unseen = asset.versions.filter((v) => !sawVersion(seen, v));
+      const seen = new Set<string>(
+        payload && (payload.kind === 'trash' || payload.kind === 'move') ? payload.context : [],
+      );
+      const unseen = asset.versions.filter((v) => !seen.has(v.id));
       if (unseen.length > 0)
         violations.push(
           `no loss: ${asset.id.slice(0, 8)} is in the trash with versions its trash never saw (${unseen.map((v) => v.id).join(', ')})`,

@@ -1,4 +1,4 @@
-import { COMPANION_ROLES, type MediaMeta, type Resource, type Resources } from '../model/asset.js';
+import type { MediaMeta, Resource, Resources } from '../model/asset.js';
 import { resolveAssetId, type Library } from '../model/library.js';
 import { joinPath, splitPath } from '../model/library-path.js';
 import { orSetTags } from '../model/or-set.js';
@@ -234,7 +234,7 @@ class Scan {
     const key = groupKey(file.path);
     for (const [path, entry] of this.index) {
       if (entry.role !== 'main' || groupKey(path) !== key) continue;
-      for (const role of COMPANION_ROLES) {
+      for (const role of ['live', 'raw', 'sidecar'] as const) {
         if (entry.resources[role]?.hash === file.facts.hash) {
           this.index.set(file.path, { ...entry, ...file.facts, role });
           return true;

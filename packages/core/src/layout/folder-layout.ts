@@ -1,4 +1,4 @@
-import { COMPANION_ROLES, type Asset, type Version } from '../model/asset.js';
+import type { Asset, Version } from '../model/asset.js';
 import type { AssetId, BlobHash, VersionId } from '../model/ids.js';
 import type { MemoryLibrary } from '../model/library.js';
 import { joinPath, splitPath } from '../model/library-path.js';
@@ -72,7 +72,7 @@ function* filesOfVersion(
   const common = { assetId, placement, versionId: version.id, conflictCopy };
   // joinPath, not `${base}.${ext}`: a placement without an extension must not gain a trailing dot.
   yield { ...common, path: joinPath({ dir, base, ext: mainExt }), role: 'main', hash: main.hash };
-  for (const role of COMPANION_ROLES) {
+  for (const role of ['live', 'raw', 'sidecar'] as const) {
     const resource = resources[role];
     if (resource)
       yield { ...common, path: `${dir}${base}.${resource.ext}`, role, hash: resource.hash };

@@ -1,9 +1,9 @@
 import { versionIdOf } from '../model/ids.js';
-import { COMPANION_ROLES, type Resources, type Version } from '../model/asset.js';
+import type { Version } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
 import { settleLiveHalf } from './live-half.js';
-import { findTarget, isOutcome, sawVersion } from './targets.js';
+import { findTarget, isOutcome } from './targets.js';
 
 /**
  * An edit replaces exactly the versions it was based on (its context). Versions it had not
@@ -23,12 +23,9 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
     );
   }
   const id = versionIdOf(op.opId);
-  const unseen = asset.versions.filter((v) => !sawVersion(context, v));
-  // Versions the device saw before companion files joined them (a Live Photo's video paired in
-  // meanwhile): the edit replaces them, and keeps the companions it did not know of.
-  const extended = asset.versions.filter((v) => !context.includes(v.id) && sawVersion(context, v));
+  // Contexts name a version or two: a linear scan beats building a Set on this hot path.
+  const unseen = asset.versions.filter((v) => !context.includes(v.id));
   for (const seen of context) asset.superseded.add(seen);
-  for (const v of extended) asset.superseded.add(v.id);
   // Arriving after an edit that was based on it (a chain delivered out of order): it only
   // retires what it was based on, and never comes back beside its own successor.
   if (asset.superseded.has(id) && unseen.length > 0) {
@@ -36,7 +33,7 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
     return applied('already replaced by a later edit that had seen it');
   }
   // A video that is another asset's Live half stays there: bytes live in one asset only.
-  const settled = settleLiveHalf(library, asset, withCompanionsOf(extended, resources), seq);
+  const settled = settleLiveHalf(library, asset, resources, seq);
   const version: Version = { id, resources: settled.resources, meta, device: op.device, seq };
   asset.versions = [...unseen, version];
   const notes: string[] = [];
@@ -73,15 +70,3 @@ export const mergeResolve: MergeRule<'resolve'> = ({ library, op }) => {
     ? applied(`${asset.versions.length} siblings remain: some were not seen by this resolve`)
     : applied();
 };
-
-/** `resources`, plus the companion files of `versions` it does not have a file for. */
-function withCompanionsOf(versions: readonly Version[], resources: Resources): Resources {
-  let merged = resources;
-  for (const version of versions) {
-    for (const role of COMPANION_ROLES) {
-      const companion = version.resources[role];
-      if (companion && !merged[role]) merged = { ...merged, [role]: companion };
-    }
-  }
-  return merged;
-}

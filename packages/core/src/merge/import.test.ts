@@ -17,10 +17,8 @@ import {
   albumId,
   assetIdOf,
   createAlbumOp,
-  editOp,
   hashOf,
   importOp,
-  purgeOp,
   resource,
   setFieldOp,
   trashOp,
@@ -298,48 +296,5 @@ describe('Live Photo pairing', () => {
       '2026/04/IMG_0007.HEIC',
       'Export/IMG_0007.HEIC',
     ]);
-  });
-
-  describe('ops from a device that saw the still before its video was paired in', () => {
-    const s = still(at(0));
-    const stillOnly = [vid(s)];
-
-    it('an edit replaces the pair and keeps the video: no conflict', () => {
-      const library = libraryWith(s, video(at(400)));
-      const edit = editOp({ device: PHONE, asset: s, render: 'edited 7', context: stillOnly });
-      expect(applyOp(library, edit)).toMatchObject({ status: 'applied' });
-      const pair = assetOf(library, stillId);
-      expect(versionIds(pair)).toEqual([vid(edit)]);
-      expect(pair.versions[0]?.resources.live).toEqual(resource('video 7', 'MOV'));
-      expect(pair.versions[0]?.resources.render).toEqual(resource('edited 7', 'HEIC'));
-    });
-
-    it('an edit that saw the pair and left the video out drops it, as it meant to', () => {
-      const library = libraryWith(s, video(at(400)));
-      const seen = versionIds(assetOf(library, stillId));
-      const edit = editOp({ device: PHONE, asset: s, render: 'still only', context: seen });
-      expect(applyOp(library, edit)).toMatchObject({ status: 'applied' });
-      expect(assetOf(library, stillId).versions[0]?.resources.live).toBeUndefined();
-    });
-
-    it('an edit of a version made meanwhile still conflicts', () => {
-      const library = libraryWith(s, video(at(400)));
-      const seen = versionIds(assetOf(library, stillId));
-      applyOp(library, editOp({ device: LAPTOP, asset: s, render: 'laptop', context: seen }));
-      const edit = editOp({ device: PHONE, asset: s, render: 'phone', context: stillOnly });
-      expect(applyOp(library, edit)).toMatchObject({ status: 'merged' });
-      expect(assetOf(library, stillId).versions).toHaveLength(2);
-    });
-
-    it.each(['trash', 'purge'] as const)('a %s takes the pair', (kind) => {
-      const library = libraryWith(s, video(at(400)));
-      const make = kind === 'trash' ? trashOp : purgeOp;
-      expect(applyOp(library, make({ asset: s, context: stillOnly }))).toMatchObject({
-        status: 'applied',
-      });
-      expect(assetOf(library, stillId).lifecycle.state).toBe(
-        kind === 'trash' ? 'trashed' : 'purged',
-      );
-    });
   });
 });

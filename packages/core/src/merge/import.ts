@@ -1,4 +1,4 @@
-import { COMPANION_ROLES, type Asset, type Resources, type Version } from '../model/asset.js';
+import type { Asset, Resources, Version } from '../model/asset.js';
 import { versionIdOf, type AssetId } from '../model/ids.js';
 import { findAsset, type Library } from '../model/library.js';
 import { orSetAdd } from '../model/or-set.js';
@@ -41,7 +41,7 @@ function missingCompanions(asset: Asset, incoming: Resources): Partial<Resources
   const [current] = asset.versions;
   if (!current || asset.versions.length > 1) return {};
   const added: Partial<Record<keyof Resources, Resources['original']>> = {};
-  for (const role of COMPANION_ROLES) {
+  for (const role of ['live', 'raw', 'sidecar'] as const) {
     const resource = incoming[role];
     if (resource && !current.resources[role]) added[role] = resource;
   }
@@ -74,11 +74,10 @@ function extendVersion(
   if (!current) return undefined;
   asset.superseded.add(current.id);
   const resources = { ...current.resources, ...extra };
-  const extended = [...(current.extends ?? []), current.id];
   return takeVersion(
     library,
     asset,
-    { ...current, id: versionIdOf(op.opId), device: op.device, seq, resources, extends: extended },
+    { ...current, id: versionIdOf(op.opId), device: op.device, seq, resources },
     seq,
   );
 }

@@ -1,4 +1,4 @@
-import type { Asset, Version } from '../model/asset.js';
+import type { Asset } from '../model/asset.js';
 import type { AssetId } from '../model/ids.js';
 import { findAsset, type Library } from '../model/library.js';
 import { rejected, type Outcome } from '../ops/outcome.js';
@@ -20,17 +20,8 @@ export function findTarget(library: Library, id: AssetId): Asset | Outcome {
   return asset;
 }
 
-/**
- * Whether an op with this context had seen the version: named it, or named one it only added
- * companion files to. Contexts name a version or two: a linear scan beats building a Set.
- */
-export function sawVersion(context: readonly string[], version: Version): boolean {
-  return (
-    context.includes(version.id) || (version.extends?.some((id) => context.includes(id)) ?? false)
-  );
-}
-
 /** Versions of `asset` that an op with this context had not seen. */
 export function unseenVersions(asset: Asset, context: readonly string[]): string[] {
-  return asset.versions.filter((v) => !sawVersion(context, v)).map((v) => v.id);
+  const seen = new Set(context);
+  return asset.versions.filter((v) => !seen.has(v.id)).map((v) => v.id);
 }

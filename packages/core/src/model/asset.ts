@@ -5,8 +5,6 @@ import type { MediaMeta, Resources } from './media-schema.js';
 
 export const RESOURCE_ROLES = ['original', 'live', 'raw', 'render', 'sidecar'] as const;
 export type ResourceRole = (typeof RESOURCE_ROLES)[number];
-/** Files that travel with the original (not a render of it): a version gains them by pairing. */
-export const COMPANION_ROLES = ['live', 'raw', 'sidecar'] as const;
 
 export type { MediaMeta, Resource, Resources } from './media-schema.js';
 
@@ -16,12 +14,6 @@ export interface Version {
   readonly meta: MediaMeta;
   readonly device: DeviceId;
   readonly seq: number;
-  /**
-   * The versions this one only added companion files to (a Live Photo's video, a RAW, a
-   * sidecar), oldest first. Same content: an op that saw one of them saw this one
-   * (`sawVersion`), so a device that missed the pairing does not make a conflict of it.
-   */
-  readonly extends?: readonly VersionId[];
 }
 
 export interface Lww<T> {
