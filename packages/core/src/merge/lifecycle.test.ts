@@ -170,6 +170,16 @@ describe('purge', () => {
     expect(assetOf(library, id).fields.caption?.value).toBe('Again');
   });
 
+  it('leaves a field written later than the purge (by its clock) as last-writer-wins does', () => {
+    // Logged first, but newer: the order the server logs them in must not decide.
+    const caption = setFieldOp({ asset: photo, field: 'caption', value: 'Kept', hlc: 10_000 });
+    const library = libraryWith(photo, caption);
+    const purge = purgeOp({ device: LAPTOP, asset: photo, context: [v0], hlc: 9_000 });
+    expect(applyOp(library, purge)).toMatchObject({ status: 'applied' });
+    expect(assetOf(library, id).fields.caption?.value).toBe('Kept');
+    expect(assetOf(library, id).fields.favorite?.value).toBe(false);
+  });
+
   it('is idempotent in effect: a second purge is "already purged"', () => {
     const library = purged();
     const reply = applyOp(library, purgeOp({ device: PHONE, asset: photo, context: [v0] }));

@@ -1,3 +1,4 @@
+import { compareHlc } from '../clock/hlc.js';
 import type { AssetFields, FieldName, Lww } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
@@ -51,10 +52,13 @@ export const mergePurge: MergeRule<'purge'> = ({ library, op, seq }) => {
   asset.paths.clear();
   asset.keywords.clear();
   // The photo's favourite, caption and the rest go with it, as of the purge: a deliberate
-  // re-import starts afresh, and a write made before the purge that arrives after it loses.
-  const fields = asset.fields as Record<FieldName, Lww<unknown>>;
-  for (const [field, cleared] of Object.entries(CLEARED_FIELDS)) {
-    fields[field as FieldName] = { value: cleared, hlc: op.hlc, opId: op.opId };
+  // re-import starts afresh, and a write older than the purge that arrives after it loses. A
+  // write newer than the purge (by HLC) stands, as any last-writer-wins field's would.
+  const fields = asset.fields as Partial<Record<FieldName, Lww<unknown>>>;
+  for (const [field, cleared] of Object.entries(CLEARED_FIELDS) as [FieldName, unknown][]) {
+    const current = fields[field];
+    if (current && compareHlc(current.hlc, op.hlc) >= 0) continue;
+    fields[field] = { value: cleared, hlc: op.hlc, opId: op.opId };
   }
   asset.lifecycle = { state: 'purged', seq, by: op.device, hlc: op.hlc };
   return applied();
