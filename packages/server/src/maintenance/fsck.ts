@@ -35,7 +35,7 @@ export async function fsck(
   for await (const { hash, recorded, hasFile } of eachBlob(store, blobs)) {
     if (recorded === undefined) {
       notes.push(
-        (await store.blobFileInDoubt(hash))
+        (await store.blobFileDoubtedSince(hash)) !== undefined
           ? `blob file ${hash} is not in the database (a crash between storing and recording it, or between forgetting and deleting it); retention deletes it a day after`
           : `blob file ${blobs.pathOf(hash)} is not in the database, and nothing will delete it (it was put there by hand, or by a Keepsake older than its journal of blob files in doubt); delete it if no one needs it`,
       );

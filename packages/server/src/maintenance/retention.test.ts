@@ -193,7 +193,7 @@ describe('trash retention and blob collection', () => {
     clock += 2 * DAY;
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
     expect(await blobs.size(hash)).toBeUndefined();
-    expect(await store.blobFileInDoubt(hash)).toBe(false);
+    expect(await store.blobFileDoubtedSince(hash)).toBeUndefined();
 
     const report = await fsckOf(t.dataDir);
     expect(report.problems).toEqual([]);
@@ -202,6 +202,33 @@ describe('trash retention and blob collection', () => {
         `${sha256Of(byHand)} is not in the database, and nothing will delete it`,
       ),
     ]);
+  });
+
+  it('leaves bytes put in doubt afresh while it waited for their gate', async () => {
+    let clock = Date.now();
+    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+    const alice = await t.userWithDevice('alice');
+    const { store, blobs, blobGate } = t.server.context;
+    const record = store.addLibraryBlobs.bind(store);
+    store.addLibraryBlobs = () => Promise.reject(new Error('the server stops here'));
+    const bytes = randomBytes(400);
+    await uploadBlob(t.api, alice.token, bytes);
+    store.addLibraryBlobs = record;
+    const hash = asBlobHash(sha256Of(bytes));
+    clock += 2 * DAY;
+
+    // Retention reads the stale entry, then waits for the blob's gate; meanwhile the same
+    // bytes start being stored again (as an upload does, under the gate).
+    let release: () => void = () => undefined;
+    const held = blobGate.run(hash, () => new Promise<void>((resolve) => (release = resolve)));
+    const retention = t.server.runRetention();
+    await sleep(200);
+    await store.expectBlobFiles([hash], clock);
+    release();
+    await held;
+    expect(await retention).toEqual({ purged: 0, freedBlobs: 0 });
+    expect(await blobs.size(hash)).toBe(400);
+    expect(await store.blobFileDoubtedSince(hash)).toBe(clock);
   });
 
   it('deletes the bytes of a blob forgotten just before a failure, at its next run', async () => {

@@ -67,12 +67,15 @@ async function settleFilesInDoubt(
     const page = await store.blobFilesInDoubt(since, DOUBT_PAGE);
     for (const hash of page) {
       await gate.run(hash, async () => {
+        // Settled, or put in doubt afresh (its bytes being stored again), since the page was read.
+        const doubtedSince = await store.blobFileDoubtedSince(hash);
+        if (doubtedSince === undefined || doubtedSince >= since) return;
         if (!(await store.blobRecorded(hash)) && (await blobs.size(hash)) !== undefined) {
           await blobs.remove(hash);
           removed += 1;
         }
         // Only once the bytes are gone: a crash before leaves the file in doubt still.
-        await store.settleBlobFile(hash);
+        await store.settleBlobFile(hash, since);
       });
     }
     if (page.length < DOUBT_PAGE) return removed;

@@ -229,9 +229,13 @@ export interface MetadataStore {
   expectBlobFiles(hashes: readonly BlobHash[], nowMs: number): Promise<void>;
   /** Up to `limit` blobs whose files are in doubt since before `since`, oldest first. */
   blobFilesInDoubt(since: number, limit: number): Promise<BlobHash[]>;
-  blobFileInDoubt(hash: BlobHash): Promise<boolean>;
-  /** The blob's file is recorded, or gone: it is no longer in doubt. */
-  settleBlobFile(hash: BlobHash): Promise<void>;
+  /** Since when the blob's file is in doubt, or undefined when it is not. */
+  blobFileDoubtedSince(hash: BlobHash): Promise<number | undefined>;
+  /**
+   * The blob's file is recorded, or gone: it is no longer in doubt, unless someone put it in
+   * doubt again at or after `doubtedBefore` (bytes being stored anew).
+   */
+  settleBlobFile(hash: BlobHash, doubtedBefore: number): Promise<void>;
 
   // Whole-store walks, for integrity checks and garbage collection, a page at a time in key
   // order (`store/walks.ts` turns them into loops).

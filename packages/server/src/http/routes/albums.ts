@@ -134,11 +134,20 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         );
       if (!asset || !ops) throw notFound('live asset with that id in your library');
       const blobs = contributedBlobs(asset);
-      for (const { hash } of blobs) {
-        if (!(await ctx.store.libraryHasBlob(caller.user.id, hash)))
-          throw notFound(`blob ${hash} in your library`);
-      }
-      if (library !== caller.user.id) await ctx.store.addLibraryBlobs(library, blobs, ctx.now());
+      // Under the blobs' gates, as an upload claims bytes: a collection freeing them runs wholly
+      // before (and the check below fails) or after (and finds them held by the album's owner).
+      await ctx.blobGate.runAll(
+        blobs.map((b) => b.hash),
+        async () => {
+          for (const { hash } of blobs) {
+            if (!(await ctx.store.libraryHasBlob(caller.user.id, hash)))
+              throw notFound(`blob ${hash} in your library`);
+          }
+          if (library !== caller.user.id) {
+            await ctx.store.addLibraryBlobs(library, blobs, ctx.now());
+          }
+        },
+      );
       const results = await ctx.store.submitOps(library, ops, {
         nowMs: ctx.now(),
         maxDriftMs: ctx.config.maxClockDriftMs,

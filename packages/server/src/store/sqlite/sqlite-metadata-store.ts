@@ -531,11 +531,11 @@ export class SqliteMetadataStore implements MetadataStore {
   blobFilesInDoubt(since: number, limit: number): Promise<BlobHash[]> {
     return Promise.resolve(this.#q.blobFilesInDoubt.all(since, limit) as BlobHash[]);
   }
-  blobFileInDoubt(hash: BlobHash): Promise<boolean> {
-    return Promise.resolve(this.#q.blobFileInDoubt.get(hash) !== undefined);
+  blobFileDoubtedSince(hash: BlobHash): Promise<number | undefined> {
+    return Promise.resolve(this.#q.blobFileDoubtedSince.get(hash) as number | undefined);
   }
-  settleBlobFile(hash: BlobHash): Promise<void> {
-    this.#q.settleBlobFile.run(hash);
+  settleBlobFile(hash: BlobHash, doubtedBefore: number): Promise<void> {
+    this.#q.settleStaleBlobFile.run(hash, doubtedBefore);
     return Promise.resolve();
   }
 

@@ -187,7 +187,8 @@ export function prepareStatements(db: Db) {
       'INSERT INTO blob_files_in_doubt (hash, since) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET since = excluded.since',
     ),
     settleBlobFile: s('DELETE FROM blob_files_in_doubt WHERE hash = ?'),
-    blobFileInDoubt: value('SELECT 1 FROM blob_files_in_doubt WHERE hash = ?'),
+    settleStaleBlobFile: s('DELETE FROM blob_files_in_doubt WHERE hash = ? AND since < ?'),
+    blobFileDoubtedSince: value('SELECT since FROM blob_files_in_doubt WHERE hash = ?'),
     blobFilesInDoubt: value(
       'SELECT hash FROM blob_files_in_doubt WHERE since < ? ORDER BY since, hash LIMIT ?',
     ),
