@@ -20,19 +20,22 @@ export async function readHeifImageSize(source: ByteSource): Promise<PixelSize |
 
 /**
  * The ICC profile the primary image's pixels are in (an iPhone's are in Display P3), or
- * undefined when it has none or declares its colours by code points ("nclx") instead. A grid
+ * undefined when it has none or declares its colours by code points ("nclx") alone. A grid
  * image (an iPhone's primary item is one) usually carries no colour property of its own: its
- * tiles do, and it is theirs.
+ * tiles do, all the same one, so the first tile's is the grid's.
  */
 export async function readHeifIccProfile(source: ByteSource): Promise<Buffer | undefined> {
   const items = await readItemProperties(source);
   if (items === undefined) return undefined;
-  for (const item of [items.primary, ...(await items.derivedFrom(items.primary))]) {
-    for (const colr of await items.of(item, 'colr', MAX_ICC_BYTES)) {
-      const colourType = colr.toString('latin1', 0, 4);
-      if (colourType === 'prof' || colourType === 'rICC') return colr.subarray(4);
-      if (colourType === 'nclx') return undefined;
-    }
+  const [firstTile] = await items.derivedFrom(items.primary);
+  for (const item of firstTile === undefined ? [items.primary] : [items.primary, firstTile]) {
+    const colours = await items.of(item, 'colr', MAX_ICC_BYTES);
+    // An item may state its colours both ways; the profile is the exact one.
+    const profile = colours.find((colr) =>
+      ['prof', 'rICC'].includes(colr.toString('latin1', 0, 4)),
+    );
+    if (profile) return profile.subarray(4);
+    if (colours.length > 0) return undefined;
   }
   return undefined;
 }
