@@ -231,26 +231,32 @@ describe('trash retention and blob collection', () => {
     expect(await store.blobFileDoubtedSince(hash)).toBe(clock);
   });
 
-  it('deletes the bytes of a blob forgotten just before a failure, at its next run', async () => {
+  it('deletes the bytes of a photo and its thumbnails forgotten just before a failure, at its next run', async () => {
     let clock = Date.now();
     const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
     const alice = await t.userWithDevice('alice');
-    const bytes = randomBytes(700); // uploaded, never imported: garbage a day later
-    await uploadBlob(t.api, alice.token, bytes);
+    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
+    const hash = asBlobHash(sha256Of(photo));
+    const { store, blobs } = t.server.context;
+    await uploadBlob(t.api, alice.token, photo); // uploaded, never imported: garbage a day later
     await t.server.media.drain();
+    const thumbnails = ((await store.media(hash))?.derivatives ?? []).map((d) => d.hash);
+    expect(thumbnails).toHaveLength(2);
     clock += 2 * DAY;
-    // Collection forgets the blob, then deleting its bytes fails, as a crash there would.
-    const { blobs } = t.server.context;
+    // Collection forgets the photo, then deleting its bytes fails, as a crash there would.
     const remove = blobs.remove.bind(blobs);
     blobs.remove = () => Promise.reject(new Error('the server stops here'));
     await expect(t.server.runRetention()).rejects.toThrow('the server stops here');
     blobs.remove = remove;
-    const hash = asBlobHash(sha256Of(bytes));
-    expect(await blobs.size(hash)).toBe(700);
+    expect(await blobs.size(hash)).toBe(photo.length);
 
+    // The thumbnails were forgotten with the photo: nothing is left recorded and held by nothing.
     clock += 2 * DAY;
-    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 1 });
-    expect(await blobs.size(hash)).toBeUndefined();
+    expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 3 });
+    for (const gone of [hash, ...thumbnails]) {
+      expect(await blobs.size(gone)).toBeUndefined();
+      expect(await store.blobRecorded(gone)).toBe(false);
+    }
     const report = await fsckOf(t.dataDir);
     expect(report).toMatchObject({ problems: [], notes: [] });
   });

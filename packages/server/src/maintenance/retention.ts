@@ -129,10 +129,12 @@ async function purgeExpired(
 }
 
 /**
- * Deletes a collected blob's bytes, under its gate, once the store has forgotten it, then its
- * thumbnails and previews the same way. The record goes first, so a crash between leaves bytes
- * in doubt (deleted a day later), never a record of bytes that are gone. Frees nothing when
- * the same bytes were uploaded again meanwhile. Returns how many blobs it freed.
+ * Deletes a collected blob's bytes, under its gate, once the store has forgotten it (with its
+ * thumbnails and previews), then those thumbnails' bytes, each under its own gate. The records
+ * go first, so a crash between leaves bytes in doubt (deleted a day later), never a record of
+ * bytes that are gone. Frees nothing when the same bytes were uploaded again meanwhile, and
+ * keeps a thumbnail that another photo's processing recorded again meanwhile. Returns how many
+ * blobs it freed.
  */
 async function freeBlob(
   hash: BlobHash,
@@ -141,15 +143,19 @@ async function freeBlob(
   gate: BlobGate,
   nowMs: number,
 ): Promise<number> {
-  const unowned = await gate.run(hash, async () => {
-    const derivatives = await store.forgetBlob(hash, nowMs);
-    if (derivatives !== undefined) await blobs.remove(hash);
-    return derivatives;
+  const thumbnails = await gate.run(hash, async () => {
+    const forgotten = await store.forgetBlob(hash, nowMs);
+    if (forgotten !== undefined) await blobs.remove(hash);
+    return forgotten;
   });
-  if (unowned === undefined) return 0;
+  if (thumbnails === undefined) return 0;
   let freed = 1;
-  for (const derivative of unowned) {
-    freed += await freeBlob(derivative, store, blobs, gate, nowMs);
+  for (const thumbnail of thumbnails) {
+    await gate.run(thumbnail, async () => {
+      if (await store.blobRecorded(thumbnail)) return;
+      await blobs.remove(thumbnail);
+      freed += 1;
+    });
   }
   return freed;
 }

@@ -214,9 +214,9 @@ export interface MetadataStore {
   /**
    * Forgets a blob collectGarbage freed, with its media record, before its bytes go, unless a
    * library or an original holds it again by now (the same bytes uploaded meanwhile): then it
-   * answers undefined and keeps everything. Otherwise it answers the thumbnails and previews
-   * that no original holds any more, to be freed in turn. The blob's file is in doubt from now
-   * until retention settles it.
+   * answers undefined and keeps everything. Otherwise it also forgets the thumbnails and
+   * previews that no other original holds, and answers them: their bytes go next. Every file it
+   * forgot is in doubt from now until retention settles it.
    */
   forgetBlob(hash: BlobHash, nowMs: number): Promise<BlobHash[] | undefined>;
 

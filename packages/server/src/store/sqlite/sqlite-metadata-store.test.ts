@@ -267,8 +267,10 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.blobFileDoubtedSince(stray)).toBe(60);
     await store.settleBlobFile(stray, 61);
     expect(await store.collectGarbage(ALICE, 40)).toEqual([photo]);
+    // The photo's thumbnail is forgotten with it, in the same transaction.
     expect(await store.forgetBlob(photo, 50)).toEqual([thumbnail]);
-    expect(await store.blobFilesInDoubt(100, 10)).toEqual([photo]);
+    expect(await store.blobRecorded(thumbnail)).toBe(false);
+    expect(await store.blobFilesInDoubt(100, 10)).toEqual([photo, thumbnail].sort());
     expect(await store.blobFileDoubtedSince(photo)).toBe(50);
     expect(await store.blobFileDoubtedSince(stray)).toBeUndefined();
     await store.close();

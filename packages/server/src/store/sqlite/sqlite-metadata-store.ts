@@ -544,17 +544,26 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(
       this.#db.transaction(() => {
         if (this.#held(hash)) return undefined;
-        // Its bytes go next; a crash first would leave them for retention to find here.
-        q.doubtBlobFile.run(hash, nowMs);
         const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-        // Media work may have finished for it meanwhile: its records go with it.
-        q.deleteDerivativesOf.run(hash);
-        q.deleteMedia.run(hash);
-        q.dequeueMedia.run(hash);
-        q.deleteBlob.run(hash);
-        return derived.map((d) => d.hash).filter((d) => !this.#held(d));
+        this.#forget(hash, nowMs);
+        // Thumbnails no other original holds go in the same transaction: forgotten one by one
+        // later, a crash between would leave their records held by nothing, never collected.
+        const unowned = derived.map((d) => d.hash).filter((d) => !this.#held(d));
+        for (const derivative of unowned) this.#forget(derivative, nowMs);
+        return unowned;
       })(),
     );
+  }
+
+  /** Drops a blob's records; its file is in doubt until deleted (a crash first leaves it there). */
+  #forget(hash: BlobHash, nowMs: number): void {
+    const q = this.#q;
+    q.doubtBlobFile.run(hash, nowMs);
+    // Media work may have finished for it meanwhile: its records go with it.
+    q.deleteDerivativesOf.run(hash);
+    q.deleteMedia.run(hash);
+    q.dequeueMedia.run(hash);
+    q.deleteBlob.run(hash);
   }
 
   /** Whether a library holds the blob, or it is a thumbnail or preview of an original. */
