@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { dataPaths } from '../start-server.js';
 import { importOpFor } from '../test-support/ops.js';
 import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
 import { fsck } from './fsck.js';
@@ -51,6 +53,27 @@ describe('fsck', () => {
         expect.stringContaining(`blob ${gone}: missing`),
       ]),
     );
+  });
+
+  it('notes a blob recorded but held by nothing, which collection would never free', async () => {
+    const { t } = await dataDirWithTwoPhotos();
+    // As a crash between forgetting a photo and its thumbnail once left one: a record, and
+    // bytes, that no library claims and no photo names as its thumbnail.
+    const orphan = randomBytes(300);
+    const { blobs } = await check(t.dataDir);
+    mkdirSync(dirname(blobs.pathOf(sha256Of(orphan) as never)), { recursive: true });
+    writeFileSync(blobs.pathOf(sha256Of(orphan) as never), orphan);
+    const db = new Database(dataPaths(t.dataDir).database);
+    db.prepare('INSERT INTO blobs (hash, size, created_at) VALUES (?, ?, 0)').run(
+      sha256Of(orphan),
+      orphan.length,
+    );
+    db.close();
+    const { report } = await check(t.dataDir);
+    expect(report.problems).toEqual([]);
+    expect(report.notes).toEqual([
+      expect.stringContaining(`blob ${sha256Of(orphan)} is recorded, but no library holds it`),
+    ]);
   });
 
   it('notes blob files the database does not know without calling them a problem', async () => {

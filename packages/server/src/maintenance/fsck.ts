@@ -49,6 +49,11 @@ export async function fsck(
       const actual = await hashFile(blobs.pathOf(hash));
       if (actual.hash !== hash) problems.push(`blob ${hash}: its bytes hash to ${actual.hash}`);
     }
+    if (!recorded.held) {
+      notes.push(
+        `blob ${hash} is recorded, but no library holds it and it is no photo's thumbnail or preview: collection starts from what libraries hold and will not free it (or it is being freed right now)`,
+      );
+    }
     progress('blobs', ++blobsChecked);
   }
   let assetsChecked = 0;

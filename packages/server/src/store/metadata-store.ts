@@ -75,6 +75,17 @@ export interface SubmitRequest {
   readonly opsJson?: readonly string[];
 }
 
+/** A blob the store records. */
+export interface StoredBlob {
+  readonly hash: BlobHash;
+  readonly size: number;
+  /**
+   * Whether a library or a photo (as its thumbnail or preview) holds it. One that nothing holds
+   * is garbage that collection, which starts from the libraries' claims, will never find.
+   */
+  readonly held: boolean;
+}
+
 export interface DerivativeRecord {
   readonly role: 'thumbnail' | 'preview';
   readonly hash: BlobHash;
@@ -243,10 +254,7 @@ export interface MetadataStore {
   /** Up to `limit` of the library's assets with ids after `after`, by id. */
   assetsAfter(library: UserId, after: string, limit: number): Promise<Asset[]>;
   /** Up to `limit` stored blobs with hashes after `after`, by hash. */
-  blobsAfter(
-    after: string,
-    limit: number,
-  ): Promise<{ readonly hash: BlobHash; readonly size: number }[]>;
+  blobsAfter(after: string, limit: number): Promise<StoredBlob[]>;
   /** Database-level problems: page corruption, broken references, gaps in a change log. */
   checkIntegrity(): Promise<string[]>;
 }

@@ -1,5 +1,5 @@
-import type { Asset, BlobHash, UserId } from '@keepsake/core';
-import type { MetadataStore } from './metadata-store.js';
+import type { Asset, UserId } from '@keepsake/core';
+import type { MetadataStore, StoredBlob } from './metadata-store.js';
 
 // Whole-store walks as loops over pages: memory stays one page deep however big the library,
 // and other work gets its turn between pages.
@@ -16,9 +16,7 @@ export async function* eachAsset(store: MetadataStore, library: UserId): AsyncIt
   }
 }
 
-export async function* eachStoredBlob(
-  store: MetadataStore,
-): AsyncIterable<{ readonly hash: BlobHash; readonly size: number }> {
+export async function* eachStoredBlob(store: MetadataStore): AsyncIterable<StoredBlob> {
   for (let after = ''; ;) {
     const page = await store.blobsAfter(after, WALK_PAGE);
     yield* page;

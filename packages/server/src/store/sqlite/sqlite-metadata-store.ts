@@ -33,6 +33,7 @@ import type {
   MediaRecord,
   MetadataStore,
   SharedAlbum,
+  StoredBlob,
   StoredEntry,
   SubmitContext,
   SubmitRequest,
@@ -580,10 +581,11 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve(states.map(decodeAsset));
   }
 
-  blobsAfter(after: string, limit: number): Promise<{ hash: BlobHash; size: number }[]> {
-    return Promise.resolve(
-      this.#q.blobsAfter.all(after, limit) as { hash: BlobHash; size: number }[],
-    );
+  blobsAfter(after: string, limit: number): Promise<StoredBlob[]> {
+    const rows = this.#q.blobsAfter.all(after, limit) as (Omit<StoredBlob, 'held'> & {
+      held: number;
+    })[];
+    return Promise.resolve(rows.map((r) => ({ ...r, held: r.held === 1 })));
   }
 
   checkIntegrity(): Promise<string[]> {

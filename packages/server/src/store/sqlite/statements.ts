@@ -110,7 +110,11 @@ export function prepareStatements(db: Db) {
     ),
     libraries: s('SELECT id FROM libraries ORDER BY id'),
     assetsAfter: value('SELECT state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
-    blobsAfter: s('SELECT hash, size FROM blobs WHERE hash > ? ORDER BY hash LIMIT ?'),
+    blobsAfter: s(
+      `SELECT hash, size, EXISTS (SELECT 1 FROM library_blobs AS l WHERE l.hash = b.hash)
+         OR EXISTS (SELECT 1 FROM derivatives AS d WHERE d.hash = b.hash) AS held
+       FROM blobs AS b WHERE hash > ? ORDER BY hash LIMIT ?`,
+    ),
     logShape: s(
       `SELECT l.id, l.head_seq, count(c.seq) AS n, max(c.seq) AS top
        FROM libraries l LEFT JOIN changes c ON c.library = l.n GROUP BY l.n`,
