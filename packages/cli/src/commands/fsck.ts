@@ -5,7 +5,8 @@ import { CliError } from '../cli-error.js';
 export const FSCK_HELP = `Usage: keepsake fsck [options]
 
 Checks a server's data directory: the database's integrity, every blob's size and SHA-256,
-every asset's blobs present, and gap-free change logs. Safe while the server runs.
+every asset's blobs present, and gap-free change logs. Notes, without calling them problems,
+blob files no record names and records nothing holds. Safe while the server runs.
 
 Options:
   --data <dir>   data directory (default ./keepsake-data)

@@ -22,7 +22,8 @@ export interface FsckProgress {
 
 /**
  * Checks a data directory: the database's own integrity, every stored blob's size and SHA-256
- * against its name, every asset's blobs present, and blob files the database does not know.
+ * against its name, every asset's blobs present; and notes blob files the database does not
+ * know and blobs it records that nothing holds.
  */
 export async function fsck(
   store: MetadataStore,
