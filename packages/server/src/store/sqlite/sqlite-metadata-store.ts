@@ -569,7 +569,7 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /** Whether a library holds the blob, or it is a thumbnail or preview of an original. */
   #held(hash: BlobHash): boolean {
-    return (this.#q.anyLibraryHolds.get(hash) ?? this.#q.anyOriginalHolds.get(hash)) !== undefined;
+    return this.#q.blobHeld.get({ hash }) === 1;
   }
 
   libraries(): Promise<UserId[]> {

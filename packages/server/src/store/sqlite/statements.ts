@@ -11,6 +11,14 @@ export const CHANGES_SINCE =
 
 const HEAD_SEQ = 'SELECT head_seq FROM libraries WHERE n = ?';
 
+/**
+ * Whether the blob `hash` names is held: a library claims it, or it is an original's thumbnail
+ * or preview. Collection frees what nothing holds; fsck notes a record that nothing holds.
+ */
+const HELD = (hash: string) =>
+  `(EXISTS (SELECT 1 FROM library_blobs WHERE hash = ${hash})
+    OR EXISTS (SELECT 1 FROM derivatives WHERE hash = ${hash}))`;
+
 /** Assets a garbage scan reads at a time before other calls get a turn. */
 const GARBAGE_SCAN_CHUNK = 1000;
 
@@ -111,8 +119,7 @@ export function prepareStatements(db: Db) {
     libraries: s('SELECT id FROM libraries ORDER BY id'),
     assetsAfter: value('SELECT state FROM assets WHERE library = ? AND id > ? ORDER BY id LIMIT ?'),
     blobsAfter: s(
-      `SELECT hash, size, EXISTS (SELECT 1 FROM library_blobs AS l WHERE l.hash = b.hash)
-         OR EXISTS (SELECT 1 FROM derivatives AS d WHERE d.hash = b.hash) AS held
+      `SELECT hash, size, ${HELD('b.hash')} AS held
        FROM blobs AS b WHERE hash > ? ORDER BY hash LIMIT ?`,
     ),
     logShape: s(
@@ -164,10 +171,10 @@ export function prepareStatements(db: Db) {
     ),
     opsSince: s('SELECT seq, op FROM changes WHERE library = ? AND seq > ? ORDER BY seq'),
     deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
-    anyLibraryHolds: s('SELECT 1 FROM library_blobs WHERE hash = ? LIMIT 1'),
     derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
     deleteDerivativesOf: s('DELETE FROM derivatives WHERE original = ?'),
-    anyOriginalHolds: s('SELECT 1 FROM derivatives WHERE hash = ? LIMIT 1'),
+    // Named, as the hash appears twice in it.
+    blobHeld: value(`SELECT ${HELD('@hash')}`),
     deleteMedia: s('DELETE FROM media WHERE hash = ?'),
     deleteBlob: s('DELETE FROM blobs WHERE hash = ?'),
     blobExists: s('SELECT 1 FROM blobs WHERE hash = ?'),
