@@ -6,6 +6,7 @@ import { readMediaMeta, type DerivativeWorkers } from '@keepsake/media';
 import type { FastifyBaseLogger } from 'fastify';
 import type { BlobGate } from '../blobs/blob-gate.js';
 import type { BlobStore } from '../blobs/blob-store.js';
+import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import type { DerivativeRecord, MediaRecord, MetadataStore } from '../store/metadata-store.js';
 
 const BATCH = 8;
@@ -131,23 +132,27 @@ export class MediaProcessor {
       derivatives,
       ...(record.error !== undefined && { error: record.error }),
     };
-    // As an upload does: the thumbnails' files are in doubt until recorded, and the photo and
-    // its thumbnails are held against a collection freeing the same bytes meanwhile (two photos
-    // can make byte-identical thumbnails).
-    const hashes = derivatives.map((d) => d.hash);
-    await this.gate.runAll([hash, ...hashes], async () => {
-      await this.store.expectBlobFiles(hashes, this.now());
-      for (const { bytes: data, record: derivative } of made) {
-        const scratch = join(this.scratchDir, `derivative-${randomBytes(8).toString('hex')}`);
-        await writeFile(scratch, data);
-        await this.blobs.adoptFile(derivative.hash, scratch);
-      }
-      await this.store.recordMedia(
-        hash,
-        media,
-        bytes.map((d) => d.bytes.length),
-        this.now(),
-      );
-    });
+    // The photo is held too: a collection forgetting it now would leave thumbnails of nothing.
+    // Two photos can make byte-identical thumbnails, so theirs are gated like any blob.
+    await storeBlobFiles(
+      this.gate,
+      this.store,
+      this.now(),
+      { stored: derivatives.map((d) => d.hash), alsoHeld: [hash] },
+      async () => {
+        for (const { bytes: data, record: derivative } of made) {
+          const scratch = join(this.scratchDir, `derivative-${randomBytes(8).toString('hex')}`);
+          await writeFile(scratch, data);
+          await this.blobs.adoptFile(derivative.hash, scratch);
+        }
+      },
+      () =>
+        this.store.recordMedia(
+          hash,
+          media,
+          bytes.map((d) => d.bytes.length),
+          this.now(),
+        ),
+    );
   }
 }

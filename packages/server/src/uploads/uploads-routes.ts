@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SHA256_HEX, asBlobHash, type UserId } from '@keepsake/core';
 import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
+import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { HashingFileStore } from './hashing-file-store.js';
 import type { ServerContext } from '../http/server-context.js';
 import type { ZodApp } from '../http/zod-app.js';
@@ -107,22 +108,26 @@ export function uploadsRoutes(
           `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
         );
       }
-      // The bytes and the library's claim on them go in together, under the blob's gate: a
-      // collection freeing the same bytes now runs wholly before or after (see BlobGate). The
-      // file is in doubt from before it is stored until the claim is recorded.
-      await ctx.blobGate.run(declared, async () => {
-        await ctx.store.expectBlobFiles([declared], ctx.now());
-        // The blob store takes a second link to the bytes: tus still looks at the upload's own
-        // file after this hook, and removes it with its record once the response is out.
-        const adopted = `${file}.adopt`;
-        await link(file, adopted);
-        await ctx.blobs.adoptFile(declared, adopted);
-        await ctx.store.addLibraryBlobs(
-          callerOf(req),
-          [{ hash: declared, size: actual.size }],
-          ctx.now(),
-        );
-      });
+      // The bytes, then the library's claim on them.
+      await storeBlobFiles(
+        ctx.blobGate,
+        ctx.store,
+        ctx.now(),
+        { stored: [declared] },
+        async () => {
+          // The blob store takes a second link to the bytes: tus still looks at the upload's own
+          // file after this hook, and removes it with its record once the response is out.
+          const adopted = `${file}.adopt`;
+          await link(file, adopted);
+          await ctx.blobs.adoptFile(declared, adopted);
+        },
+        () =>
+          ctx.store.addLibraryBlobs(
+            callerOf(req),
+            [{ hash: declared, size: actual.size }],
+            ctx.now(),
+          ),
+      );
       ctx.metrics.uploadBytes.inc(actual.size);
       ctx.media.poke();
       return {};
