@@ -5,8 +5,9 @@ import type { BlobHash } from '@keepsake/core';
  * library's claim, media processing stores thumbnails and records them, garbage collection
  * forgets the record and deletes them, and retention deletes bytes a crash left unrecorded.
  * Each runs under the blob's gate, so none finds another half done: an upload finishing while
- * its bytes are being freed either claims them first (and collection finds them held again) or comes after (and
- * stores them anew). One server process; replicas sharing a store need a lock they share.
+ * its bytes are being freed either claims them first (and collection finds them held again) or
+ * comes after (and stores them anew). One server process; replicas sharing a store need a lock
+ * they share.
  */
 export class BlobGate {
   /** The last section queued for each blob; it settles (never rejects) when that one is done. */

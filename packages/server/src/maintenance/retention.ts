@@ -70,10 +70,7 @@ async function settleFilesInDoubt(
         // Settled, or put in doubt afresh (its bytes being stored again), since the page was read.
         const doubtedSince = await store.blobFileDoubtedSince(hash);
         if (doubtedSince === undefined || doubtedSince >= since) return;
-        if (!(await store.blobRecorded(hash)) && (await blobs.size(hash)) !== undefined) {
-          await blobs.remove(hash);
-          removed += 1;
-        }
+        if (await removeUnrecorded(hash, store, blobs)) removed += 1;
         // Only once the bytes are gone: a crash before leaves the file in doubt still.
         await store.settleBlobFile(hash, since);
       });
@@ -151,11 +148,21 @@ async function freeBlob(
   if (thumbnails === undefined) return 0;
   let freed = 1;
   for (const thumbnail of thumbnails) {
-    await gate.run(thumbnail, async () => {
-      if (await store.blobRecorded(thumbnail)) return;
-      await blobs.remove(thumbnail);
-      freed += 1;
-    });
+    if (await gate.run(thumbnail, () => removeUnrecorded(thumbnail, store, blobs))) freed += 1;
   }
   return freed;
+}
+
+/**
+ * Deletes the blob's file if it has one and no record names it (call it under the blob's gate:
+ * a record may be on its way). Returns whether it deleted one.
+ */
+async function removeUnrecorded(
+  hash: BlobHash,
+  store: MetadataStore,
+  blobs: BlobStore,
+): Promise<boolean> {
+  if ((await store.blobRecorded(hash)) || (await blobs.size(hash)) === undefined) return false;
+  await blobs.remove(hash);
+  return true;
 }
