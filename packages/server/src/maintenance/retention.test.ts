@@ -7,7 +7,12 @@ import { fixture } from '@keepsake/media/test-support';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
 import { tempDir } from '../test-support/temp-dir.js';
-import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
+import {
+  sha256Of,
+  startTestServer,
+  uploadBlob,
+  type TestServer,
+} from '../test-support/test-server.js';
 import { BlobGate } from '../blobs/blob-gate.js';
 import { FolderBlobStore } from '../blobs/folder-blob-store.js';
 import { SqliteMetadataStore } from '../store/sqlite/sqlite-metadata-store.js';
@@ -26,6 +31,22 @@ async function fsckOf(dataDir: string) {
   } finally {
     await opened.store.close();
   }
+}
+
+/**
+ * Uploads bytes whose recording fails, as a crash between storing and recording them would:
+ * stored, in doubt, named by no record. Returns their hash.
+ */
+async function uploadUnrecorded(t: TestServer, token: string, bytes: Buffer) {
+  const { store } = t.server.context;
+  const record = store.addLibraryBlobs.bind(store);
+  store.addLibraryBlobs = () => Promise.reject(new Error('the server stops here'));
+  try {
+    expect((await uploadBlob(t.api, token, bytes)).status).toBe(500);
+  } finally {
+    store.addLibraryBlobs = record;
+  }
+  return asBlobHash(sha256Of(bytes));
 }
 
 describe('trash retention and blob collection', () => {
@@ -173,14 +194,8 @@ describe('trash retention and blob collection', () => {
     let clock = Date.now();
     const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
     const alice = await t.userWithDevice('alice');
-    // The upload's bytes are stored, then recording them fails, as a crash there would.
     const { store, blobs } = t.server.context;
-    const record = store.addLibraryBlobs.bind(store);
-    store.addLibraryBlobs = () => Promise.reject(new Error('the server stops here'));
-    const leftover = randomBytes(500);
-    expect((await uploadBlob(t.api, alice.token, leftover)).status).toBe(500);
-    store.addLibraryBlobs = record;
-    const hash = asBlobHash(sha256Of(leftover));
+    const hash = await uploadUnrecorded(t, alice.token, randomBytes(500));
     expect(await blobs.size(hash)).toBe(500);
     // Bytes no journal knows of (put there by hand) are fsck's to report, not retention's.
     const byHand = randomBytes(300);
@@ -209,12 +224,7 @@ describe('trash retention and blob collection', () => {
     const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
     const alice = await t.userWithDevice('alice');
     const { store, blobs, blobGate } = t.server.context;
-    const record = store.addLibraryBlobs.bind(store);
-    store.addLibraryBlobs = () => Promise.reject(new Error('the server stops here'));
-    const bytes = randomBytes(400);
-    await uploadBlob(t.api, alice.token, bytes);
-    store.addLibraryBlobs = record;
-    const hash = asBlobHash(sha256Of(bytes));
+    const hash = await uploadUnrecorded(t, alice.token, randomBytes(400));
     clock += 2 * DAY;
 
     // Retention reads the stale entry, then waits for the blob's gate; meanwhile the same
