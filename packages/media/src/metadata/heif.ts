@@ -12,7 +12,7 @@ const MAX_ICC_BYTES = 4 * 1024 * 1024;
 
 export async function readHeifImageSize(source: ByteSource): Promise<PixelSize | undefined> {
   const items = await readItemProperties(source);
-  for (const ispe of (await items?.ofPrimary('ispe', 64)) ?? []) {
+  for (const ispe of (await items?.of(items.primary, 'ispe', 64)) ?? []) {
     if (ispe.length >= 12) return pixelSize(ispe.readUInt32BE(4), ispe.readUInt32BE(8));
   }
   return undefined;
@@ -68,7 +68,6 @@ async function readItemProperties(source: ByteSource) {
   return {
     primary,
     of,
-    ofPrimary: (type: string, limit: number) => of(primary, type, limit),
     /** The items an image is derived from ("dimg" references: a grid's tiles), in order. */
     derivedFrom: async (item: number): Promise<number[]> =>
       iref === undefined ? [] : derivedImages(source, iref, item),
