@@ -1,3 +1,5 @@
+import { blobsOf, type Op, type UserId } from '@keepsake/core';
+import type { MetadataStore } from '../store/metadata-store.js';
 import { sha256Of } from './test-server.js';
 
 let counter = 0;
@@ -25,3 +27,15 @@ export function importOpFor(deviceId: string, bytes: Uint8Array | string, path: 
     path,
   });
 }
+
+/** Ops are admitted only once their blobs are uploaded: records them as if they were. */
+export const registerBlobs = (
+  store: Pick<MetadataStore, 'addLibraryBlobs'>,
+  library: UserId,
+  ops: readonly Op[],
+) =>
+  store.addLibraryBlobs(
+    library,
+    ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
+    0,
+  );

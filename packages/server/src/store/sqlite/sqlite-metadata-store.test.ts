@@ -16,7 +16,7 @@ import { serverLogOf } from '@keepsake/sim';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importOpFor } from '../../test-support/ops.js';
+import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import type { StoredEntry } from '../metadata-store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -33,14 +33,6 @@ async function storeWithUser(dir: string): Promise<SqliteMetadataStore> {
   );
   return store;
 }
-
-/** Ops are admitted only once their blobs are uploaded: record them as if they were. */
-const registerBlobs = (store: SqliteMetadataStore, ops: readonly Op[]) =>
-  store.addLibraryBlobs(
-    ALICE,
-    ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-    0,
-  );
 
 /** Blob hashes of these texts, in the order given. */
 const hashesOf = <const T extends readonly string[]>(...texts: T) =>
@@ -71,7 +63,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
       const store = await storeWithUser(dir);
       const log = serverLogOf(seed);
       const ops = log.map((e) => e.op);
-      await registerBlobs(store, ops);
+      await registerBlobs(store, ALICE, ops);
       // Uneven batches: state carried within a batch and across commits must agree.
       const replies = [];
       for (let i = 0; i < ops.length; i += 37) {
@@ -107,7 +99,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     const ops: Op[] = serverLogOf(1)
       .slice(0, 40)
       .map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     const first = await store.submitOps(ALICE, ops, ANY_TIME);
     for (let retry = 0; retry < 2; retry++) {
       const again = await store.submitOps(ALICE, ops, ANY_TIME);
@@ -125,6 +117,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     const log = serverLogOf(3);
     await registerBlobs(
       store,
+      ALICE,
       log.map((e) => e.op),
     );
     await store.submitOps(
@@ -145,7 +138,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
   it('commits batches together, each in its own savepoint: one that fails takes only itself back', async () => {
     const store = await storeWithUser(tempDir());
     const ops = serverLogOf(2).map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     const commits: number[] = [];
     store.onCommit((_library, { head }) => commits.push(head));
     const results = store.submitBatches([
@@ -169,7 +162,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     const ops = serverLogOf(3)
       .slice(0, 25)
       .map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     const [first, again] = store.submitBatches([
       { library: ALICE, ops, context: ANY_TIME },
       { library: ALICE, ops, context: ANY_TIME },
@@ -188,7 +181,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     async (seed) => {
       const store = await storeWithUser(tempDir());
       const ops = serverLogOf(seed).map((e) => e.op);
-      await registerBlobs(store, ops);
+      await registerBlobs(store, ALICE, ops);
       const strays = [sha256Hex(`stray-${seed}-a`), sha256Hex(`stray-${seed}-b`)].map(asBlobHash);
       await store.addLibraryBlobs(
         ALICE,
@@ -217,12 +210,12 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
   it('spares a blob that an op names while the garbage scan reads', async () => {
     const store = await storeWithUser(tempDir());
     const ops = serverLogOf(5).map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     await store.submitOps(ALICE, ops, ANY_TIME);
     // Bytes uploaded long ago, which the import naming them is only now sending.
     const late = opSchema.parse(importOpFor(ops[0]?.device ?? '', 'uploaded long ago', 'late.JPG'));
     const [hash = asBlobHash('')] = blobsOf(late);
-    await registerBlobs(store, [late]);
+    await registerBlobs(store, ALICE, [late]);
 
     const collecting = store.collectGarbage(ALICE, 1);
     // The scan has taken its snapshot and yields between chunks: the import lands meanwhile.

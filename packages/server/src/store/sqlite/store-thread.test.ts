@@ -1,11 +1,10 @@
-import { asDeviceId, asUserId, blobsOf, opSchema, type Op } from '@keepsake/core';
+import { asDeviceId, asUserId, opSchema } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { importOpFor } from '../../test-support/ops.js';
+import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { CursorError } from '../cursor.js';
-import type { MetadataStore } from '../metadata-store.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 import { openStoreThread } from './store-thread.js';
 
@@ -22,19 +21,11 @@ async function threadWithUser() {
   return { store, file };
 }
 
-/** Ops are admitted only once their blobs are uploaded: record them as if they were. */
-const registerBlobs = (store: MetadataStore, ops: readonly Op[]) =>
-  store.addLibraryBlobs(
-    ALICE,
-    ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-    0,
-  );
-
 describe('the SQLite store in its own thread', () => {
   it('answers calls made together in order, commits waiting batches together, and tells listeners first', async () => {
     const { store, file } = await threadWithUser();
     const ops = serverLogOf(4).map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     const heard: number[] = [];
     store.onCommit((_library, { head }) => heard.push(head));
     // Sent without waiting: they queue in the thread and may share one transaction.
@@ -65,7 +56,7 @@ describe('the SQLite store in its own thread', () => {
   it('tells who is calling without waiting for a batch in progress, and sees a revocation at once', async () => {
     const { store } = await threadWithUser();
     const ops = serverLogOf(4).map((e) => e.op);
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     const device = await store.createDevice(
       { id: asDeviceId('device-phone'), userId: ALICE, name: 'phone' },
       'token-hash',
@@ -93,7 +84,7 @@ describe('the SQLite store in its own thread', () => {
     const ops = Array.from({ length: 4000 }, (_, i) =>
       opSchema.parse(importOpFor('device-test-1', `photo ${i}`, `p${i}.JPG`)),
     );
-    await registerBlobs(store, ops);
+    await registerBlobs(store, ALICE, ops);
     for (let i = 0; i < ops.length; i += 1000) {
       await store.submitOps(ALICE, ops.slice(i, i + 1000), ANY_TIME);
     }
