@@ -2,10 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { asBlobHash, asUserId, blobsOf, opSchema } from '@keepsake/core';
+import { asBlobHash, asUserId, opSchema } from '@keepsake/core';
 import { fixture } from '@keepsake/media/test-support';
 import { describe, expect, it } from 'vitest';
-import { importOpFor, opFrom } from '../test-support/ops.js';
+import { importOpFor, opFrom, registerBlobs } from '../test-support/ops.js';
 import { tempDir } from '../test-support/temp-dir.js';
 import {
   sha256Of,
@@ -290,11 +290,7 @@ describe('trash retention and blob collection', () => {
       );
       return [imported, trashed];
     }).flat();
-    await store.addLibraryBlobs(
-      alice,
-      ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 }))),
-      0,
-    );
+    await registerBlobs(store, alice, ops);
     await store.submitOps(alice, ops, { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 0 });
 
     const batches: number[] = [];
