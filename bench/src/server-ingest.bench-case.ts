@@ -2,9 +2,8 @@
 // to a real `keepsake serve` process (SQLite, synchronous=FULL), first importing a library,
 // then the busy-library mix on top of it. Every batch is durable before it is answered (batches
 // that wait together share a commit). The client runs in this process, the server in its own,
-// as on a real network. The same ops are also
-// given to the SQLite store alone, in this process: the difference is what HTTP, validation
-// and the store's thread cost.
+// as on a real network. The same ops are also given to the SQLite store alone, in this process:
+// the difference is what HTTP, validation and the store's thread cost.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -129,9 +128,11 @@ async function overHttp() {
 export async function benchServerIngest(): Promise<Record<string, number>> {
   const runs: Awaited<ReturnType<typeof overHttp>>[] = [];
   for (let run = 0; run < RUNS; run++) runs.push(await overHttp());
-  const alone = [];
+  const alone: Awaited<ReturnType<typeof storeAlone>>[] = [];
   for (let run = 0; run < RUNS; run++) alone.push(await storeAlone());
   const mid = (pick: (run: (typeof runs)[number]) => number) => Math.round(median(runs.map(pick)));
+  const aloneMid = (pick: (run: (typeof alone)[number]) => number) =>
+    Math.round(median(alone.map(pick)));
   return {
     [`ingest over HTTP, imports into an empty library (ops/s, median of ${RUNS})`]: mid(
       (r) => r.imports.opsPerSecond,
@@ -145,11 +146,7 @@ export async function benchServerIngest(): Promise<Record<string, number>> {
     'server CPU, imports (µs per op, store thread)': mid((r) => r.imports.cpu.busiestWorker),
     'server CPU, busy mix (µs per op, all threads)': mid((r) => r.mixed.cpu.total),
     'server CPU, busy mix (µs per op, store thread)': mid((r) => r.mixed.cpu.busiestWorker),
-    [`SQLite store alone, imports (ops/s, median of ${RUNS})`]: Math.round(
-      median(alone.map((r) => r.imports)),
-    ),
-    [`SQLite store alone, busy mix (ops/s, median of ${RUNS})`]: Math.round(
-      median(alone.map((r) => r.mixed)),
-    ),
+    [`SQLite store alone, imports (ops/s, median of ${RUNS})`]: aloneMid((r) => r.imports),
+    [`SQLite store alone, busy mix (ops/s, median of ${RUNS})`]: aloneMid((r) => r.mixed),
   };
 }
