@@ -18,10 +18,11 @@ export function openDatabase(file: string): Db {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   db.pragma('temp_store = MEMORY');
-  // 64 MiB of page cache keeps the upper B-tree levels of a million-asset library in memory;
-  // checkpointing every ~160 MiB of WAL writes a page that changes often once, not per batch.
+  // 64 MiB of page cache keeps the upper B-tree levels of a million-asset library in memory.
   db.pragma('cache_size = -65536');
-  db.pragma('wal_autocheckpoint = 40000');
+  // The store checkpoints from a thread of its own (background-checkpoints.ts); this, at ~40 MiB
+  // of WAL, is the backstop that restarts the WAL, and all there is when that thread is gone.
+  db.pragma('wal_autocheckpoint = 10000');
   migrate(db);
   return db;
 }

@@ -39,6 +39,7 @@ import type {
   SubmitRequest,
   UserRecord,
 } from '../metadata-store.js';
+import { checkpointInBackground } from './background-checkpoints.js';
 import { callerLookups, type CallerLookups } from './caller-lookups.js';
 import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
@@ -61,6 +62,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
   readonly #callers: CallerLookups;
+  readonly #stopCheckpoints: () => Promise<void>;
 
   constructor(file: string) {
     this.#file = file;
@@ -69,6 +71,7 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#callers = callerLookups(this.#db);
     this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
+    this.#stopCheckpoints = checkpointInBackground(file);
   }
 
   /** The library's number inside the store (every big table is keyed by it). */
@@ -83,10 +86,10 @@ export class SqliteMetadataStore implements MetadataStore {
     return n;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#stopCheckpoints();
     this.#scanReader.close();
     this.#db.close();
-    return Promise.resolve();
   }
 
   setting(key: string): Promise<string | undefined> {
