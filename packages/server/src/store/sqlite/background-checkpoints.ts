@@ -26,8 +26,8 @@ parentPort.once('message', () => {
  * by the writer's own auto-checkpoint, that is a stall of every waiting batch (200–300 ms on a
  * slow machine, every ~30,000 ops); passive checkpoints here copy the same pages beside the
  * writer, on the other core, and the writer's auto-checkpoint, kept as the backstop, finds little
- * left to copy before it restarts the WAL. Measured: 7–14% less wall time per op on the busy
- * mix, 9–16% on imports (docs/ARCHITECTURE.md).
+ * left to copy before it restarts the WAL. Measured: 8–11% less wall time per op on the busy
+ * mix, 9–12% on imports (docs/ARCHITECTURE.md).
  *
  * A failure here costs speed, not safety: the writer checkpoints as before. Returns what stops it.
  */
