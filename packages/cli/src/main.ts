@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { FSCK_HELP, runFsck } from './commands/fsck.js';
+import { LOGIN_HELP, runLogin } from './commands/login.js';
 import { runServe, SERVE_HELP } from './commands/serve.js';
 import { CliError } from './cli-error.js';
 
@@ -10,12 +11,14 @@ Usage: keepsake <command> [options]
 Commands:
   serve     run the server (SQLite and a folder under --data)
   fsck      check a server's data directory for lost or corrupt data
+  login     register this machine as a device of your user on a server
 
 Run "keepsake <command> --help" for a command's options.`;
 
 const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
   serve: { help: SERVE_HELP, run: runServe },
   fsck: { help: FSCK_HELP, run: runFsck },
+  login: { help: LOGIN_HELP, run: runLogin },
 };
 
 async function main(argv: string[]): Promise<void> {

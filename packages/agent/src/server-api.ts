@@ -1,0 +1,114 @@
+/**
+ * A failed call to the server, told so that the user knows what to do: the server's own message
+ * when it answered, what stood in the way when it did not.
+ */
+export class ServerApiError extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status, or undefined when the server could not be reached. */
+    readonly status?: number,
+    /** The server's stable error code (`unauthorized`, `too-many-attempts`…). */
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RegisteredDevice {
+  readonly id: string;
+  readonly name: string;
+  /** Shown once by the server, which keeps only its hash. */
+  readonly token: string;
+}
+
+/** The calls of the server's HTTP API (`/api/v1`, described at `/api/docs`) the agent makes. */
+export class ServerApi {
+  readonly origin: string;
+
+  /** `server`: the address `keepsake serve` printed (`http://host:port`). */
+  constructor(server: string) {
+    let url: URL;
+    try {
+      url = new URL(server);
+    } catch {
+      throw new ServerApiError(
+        `"${server}" is not a server address; give one like http://nas:7447`,
+      );
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new ServerApiError(`"${server}" is not an http:// or https:// address`);
+    }
+    this.origin = url.origin;
+  }
+
+  /** Signs in with a password and returns a session token. */
+  async signIn(user: string, password: string): Promise<string> {
+    const { token } = await this.#call<{ token: string }>('POST', '/api/v1/session', {
+      body: { user, password },
+    });
+    return token;
+  }
+
+  /** Ends a session (its token stops working). */
+  async signOut(session: string): Promise<void> {
+    await this.#call('DELETE', '/api/v1/session', { token: session });
+  }
+
+  /** Registers a device of the signed-in user. */
+  async registerDevice(session: string, name: string): Promise<RegisteredDevice> {
+    const { device, token } = await this.#call<{
+      device: { id: string; name: string };
+      token: string;
+    }>('POST', '/api/v1/devices', { token: session, body: { name } });
+    return { id: device.id, name: device.name, token };
+  }
+
+  async #call<T>(
+    method: string,
+    path: string,
+    { token, body }: { token?: string; body?: unknown } = {},
+  ): Promise<T> {
+    const url = `${this.origin}${path}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+          ...(token !== undefined && { authorization: `Bearer ${token}` }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new ServerApiError(
+        `cannot reach ${this.origin} (${cause?.code ?? cause?.message ?? String(error)}); is the server running, and is the address right?`,
+      );
+    }
+    const text = await response.text();
+    const parsed = parseJson(text);
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ServerApiError(
+        `${this.origin} answered ${String(response.status)}: ${error?.message ?? (text.slice(0, 200) || response.statusText)}`,
+        response.status,
+        error?.code,
+      );
+    }
+    if (parsed === undefined) {
+      throw new ServerApiError(
+        `${url} did not answer as a Keepsake server does (not JSON); is the address right?`,
+        response.status,
+      );
+    }
+    return parsed as T;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
