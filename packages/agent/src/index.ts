@@ -1,4 +1,5 @@
-// @keepsake/agent: what runs on each device. So far: registering it with a server.
+// @keepsake/agent: what runs on each device. So far: registering it with a server, and scanning
+// its folder (only what changed is read).
 export {
   configDir,
   readDeviceConfig,

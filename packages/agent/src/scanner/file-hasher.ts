@@ -1,0 +1,118 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+
+/** A file's SHA-256 and what the file looked like once it was read to the end. */
+export interface HashedFile {
+  readonly hash: string;
+  readonly size: number;
+  readonly mtimeNs: bigint;
+  /** False when the file changed while it was read: the hash may be of no version of it. */
+  readonly steady: boolean;
+}
+
+// Plain JavaScript, run as each worker's whole program. One file at a time per worker, read in
+// 1 MiB pieces into one buffer: OpenSSL's SHA-256 is then the cost, on every core at once.
+const WORKER = `
+const { parentPort } = require('node:worker_threads');
+const { createHash } = require('node:crypto');
+const { open } = require('node:fs/promises');
+const buffer = Buffer.allocUnsafe(1 << 20);
+parentPort.on('message', async ({ id, file }) => {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+    const before = await handle.stat({ bigint: true });
+    const hash = createHash('sha256');
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) break;
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+    const after = await handle.stat({ bigint: true });
+    const steady = before.mtimeNs === after.mtimeNs && after.size === BigInt(size);
+    parentPort.postMessage({ id, hash: hash.digest('hex'), size, mtimeNs: after.mtimeNs, steady });
+  } catch (error) {
+    parentPort.postMessage({ id, error: { code: error.code, message: error.message } });
+  } finally {
+    await handle?.close();
+  }
+});
+`;
+
+interface Job {
+  readonly id: number;
+  readonly file: string;
+  resolve(hashed: HashedFile): void;
+  reject(error: Error): void;
+}
+
+type Answer =
+  | ({ readonly id: number } & HashedFile)
+  | { readonly id: number; readonly error: { code?: string; message: string } };
+
+/** Hashes files on a pool of worker threads, one per core by default. Close it when done. */
+export class FileHasher {
+  readonly #idle: Worker[] = [];
+  readonly #workers: Worker[] = [];
+  readonly #queue: Job[] = [];
+  readonly #running = new Map<Worker, Job>();
+  #nextId = 0;
+
+  constructor(threads = availableParallelism()) {
+    for (let i = 0; i < Math.max(1, threads); i++) {
+      const worker = new Worker(WORKER, { eval: true });
+      worker.on('message', (answer: Answer) => {
+        this.#settle(worker, answer);
+      });
+      // A worker that dies (out of memory, say) fails its file; with none left, all of them.
+      worker.on('error', (error) => {
+        this.#running.get(worker)?.reject(error);
+        this.#running.delete(worker);
+        this.#workers.splice(this.#workers.indexOf(worker), 1);
+        if (this.#workers.length === 0) {
+          for (const job of this.#queue.splice(0)) job.reject(error);
+        }
+      });
+      this.#workers.push(worker);
+      this.#idle.push(worker);
+    }
+  }
+
+  /** The SHA-256 of the file at `file` (an absolute path). Rejects with the errno code if unreadable. */
+  hash(file: string): Promise<HashedFile> {
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ id: this.#nextId++, file, resolve, reject });
+      this.#dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.#workers.map((worker) => worker.terminate()));
+  }
+
+  #dispatch(): void {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const worker = this.#idle.pop();
+      const job = this.#queue.shift();
+      if (!worker || !job) return;
+      this.#running.set(worker, job);
+      worker.postMessage({ id: job.id, file: job.file });
+    }
+  }
+
+  #settle(worker: Worker, answer: Answer): void {
+    const job = this.#running.get(worker);
+    this.#running.delete(worker);
+    this.#idle.push(worker);
+    if (job?.id === answer.id) {
+      if ('error' in answer) {
+        job.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }));
+      } else {
+        job.resolve(answer);
+      }
+    }
+    this.#dispatch();
+  }
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** The agent's own folder inside the synced one: its state, its trash, its partial downloads. */
+export const AGENT_DIR = '.keepsake';
+
+/** The file where a user lists what not to sync, in .gitignore syntax, at the folder's top. */
+export const IGNORE_FILE = '.keepsakeignore';
+
+/**
+ * What no one wants synced: what operating systems, NAS boxes and editors leave beside photos,
+ * and files still arriving (browser downloads, copies in progress).
+ */
+export const DEFAULT_IGNORES: readonly string[] = [
+  `/${AGENT_DIR}/`,
+  `/${IGNORE_FILE}`,
+  // macOS
+  '.DS_Store',
+  '._*',
+  '.Spotlight-V100/',
+  '.Trashes/',
+  '.fseventsd/',
+  '.TemporaryItems/',
+  // Windows
+  'Thumbs.db',
+  'desktop.ini',
+  '$RECYCLE.BIN/',
+  // Synology and other NAS thumbnails and recycle bins
+  '@eaDir/',
+  '#recycle/',
+  '#snapshot/',
+  // editors and office suites
+  '*~',
+  '.*.swp',
+  '~$*',
+  '*.tmp',
+  '*.temp',
+  // partial downloads and copies
+  '*.part',
+  '*.partial',
+  '*.crdownload',
+  '*.download',
+];
+
+/** Decides which paths (relative, `/`-separated; folders end in `/`) the agent leaves alone. */
+export interface IgnoreRules {
+  ignores(path: string): boolean;
+}
+
+/** The defaults, plus the folder's `.keepsakeignore` if it has one. */
+export async function loadIgnoreRules(folder: string): Promise<IgnoreRules> {
+  const rules: Ignore = ignore().add([...DEFAULT_IGNORES]);
+  try {
+    rules.add(await readFile(join(folder, IGNORE_FILE), 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  return { ignores: (path) => rules.ignores(path) };
+}

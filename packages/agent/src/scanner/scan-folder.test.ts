@@ -1,0 +1,122 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openAgentState, type StateDb } from '../state/agent-state.js';
+import { FileFacts } from './file-facts.js';
+import { FileHasher } from './file-hasher.js';
+import { loadIgnoreRules } from './ignore-rules.js';
+import { scanFolder } from './scan-folder.js';
+
+const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
+
+let folder: string;
+let db: StateDb;
+let hasher: FileHasher;
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'keepsake-scan-'));
+  db = openAgentState(folder);
+  hasher = new FileHasher(2);
+});
+afterEach(async () => {
+  db.close();
+  await hasher.close();
+  rmSync(folder, { recursive: true, force: true });
+});
+
+const put = (path: string, bytes: Buffer | string) => {
+  mkdirSync(dirname(join(folder, path)), { recursive: true });
+  writeFileSync(join(folder, path), bytes);
+};
+const scan = async () =>
+  scanFolder(folder, { rules: await loadIgnoreRules(folder), facts: new FileFacts(db), hasher });
+
+describe('scanFolder', () => {
+  it('hashes every file once, then only what changed', async () => {
+    const big = randomBytes(3 * 1024 * 1024 + 17);
+    put('2024/05/IMG_0001.HEIC', big);
+    put('2024/05/IMG_0001.MOV', 'live video');
+    put('IMG_0002.JPG', 'a photo');
+
+    const first = await scan();
+    expect(first.hashed).toBe(3);
+    expect(Object.fromEntries(first.files)).toEqual({
+      '2024/05/IMG_0001.HEIC': { hash: sha256(big), size: big.length },
+      '2024/05/IMG_0001.MOV': { hash: sha256('live video'), size: 10 },
+      'IMG_0002.JPG': { hash: sha256('a photo'), size: 7 },
+    });
+
+    expect((await scan()).hashed).toBe(0);
+
+    // Same size, new bytes: the modification time gives it away.
+    put('IMG_0002.JPG', 'A PHOTO');
+    const future = new Date(Date.now() + 5000);
+    utimesSync(join(folder, 'IMG_0002.JPG'), future, future);
+    const edited = await scan();
+    expect(edited.hashed).toBe(1);
+    expect(edited.files.get('IMG_0002.JPG')?.hash).toBe(sha256('A PHOTO'));
+  });
+
+  it('does not read a moved or renamed file again, on this scan or the next', async () => {
+    put('inbox/IMG_0003.JPG', 'moving photo');
+    await scan();
+    mkdirSync(join(folder, 'sorted'));
+    renameSync(join(folder, 'inbox/IMG_0003.JPG'), join(folder, 'sorted/IMG_0003.JPG'));
+
+    const moved = await scan();
+    expect(moved.hashed).toBe(0);
+    expect([...moved.files.keys()]).toEqual(['sorted/IMG_0003.JPG']);
+    expect(moved.files.get('sorted/IMG_0003.JPG')?.hash).toBe(sha256('moving photo'));
+    expect((await scan()).hashed).toBe(0);
+  });
+
+  it('forgets deleted files', async () => {
+    put('a.JPG', 'a');
+    put('b.JPG', 'b');
+    await scan();
+    rmSync(join(folder, 'a.JPG'));
+    expect([...(await scan()).files.keys()]).toEqual(['b.JPG']);
+    // Put back with the same bytes: its modification time is new, so it is read again.
+    put('a.JPG', 'a');
+    expect((await scan()).hashed).toBe(1);
+  });
+
+  it('leaves out what operating systems, NAS boxes and editors leave behind, its own folder and .keepsakeignore', async () => {
+    put('IMG_0004.JPG', 'kept');
+    for (const litter of [
+      '.DS_Store',
+      '._IMG_0004.JPG',
+      'Thumbs.db',
+      '@eaDir/IMG_0004.JPG/SYNOPHOTO_THUMB_XL.jpg',
+      'IMG_0005.JPG.part',
+      'export.crdownload',
+      'notes.txt~',
+      'drafts/IMG_0006.JPG',
+      'layers/IMG_0007.psd',
+    ]) {
+      put(litter, 'litter');
+    }
+    writeFileSync(join(folder, '.keepsakeignore'), '# mine\ndrafts/\n*.psd\n');
+    symlinkSync(join(folder, 'IMG_0004.JPG'), join(folder, 'link.JPG'));
+    // The agent's own state (.keepsake/state.db) is in the folder too.
+    expect([...(await scan()).files.keys()]).toEqual(['IMG_0004.JPG']);
+  });
+});
+
+describe('FileHasher', () => {
+  it('says which file could not be read, and why', async () => {
+    await expect(hasher.hash(join(folder, 'missing.JPG'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+  });
+});
