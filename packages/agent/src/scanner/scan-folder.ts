@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { FileFacts as HashedFacts } from './file-facts.js';
+import { sameFile, type FileFacts } from './file-facts.js';
 import type { FileHasher } from './file-hasher.js';
 import type { IgnoreRules } from './ignore-rules.js';
 import { walkFolder, type FileStat } from './walk-folder.js';
@@ -34,18 +34,22 @@ const RECORD_BATCH = 1000;
 
 /**
  * What is in `folder` now. Only files whose size, modification time or inode changed since the
- * last scan are read; their hashes are recorded in `facts` as they come, so an interrupted scan
- * of a big folder does not start over. Files gone since the last scan are forgotten.
+ * last scan are read, and a file found under a new path with a known inode, size and time is a
+ * move, not read either. Hashes are recorded as they come, so an interrupted scan of a big
+ * folder does not start over. What is gone since the last scan is forgotten at the end (not
+ * before: a file moved into a folder walked later is still found by its inode).
  */
 export async function scanFolder(
   folder: string,
-  { rules, facts, hasher }: { rules: IgnoreRules; facts: HashedFacts; hasher: FileHasher },
+  { rules, facts, hasher }: { rules: IgnoreRules; facts: FileFacts; hasher: FileHasher },
   onProgress: (progress: ScanProgress) => void = () => undefined,
 ): Promise<FolderScan> {
   const files = new Map<string, FolderFile>();
   const changing: string[] = [];
   const unreadable: { path: string; reason: string }[] = [];
   const progress = { seen: 0, hashed: 0, hashedBytes: 0 };
+  const gone: { dir: string; name: string }[] = [];
+  const folders = new Set<string>();
   let toRecord: (FileStat & { hash: string })[] = [];
   const flush = () => {
     facts.record(toRecord);
@@ -72,23 +76,37 @@ export async function scanFolder(
     }
   };
 
-  for await (const stat of walkFolder(folder, rules)) {
-    progress.seen += 1;
-    const known = facts.unchanged(stat);
-    if (known) {
-      files.set(stat.path, { hash: known.hash, size: stat.size });
-      // Moved: recorded at its new path, as its old one is forgotten at the end.
-      if (known.movedFrom !== undefined) toRecord.push({ ...stat, hash: known.hash });
-    } else {
+  for await (const { dir, files: found } of walkFolder(folder, rules)) {
+    folders.add(dir);
+    const seen = facts.inDir(dir);
+    for (const stat of found) {
+      progress.seen += 1;
+      const before = seen.get(stat.name);
+      seen.delete(stat.name);
+      if (before && sameFile(stat, before)) {
+        files.set(stat.path, { hash: before.hash, size: stat.size });
+        continue;
+      }
+      const moved = facts.movedFrom(stat);
+      if (moved) {
+        files.set(stat.path, { hash: moved.hash, size: stat.size });
+        toRecord.push({ ...stat, hash: moved.hash });
+        continue;
+      }
       const job = read(stat).finally(() => reading.delete(job));
       reading.add(job);
       if (reading.size >= IN_FLIGHT) await Promise.race(reading);
     }
-    if (progress.seen % 1000 === 0) onProgress(progress);
+    for (const name of seen.keys()) gone.push({ dir, name });
+    onProgress(progress);
   }
   await Promise.all(reading);
   flush();
-  facts.forgetAllBut((path) => files.has(path));
-  onProgress(progress);
+  // Files that changed while read, or could not be read, are not known any more either.
+  for (const path of [...changing, ...unreadable.map((u) => u.path)]) {
+    const slash = path.lastIndexOf('/') + 1;
+    gone.push({ dir: path.slice(0, slash), name: path.slice(slash) });
+  }
+  facts.forget(gone, folders);
   return { files, hashed: progress.hashed, changing, unreadable };
 }

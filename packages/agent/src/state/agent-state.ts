@@ -12,13 +12,16 @@ export type StateDb = Database.Database;
 const MIGRATIONS: readonly string[] = [
   `
   -- What the last scan saw of each file, and the hash of its bytes then: a file whose size,
-  -- modification time and inode are unchanged is not read again.
+  -- modification time and inode are unchanged is not read again. Keyed by folder, then name:
+  -- a scan reads one folder's rows with one query.
   CREATE TABLE file_facts (
-    path     TEXT PRIMARY KEY,
+    dir      TEXT NOT NULL,
+    name     TEXT NOT NULL,
     size     INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     inode    INTEGER NOT NULL,
-    hash     TEXT NOT NULL
+    hash     TEXT NOT NULL,
+    PRIMARY KEY (dir, name)
   ) WITHOUT ROWID;
   -- A renamed or moved file keeps its inode: found by it, it is not read again either.
   CREATE INDEX file_facts_by_inode ON file_facts(inode);
