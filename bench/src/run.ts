@@ -4,6 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchAgentScan } from './agent-scan.bench-case.js';
 import { benchApplyOps } from './apply-ops.bench-case.js';
 import { benchDigest } from './digest.bench-case.js';
 import { benchFeedCatchUp } from './feed-catch-up.bench-case.js';
@@ -37,6 +38,12 @@ const CASES: readonly Case[] = [
     name: 'New device catching up',
     target: '1,000,000-op change feed in < 60 s; server RSS < 400 MiB',
     run: benchFeedCatchUp,
+  },
+  {
+    name: 'Agent: folder scan',
+    target:
+      'hashing ≥ 90% of openssl dgst -sha256 as two parallel processes, warm and cold; idle rescan of 100,000 files within 1.5× of a bare walk + lstat; 10,000 files < 0.1 s',
+    run: benchAgentScan,
   },
 ];
 

@@ -4,43 +4,47 @@ import type { FileStat } from './walk-folder.js';
 /** What the last scan saw of a file, with the hash its bytes had then. */
 export interface KnownFile {
   readonly size: number;
-  readonly mtimeNs: bigint;
-  readonly inode: bigint;
+  readonly mtimeMs: number;
+  readonly inode: number;
   readonly hash: string;
 }
 
 interface Row {
   dir: string;
   name: string;
-  size: bigint;
-  mtime_ns: bigint;
-  inode: bigint;
+  size: number;
+  mtime_ms: number;
+  inode: number;
   hash: string;
 }
 
+type DirRow = [name: string, size: number, mtimeMs: number, inode: number, hash: string];
+
 const known = (row: Row): KnownFile => ({
-  size: Number(row.size),
-  mtimeNs: row.mtime_ns,
+  size: row.size,
+  mtimeMs: row.mtime_ms,
   inode: row.inode,
   hash: row.hash,
 });
 
 /** Whether nothing the file system says about `stat` differs from what was seen of `file`. */
 export const sameFile = (stat: FileStat, file: KnownFile): boolean =>
-  file.size === stat.size && file.mtimeNs === stat.mtimeNs && file.inode === stat.inode;
+  file.size === stat.size && file.mtimeMs === stat.mtimeMs && file.inode === stat.inode;
 
 /** The `file_facts` table: what each file was at the last scan, so unchanged ones go unread. */
 export class FileFacts {
   readonly #q;
 
   constructor(private readonly db: StateDb) {
-    // Nanosecond times and inodes pass 2^53: they are read back as BigInt.
     this.#q = {
-      inDir: db.prepare('SELECT * FROM file_facts WHERE dir = ?').safeIntegers(true),
-      byInode: db.prepare('SELECT * FROM file_facts WHERE inode = ?').safeIntegers(true),
+      // Rows as arrays: a folder's worth per call, no object per row to build and drop.
+      inDir: db
+        .prepare('SELECT name, size, mtime_ms, inode, hash FROM file_facts WHERE dir = ?')
+        .raw(),
+      byInode: db.prepare('SELECT * FROM file_facts WHERE inode = ?'),
       put: db.prepare(
-        `INSERT INTO file_facts (dir, name, size, mtime_ns, inode, hash) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (dir, name) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns,
+        `INSERT INTO file_facts (dir, name, size, mtime_ms, inode, hash) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (dir, name) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
            inode = excluded.inode, hash = excluded.hash`,
       ),
       forget: db.prepare('DELETE FROM file_facts WHERE dir = ? AND name = ?'),
@@ -51,13 +55,16 @@ export class FileFacts {
 
   /** What the last scan saw in one folder, by file name. */
   inDir(dir: string): Map<string, KnownFile> {
-    const rows = this.#q.inDir.all(dir) as Row[];
-    return new Map(rows.map((row) => [row.name, known(row)]));
+    const seen = new Map<string, KnownFile>();
+    for (const [name, size, mtimeMs, inode, hash] of this.#q.inDir.all(dir) as DirRow[]) {
+      seen.set(name, { size, mtimeMs, inode, hash });
+    }
+    return seen;
   }
 
   /**
    * A file seen elsewhere that `stat` is, moved or renamed: the same inode, size and
-   * nanosecond mtime (a move keeps all three).
+   * mtime (a move keeps all three).
    */
   movedFrom(stat: FileStat): (KnownFile & { readonly path: string }) | undefined {
     for (const row of this.#q.byInode.iterate(stat.inode) as IterableIterator<Row>) {
@@ -70,7 +77,7 @@ export class FileFacts {
   /** Records files in one transaction. */
   record(files: readonly (FileStat & { readonly hash: string })[]): void {
     this.db.transaction(() => {
-      for (const f of files) this.#q.put.run(f.dir, f.name, f.size, f.mtimeNs, f.inode, f.hash);
+      for (const f of files) this.#q.put.run(f.dir, f.name, f.size, f.mtimeMs, f.inode, f.hash);
     })();
   }
 

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 export interface HashedFile {
   readonly hash: string;
   readonly size: number;
-  readonly mtimeNs: bigint;
+  readonly mtimeMs: number;
   /** False when the file changed while it was read: the hash may be of no version of it. */
   readonly steady: boolean;
 }
@@ -21,7 +21,7 @@ parentPort.on('message', async ({ id, file }) => {
   let handle;
   try {
     handle = await open(file, 'r');
-    const before = await handle.stat({ bigint: true });
+    const before = await handle.stat();
     const hash = createHash('sha256');
     let size = 0;
     for (;;) {
@@ -30,9 +30,9 @@ parentPort.on('message', async ({ id, file }) => {
       hash.update(buffer.subarray(0, bytesRead));
       size += bytesRead;
     }
-    const after = await handle.stat({ bigint: true });
-    const steady = before.mtimeNs === after.mtimeNs && after.size === BigInt(size);
-    parentPort.postMessage({ id, hash: hash.digest('hex'), size, mtimeNs: after.mtimeNs, steady });
+    const after = await handle.stat();
+    const steady = before.mtimeMs === after.mtimeMs && after.size === size;
+    parentPort.postMessage({ id, hash: hash.digest('hex'), size, mtimeMs: after.mtimeMs, steady });
   } catch (error) {
     parentPort.postMessage({ id, error: { code: error.code, message: error.message } });
   } finally {

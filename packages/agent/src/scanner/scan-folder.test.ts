@@ -14,8 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
 import { FileFacts } from './file-facts.js';
 import { FileHasher } from './file-hasher.js';
-import { loadIgnoreRules } from './ignore-rules.js';
-import { scanFolder } from './scan-folder.js';
+import { FolderScanner } from './scan-folder.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -38,8 +37,7 @@ const put = (path: string, bytes: Buffer | string) => {
   mkdirSync(dirname(join(folder, path)), { recursive: true });
   writeFileSync(join(folder, path), bytes);
 };
-const scan = async () =>
-  scanFolder(folder, { rules: await loadIgnoreRules(folder), facts: new FileFacts(db), hasher });
+const scan = () => new FolderScanner(folder, new FileFacts(db), hasher).scan();
 
 describe('scanFolder', () => {
   it('hashes every file once, then only what changed', async () => {
@@ -110,6 +108,15 @@ describe('scanFolder', () => {
     symlinkSync(join(folder, 'IMG_0004.JPG'), join(folder, 'link.JPG'));
     // The agent's own state (.keepsake/state.db) is in the folder too.
     expect([...(await scan()).files.keys()]).toEqual(['IMG_0004.JPG']);
+  });
+
+  it('follows a changed .keepsakeignore without being restarted', async () => {
+    put('IMG_0008.JPG', 'kept');
+    put('scans/page-1.tiff', 'a scanned letter');
+    const scanner = new FolderScanner(folder, new FileFacts(db), hasher);
+    expect((await scanner.scan()).files.size).toBe(2);
+    writeFileSync(join(folder, '.keepsakeignore'), 'scans/\n');
+    expect([...(await scanner.scan()).files.keys()]).toEqual(['IMG_0008.JPG']);
   });
 });
 

@@ -1,7 +1,8 @@
+import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { sameFile, type FileFacts } from './file-facts.js';
 import type { FileHasher } from './file-hasher.js';
-import type { IgnoreRules } from './ignore-rules.js';
+import { IGNORE_FILE, loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { walkFolder, type FileStat } from './walk-folder.js';
 
 /** A file as the sync model sees it: its bytes' SHA-256 and size. */
@@ -33,16 +34,48 @@ const IN_FLIGHT = 64;
 const RECORD_BATCH = 1000;
 
 /**
- * What is in `folder` now. Only files whose size, modification time or inode changed since the
- * last scan are read, and a file found under a new path with a known inode, size and time is a
- * move, not read either. Hashes are recorded as they come, so an interrupted scan of a big
- * folder does not start over. What is gone since the last scan is forgotten at the end (not
- * before: a file moved into a folder walked later is still found by its inode).
+ * Scans one synced folder, again and again over the agent's life. It keeps the ignore rules
+ * between scans (they remember what they decided for each path) and reloads them only when
+ * `.keepsakeignore` changes.
  */
-export async function scanFolder(
+export class FolderScanner {
+  #rules: IgnoreRules | undefined;
+  #rulesStamp = '';
+
+  constructor(
+    readonly folder: string,
+    private readonly facts: FileFacts,
+    private readonly hasher: FileHasher,
+  ) {}
+
+  /**
+   * What is in the folder now. Only files whose size, modification time or inode changed
+   * since the last scan are read, and a file found under a new path with a known inode, size
+   * and time is a move, not read either. Hashes are recorded as they come, so an interrupted
+   * scan of a big folder does not start over. What is gone since the last scan is forgotten at
+   * the end (not before: a file moved into a folder walked later is still found by its inode).
+   */
+  async scan(onProgress: (progress: ScanProgress) => void = () => undefined): Promise<FolderScan> {
+    return scanWith(this.folder, await this.#currentRules(), this.facts, this.hasher, onProgress);
+  }
+
+  async #currentRules(): Promise<IgnoreRules> {
+    const stat = lstatSync(join(this.folder, IGNORE_FILE), { throwIfNoEntry: false });
+    const stamp = stat ? `${String(stat.size)}/${String(stat.mtimeMs)}/${String(stat.ino)}` : '';
+    if (!this.#rules || stamp !== this.#rulesStamp) {
+      this.#rules = await loadIgnoreRules(this.folder);
+      this.#rulesStamp = stamp;
+    }
+    return this.#rules;
+  }
+}
+
+async function scanWith(
   folder: string,
-  { rules, facts, hasher }: { rules: IgnoreRules; facts: FileFacts; hasher: FileHasher },
-  onProgress: (progress: ScanProgress) => void = () => undefined,
+  rules: IgnoreRules,
+  facts: FileFacts,
+  hasher: FileHasher,
+  onProgress: (progress: ScanProgress) => void,
 ): Promise<FolderScan> {
   const files = new Map<string, FolderFile>();
   const changing: string[] = [];
@@ -60,7 +93,7 @@ export async function scanFolder(
   const read = async (stat: FileStat) => {
     try {
       const hashed = await hasher.hash(join(folder, stat.path));
-      if (!hashed.steady || hashed.size !== stat.size || hashed.mtimeNs !== stat.mtimeNs) {
+      if (!hashed.steady || hashed.size !== stat.size || hashed.mtimeMs !== stat.mtimeMs) {
         changing.push(stat.path);
         return;
       }

@@ -18,7 +18,7 @@ const MIGRATIONS: readonly string[] = [
     dir      TEXT NOT NULL,
     name     TEXT NOT NULL,
     size     INTEGER NOT NULL,
-    mtime_ns INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
     inode    INTEGER NOT NULL,
     hash     TEXT NOT NULL,
     PRIMARY KEY (dir, name)
