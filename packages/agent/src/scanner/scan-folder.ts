@@ -117,7 +117,7 @@ async function scanWith(
       const before = seen.get(stat.name);
       seen.delete(stat.name);
       if (before && sameFile(stat, before)) {
-        files.set(stat.path, { hash: before.hash, size: stat.size });
+        files.set(stat.path, before); // a KnownFile is a FolderFile: no copy per file
         continue;
       }
       const moved = facts.movedFrom(stat);
