@@ -118,6 +118,25 @@ describe('scanFolder', () => {
     writeFileSync(join(folder, '.keepsakeignore'), 'scans/\n');
     expect([...(await scanner.scan()).files.keys()]).toEqual(['IMG_0008.JPG']);
   });
+
+  it('reports a file whose name is not valid UTF-8 instead of passing over it', async () => {
+    put('IMG_0009.JPG', 'fine');
+    // "café.JPG" as an old camera or a zip from Windows wrote it: Latin-1, not UTF-8.
+    const latin1 = Buffer.concat([
+      Buffer.from(`${folder}/caf`),
+      Buffer.from([0xe9]),
+      Buffer.from('.JPG'),
+    ]);
+    writeFileSync(latin1, 'a photo with an old name');
+    const result = await scan();
+    expect([...result.files.keys()]).toEqual(['IMG_0009.JPG']);
+    expect(result.unreadable).toEqual([
+      {
+        path: 'caf\uFFFD.JPG',
+        reason: expect.stringMatching(/not valid UTF-8; rename/) as unknown,
+      },
+    ]);
+  });
 });
 
 describe('FileHasher', () => {

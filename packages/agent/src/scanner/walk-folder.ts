@@ -24,6 +24,12 @@ export interface FileStat {
 export interface WalkedDir {
   readonly dir: string;
   readonly files: FileStat[];
+  /**
+   * Files whose names are not valid UTF-8 (a Latin-1 name from an old camera or archive): Node
+   * cannot name them back to the file system, so they cannot be synced until renamed. Listed so
+   * that they are reported, never passed over in silence.
+   */
+  readonly misnamed: string[];
 }
 
 /**
@@ -49,6 +55,7 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
       throw error;
     }
     const files: FileStat[] = [];
+    const misnamed: string[] = [];
     for (const entry of entries) {
       const path = `${dir}${entry.name}`;
       if (entry.isDirectory()) {
@@ -56,6 +63,7 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
       } else if (entry.isFile() && !rules.ignores(path)) {
         // Numbers, not BigInts: a BigInt stat costs allocations a million-file rescan feels.
         const stat = lstatSync(top + path, { throwIfNoEntry: false });
+        if (!stat && entry.name.includes('\uFFFD')) misnamed.push(path);
         if (stat?.isFile()) {
           files.push({
             path,
@@ -68,7 +76,7 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
         }
       }
     }
-    yield { dir, files };
+    yield { dir, files, misnamed };
   }
 }
 
