@@ -8,7 +8,7 @@ export {
 } from './device-config.js';
 export { AlreadyRegistered, login, type LoginRequest } from './login.js';
 export { ServerApi, ServerApiError, type RegisteredDevice } from './server-api.js';
-export { openAgentState, type StateDb } from './state/agent-state.js';
+export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
-export { FileHasher, type HashedFile } from './scanner/file-hasher.js';
-export { FolderScanner, type FolderScan, type ScanProgress } from './scanner/scan-folder.js';
+export { FileHasher } from './scanner/file-hasher.js';
+export { FolderScanner } from './scanner/scan-folder.js';

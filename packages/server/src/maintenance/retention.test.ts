@@ -49,6 +49,28 @@ async function uploadUnrecorded(t: TestServer, token: string, bytes: Buffer) {
   return asBlobHash(sha256Of(bytes));
 }
 
+/**
+ * A server on a clock the test moves, and alice's door-knocker photo uploaded but never
+ * imported (garbage a day later), its thumbnail and preview made.
+ */
+async function uploadedNeverImported() {
+  let clock = Date.now();
+  const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
+  const alice = await t.userWithDevice('alice');
+  const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
+  const hash = asBlobHash(sha256Of(photo));
+  await uploadBlob(t.api, alice.token, photo);
+  await t.server.media.drain();
+  const thumbnailsOf = async () =>
+    ((await t.server.context.store.media(hash))?.derivatives ?? []).map((d) => d.hash);
+  const thumbnails = await thumbnailsOf();
+  expect(thumbnails).toHaveLength(2);
+  const daysLater = (days: number) => {
+    clock += days * DAY;
+  };
+  return { t, alice, photo, hash, thumbnails, thumbnailsOf, daysLater };
+}
+
 describe('trash retention and blob collection', () => {
   it('purges what sat in the trash past the retention, frees its bytes, and spares the rest', async () => {
     let clock = Date.now();
@@ -242,17 +264,9 @@ describe('trash retention and blob collection', () => {
   });
 
   it('deletes the bytes of a photo and its thumbnails forgotten just before a failure, at its next run', async () => {
-    let clock = Date.now();
-    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
-    const alice = await t.userWithDevice('alice');
-    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
-    const hash = asBlobHash(sha256Of(photo));
+    const { t, photo, hash, thumbnails, daysLater } = await uploadedNeverImported();
     const { store, blobs } = t.server.context;
-    await uploadBlob(t.api, alice.token, photo); // uploaded, never imported: garbage a day later
-    await t.server.media.drain();
-    const thumbnails = ((await store.media(hash))?.derivatives ?? []).map((d) => d.hash);
-    expect(thumbnails).toHaveLength(2);
-    clock += 2 * DAY;
+    daysLater(2);
     // Collection forgets the photo, then deleting its bytes fails, as a crash there would.
     const remove = blobs.remove.bind(blobs);
     blobs.remove = () => Promise.reject(new Error('the server stops here'));
@@ -261,7 +275,7 @@ describe('trash retention and blob collection', () => {
     expect(await blobs.size(hash)).toBe(photo.length);
 
     // The thumbnails were forgotten with the photo: nothing is left recorded and held by nothing.
-    clock += 2 * DAY;
+    daysLater(2);
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 3 });
     for (const gone of [hash, ...thumbnails]) {
       expect(await blobs.size(gone)).toBeUndefined();
@@ -312,23 +326,13 @@ describe('trash retention and blob collection', () => {
   });
 
   it("frees a photo's thumbnails with it, and keeps them when the same bytes come back first", async () => {
-    let clock = Date.now();
-    const t = await startTestServer({ trashRetentionDays: 30 }, () => clock);
-    const alice = await t.userWithDevice('alice');
-    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
-    const hash = asBlobHash(sha256Of(photo));
-    const store = t.server.context.store;
-    const blobs = t.server.context.blobs;
-    const thumbnailsOf = async () =>
-      ((await store.media(hash))?.derivatives ?? []).map((d) => d.hash);
+    const { t, alice, photo, hash, thumbnails, thumbnailsOf, daysLater } =
+      await uploadedNeverImported();
+    const { store, blobs } = t.server.context;
 
-    // Uploaded, never imported; the same bytes uploaded again after collection found them
-    // unreferenced and before it deleted them.
-    await uploadBlob(t.api, alice.token, photo);
-    await t.server.media.drain();
-    const thumbnails = await thumbnailsOf();
-    expect(thumbnails).toHaveLength(2);
-    clock += 2 * DAY;
+    // The same bytes uploaded again after collection found them unreferenced and before it
+    // deleted them.
+    daysLater(2);
     const collect = store.collectGarbage.bind(store);
     store.collectGarbage = async (library, arrivedBefore) => {
       const freed = await collect(library, arrivedBefore);
@@ -341,7 +345,7 @@ describe('trash retention and blob collection', () => {
 
     // Nothing uploads it again: the photo and both thumbnails go.
     store.collectGarbage = collect;
-    clock += 2 * DAY;
+    daysLater(2);
     expect(await t.server.runRetention()).toEqual({ purged: 0, freedBlobs: 3 });
     for (const gone of [hash, ...thumbnails]) expect(await blobs.size(gone)).toBeUndefined();
     const report = await fsckOf(t.dataDir);
