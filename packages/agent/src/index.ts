@@ -1,9 +1,10 @@
 // @keepsake/agent: what runs on each device. So far: registering it with a server, and scanning
 // its folder (only what changed is read).
-export { configDir } from './device-config.js';
+export { configDir, readDeviceConfig } from './device-config.js';
 export { AlreadyRegistered, login } from './login.js';
 export { ServerApiError } from './server-api.js';
 export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
+export { FolderSync, type RoundReport } from './sync/folder-sync.js';

@@ -1,3 +1,5 @@
+import type { BlobHash, LogEntry, Op, Reply, RetryLater } from '@keepsake/core';
+
 /**
  * A failed call to the server, told so that the user knows what to do: the server's own message
  * when it answered, what stood in the way when it did not.
@@ -61,6 +63,35 @@ export class ServerApi {
       token: string;
     }>('POST', '/api/v1/devices', { token: session, body: { name } });
     return { id: device.id, name: device.name, token };
+  }
+
+  /** Submits a batch of ops; one reply per op, in order. */
+  async submitOps(
+    token: string,
+    ops: readonly Op[],
+  ): Promise<{ results: (Reply | RetryLater)[]; serverTime: number }> {
+    return this.#call('POST', '/api/v1/ops', { token, body: { ops } });
+  }
+
+  /** Feed entries after `since`, in seq order, and the library's head. */
+  async changes(
+    token: string,
+    since: number,
+    limit: number,
+  ): Promise<{ entries: LogEntry[]; head: number; serverTime: number }> {
+    return this.#call('GET', `/api/v1/changes?since=${String(since)}&limit=${String(limit)}`, {
+      token,
+    });
+  }
+
+  /** Which of these blobs the library already has on the server. */
+  async presentBlobs(token: string, hashes: readonly BlobHash[]): Promise<Set<BlobHash>> {
+    const { present } = await this.#call<{ present: BlobHash[] }>(
+      'POST',
+      '/api/v1/blobs/presence',
+      { token, body: { hashes } },
+    );
+    return new Set(present);
   }
 
   async #call<T>(

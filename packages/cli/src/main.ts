@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { FSCK_HELP, runFsck } from './commands/fsck.js';
 import { LOGIN_HELP, runLogin } from './commands/login.js';
 import { runServe, SERVE_HELP } from './commands/serve.js';
+import { runSync, SYNC_HELP } from './commands/sync.js';
 import { CliError } from './cli-error.js';
 
 const HELP = `keepsake — self-hosted photo library sync that never silently loses a photo
@@ -12,6 +13,7 @@ Commands:
   serve     run the server (SQLite and a folder under --data)
   fsck      check a server's data directory for lost or corrupt data
   login     register this machine as a device of your user on a server
+  sync      keep a folder in step with the server
 
 Run "keepsake <command> --help" for a command's options.`;
 
@@ -19,6 +21,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   serve: { help: SERVE_HELP, run: runServe },
   fsck: { help: FSCK_HELP, run: runFsck },
   login: { help: LOGIN_HELP, run: runLogin },
+  sync: { help: SYNC_HELP, run: runSync },
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -11,6 +11,7 @@ export {
 } from './model/media-schema.js';
 export * from './model/or-set.js';
 export * from './model/library.js';
+export { StoredLibrary, type LibraryChanges, type LibraryRows } from './model/stored-library.js';
 export * from './model/library-path.js';
 export * from './model/asset-state.js';
 export * from './model/codec.js';

@@ -42,6 +42,8 @@ export class FileFacts {
         .prepare('SELECT name, size, mtime_ms, inode, hash FROM file_facts WHERE dir = ?')
         .raw(),
       byInode: db.prepare('SELECT * FROM file_facts WHERE inode = ?'),
+      one: db.prepare('SELECT * FROM file_facts WHERE dir = ? AND name = ?'),
+      byHash: db.prepare('SELECT dir || name FROM file_facts WHERE hash = ?').pluck(),
       put: db.prepare(
         `INSERT INTO file_facts (dir, name, size, mtime_ms, inode, hash) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (dir, name) DO UPDATE SET size = excluded.size, mtime_ms = excluded.mtime_ms,
@@ -62,6 +64,18 @@ export class FileFacts {
     return seen;
   }
 
+  /** What the last scan saw of one file. */
+  get(path: string): KnownFile | undefined {
+    const slash = path.lastIndexOf('/') + 1;
+    const row = this.#q.one.get(path.slice(0, slash), path.slice(slash)) as Row | undefined;
+    return row && known(row);
+  }
+
+  /** Files that held these bytes when last seen (they may have changed since: verify). */
+  pathsWithHash(hash: string): string[] {
+    return this.#q.byHash.all(hash) as string[];
+  }
+
   /**
    * A file seen elsewhere that `stat` is, moved or renamed: the same inode, size and
    * mtime (a move keeps all three).
@@ -79,6 +93,12 @@ export class FileFacts {
     this.db.transaction(() => {
       for (const f of files) this.#q.put.run(f.dir, f.name, f.size, f.mtimeMs, f.inode, f.hash);
     })();
+  }
+
+  /** Forgets one file (the agent moved it out of the folder). */
+  forgetFile(path: string): void {
+    const slash = path.lastIndexOf('/') + 1;
+    this.#q.forget.run(path.slice(0, slash), path.slice(slash));
   }
 
   /** Forgets files gone from their folders, and every file of folders not in `folders`. */

@@ -65,6 +65,16 @@ describe('scanFolder', () => {
     expect(edited.files.get('IMG_0002.JPG')?.hash).toBe(sha256('A PHOTO'));
   });
 
+  it('leaves a file modified within the settle time for a later scan', async () => {
+    put('import/IMG_0009.JPG', 'still arriving');
+    const past = new Date(Date.now() - 60_000);
+    put('import/IMG_0008.JPG', 'arrived a minute ago');
+    utimesSync(join(folder, 'import/IMG_0008.JPG'), past, past);
+    const look = await new FolderScanner(folder, new FileFacts(db), hasher, 10_000).scan();
+    expect(look.changing).toEqual(['import/IMG_0009.JPG']);
+    expect([...look.files.keys()]).toEqual(['import/IMG_0008.JPG']);
+  });
+
   it('does not read a moved or renamed file again, on this scan or the next', async () => {
     put('inbox/IMG_0003.JPG', 'moving photo');
     await scan();

@@ -16,7 +16,10 @@ export interface FolderScan {
   readonly files: Map<string, FolderFile>;
   /** How many files had to be read (new, or changed since the last scan). */
   readonly hashed: number;
-  /** Files that changed while they were read (still being written): left for the next scan. */
+  /**
+   * Files still being written (modified within the settle time, or changed while they were
+   * read): left for the next scan.
+   */
   readonly changing: string[];
   /** Files that could not be read (permissions, say), with the reason. */
   readonly unreadable: { readonly path: string; readonly reason: string }[];
@@ -46,6 +49,11 @@ export class FolderScanner {
     readonly folder: string,
     private readonly facts: FileFacts,
     private readonly hasher: FileHasher,
+    /**
+     * A new or changed file modified less than this long ago is still being written (a camera
+     * import, a slow copy): it is left for the next scan rather than read half-made.
+     */
+    private readonly settleMs = 0,
   ) {}
 
   /**
@@ -56,7 +64,14 @@ export class FolderScanner {
    * the end (not before: a file moved into a folder walked later is still found by its inode).
    */
   async scan(onProgress: (progress: ScanProgress) => void = () => undefined): Promise<FolderScan> {
-    return scanWith(this.folder, await this.#currentRules(), this.facts, this.hasher, onProgress);
+    return scanWith(
+      this.folder,
+      await this.#currentRules(),
+      this.facts,
+      this.hasher,
+      this.settleMs,
+      onProgress,
+    );
   }
 
   async #currentRules(): Promise<IgnoreRules> {
@@ -75,8 +90,13 @@ async function scanWith(
   rules: IgnoreRules,
   facts: FileFacts,
   hasher: FileHasher,
+  settleMs: number,
   onProgress: (progress: ScanProgress) => void,
 ): Promise<FolderScan> {
+  const now = Date.now();
+  // A time in the future (a camera's wrong clock, kept by a copy) says nothing of settling:
+  // such a file is read, and the read's own steadiness check guards it.
+  const settling = (mtimeMs: number) => mtimeMs <= now && now - mtimeMs < settleMs;
   const files = new Map<string, FolderFile>();
   const changing: string[] = [];
   const unreadable: { path: string; reason: string }[] = [];
@@ -121,6 +141,10 @@ async function scanWith(
       seen.delete(stat.name);
       if (before && sameFile(stat, before)) {
         files.set(stat.path, before); // a KnownFile is a FolderFile: no copy per file
+        continue;
+      }
+      if (settling(stat.mtimeMs)) {
+        changing.push(stat.path);
         continue;
       }
       const moved = facts.movedFrom(stat);

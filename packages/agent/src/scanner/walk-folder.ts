@@ -80,5 +80,20 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
   }
 }
 
+/** What the file system says of one file of the folder now; undefined if it is not a file. */
+export function statFile(folder: string, path: string): FileStat | undefined {
+  const stat = lstatSync(join(folder, path), { throwIfNoEntry: false });
+  if (!stat?.isFile()) return undefined;
+  const slash = path.lastIndexOf('/') + 1;
+  return {
+    path,
+    dir: path.slice(0, slash),
+    name: path.slice(slash),
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+    inode: stat.ino,
+  };
+}
+
 const isGone = (error: unknown) =>
   ['ENOENT', 'ENOTDIR'].includes((error as NodeJS.ErrnoException).code ?? '');

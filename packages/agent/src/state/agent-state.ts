@@ -26,6 +26,61 @@ const MIGRATIONS: readonly string[] = [
   -- A renamed or moved file keeps its inode: found by it, it is not read again either.
   CREATE INDEX file_facts_by_inode ON file_facts(inode);
   `,
+  `
+  -- A found file's bytes may be copied from another file of the folder instead of downloaded.
+  CREATE INDEX file_facts_by_hash ON file_facts(hash);
+
+  -- Small settings of this device's sync: the replica's head, the clock, the op counter.
+  CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+  -- The replica: the library as the server's change log makes it, one row per asset, album,
+  -- album member and pairing key, as the server stores them (core's StoredLibrary runs over both).
+  CREATE TABLE replica_assets (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE replica_albums (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE replica_album_members (
+    album  TEXT NOT NULL,
+    member TEXT NOT NULL,
+    tags   TEXT NOT NULL,
+    PRIMARY KEY (album, member)
+  ) WITHOUT ROWID;
+  CREATE TABLE replica_pairing (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  -- Which assets claim a name group (folder + case-folded base name): the folder is planned one
+  -- group at a time, from the assets that claim it.
+  CREATE TABLE replica_groups (
+    grp      TEXT NOT NULL,
+    asset_id TEXT NOT NULL,
+    PRIMARY KEY (asset_id, grp)
+  ) WITHOUT ROWID;
+  CREATE INDEX replica_groups_by_group ON replica_groups(grp);
+  -- Groups whose files may differ from the plan: set as changes arrive, cleared once the
+  -- folder shows the plan there. Durable, so a crash between the two forgets nothing.
+  CREATE TABLE unsettled_groups (grp TEXT PRIMARY KEY) WITHOUT ROWID;
+
+  -- The device's index (core's LocalIndex): the content each path was last synced at.
+  -- grp is the group of the entry's placement (what the plan is keyed by), dir the folder of
+  -- its path (what a scan looks at).
+  CREATE TABLE local_index (
+    path  TEXT PRIMARY KEY,
+    dir   TEXT NOT NULL,
+    grp   TEXT NOT NULL,
+    hash  TEXT NOT NULL,
+    entry TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX local_index_by_dir ON local_index(dir);
+  CREATE INDEX local_index_by_group ON local_index(grp);
+  CREATE INDEX local_index_by_hash ON local_index(hash);
+
+  -- The outbox: ops made here and not yet answered by the server, in the order they were made.
+  CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL, op TEXT NOT NULL);
+  -- Blobs a pending op needs on the server. The bytes wait in .keepsake/staging/<hash> (a hard
+  -- link to the user's file where the file system allows), so a rename or a delete of the
+  -- file before it is uploaded loses nothing; upload_url is the tus upload to resume.
+  CREATE TABLE staged_blobs (
+    hash       TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    upload_url TEXT
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -80,8 +80,17 @@ function* filesOfVersion(
 }
 
 export function planFolder(library: MemoryLibrary): Map<string, PlannedFile> {
+  return planFiles(library.assets.values());
+}
+
+/**
+ * The files these assets put in a device folder. Names collide only within one group (folder
+ * plus case-folded base name, see `groupKey`), so a device can plan one group at a time from
+ * the assets placed in it, and get the files the whole library's plan has there.
+ */
+export function planFiles(assets: Iterable<Asset>): Map<string, PlannedFile> {
   const claims: Claim[] = [];
-  for (const asset of library.assets.values()) {
+  for (const asset of assets) {
     if (asset.lifecycle.state !== 'live') continue;
     for (const path of asset.paths.keys()) {
       claims.push({ asset, path, firstSeq: orSetFirstSeq(asset.paths, path) });

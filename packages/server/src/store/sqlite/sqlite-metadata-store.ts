@@ -3,12 +3,15 @@ import {
   decodeAlbum,
   decodeAsset,
   submitOp,
+  StoredLibrary,
   type Album,
   type AlbumId,
   type Asset,
   type AssetId,
   type BlobHash,
   type DeviceId,
+  type LibraryChanges,
+  type LibraryRows,
   type MediaMeta,
   type Op,
   type OpId,
@@ -17,11 +20,6 @@ import {
   type ShareRole,
   type UserId,
 } from '@keepsake/core';
-import {
-  StoredLibrary,
-  type LibraryChanges,
-  type LibraryRows,
-} from '../../library/stored-library.js';
 import { timelineKey } from '../../library/timeline.js';
 import type {
   AssetListing,

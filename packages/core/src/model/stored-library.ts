@@ -1,23 +1,14 @@
-import {
-  decodeAlbum,
-  decodeAsset,
-  encodeAlbum,
-  encodeAsset,
-  type Album,
-  type AlbumId,
-  type Asset,
-  type AssetId,
-  type ChangeLog,
-  type Library,
-  type LogEntry,
-  type OpId,
-  type Table,
-} from '@keepsake/core';
+import type { LogEntry } from '../ops/outcome.js';
+import type { Album, Asset } from './asset.js';
+import { decodeAlbum, decodeAsset, encodeAlbum, encodeAsset } from './codec.js';
+import type { AlbumId, AssetId, OpId } from './ids.js';
+import type { ChangeLog, Library, Table } from './library.js';
 import { StoredMembers } from './stored-members.js';
 
 /**
- * Row access for one library inside a write transaction. Synchronous on purpose: the merge
- * rules are synchronous, and a batch runs as one transaction from first read to commit.
+ * Row access for one library inside a write transaction (the server's store, a device's
+ * replica). Synchronous on purpose: the merge rules are synchronous, and a batch runs as one
+ * transaction from first read to commit.
  */
 export interface LibraryRows {
   readonly headSeq: number;
@@ -228,8 +219,7 @@ export class StoredLibrary implements Library {
 }
 
 /** An album's own row: everything but its members. */
-export const encodeAlbumHeader = (album: Album): string =>
-  encodeAlbum({ ...album, members: new Map() });
+const encodeAlbumHeader = (album: Album): string => encodeAlbum({ ...album, members: new Map() });
 
 function loadInto<K, T>(
   cache: Map<K, Cached<T>>,

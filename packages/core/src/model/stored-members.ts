@@ -1,4 +1,4 @@
-import type { OpId } from '@keepsake/core';
+import type { OpId } from './ids.js';
 
 type Tags = Map<OpId, number>;
 

@@ -1,0 +1,110 @@
+import { randomBytes } from 'node:crypto';
+import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { AGENT_DIR } from '../scanner/ignore-rules.js';
+
+/**
+ * The agent's own places inside `<folder>/.keepsake/`, and the only ways it writes to the user's
+ * folder: a file appears whole under its name (atomic rename), and a file leaves into the local
+ * trash, never by a hard delete. Everything lives on the folder's own file system, so a rename
+ * or a hard link between the two never copies bytes.
+ */
+export class AgentFiles {
+  readonly root: string;
+  readonly staging: string;
+  readonly downloads: string;
+  readonly trash: string;
+  readonly #tmp: string;
+
+  constructor(readonly folder: string) {
+    this.root = join(folder, AGENT_DIR);
+    this.staging = join(this.root, 'staging');
+    this.downloads = join(this.root, 'downloads');
+    this.trash = join(this.root, 'trash');
+    this.#tmp = join(this.root, 'tmp');
+  }
+
+  async prepare(): Promise<void> {
+    for (const dir of [this.staging, this.downloads, this.trash, this.#tmp])
+      await mkdir(dir, { recursive: true });
+    // What a crash left half-written is of no use: every temp file is remade from its source.
+    await rm(this.#tmp, { recursive: true, force: true });
+    await mkdir(this.#tmp, { recursive: true });
+  }
+
+  stagedFile(hash: string): string {
+    return join(this.staging, hash);
+  }
+
+  downloadedFile(hash: string): string {
+    return join(this.downloads, hash);
+  }
+
+  /**
+   * Keeps the bytes of a file for upload under its hash: a hard link, so a rename or delete by
+   * the user before the upload loses nothing; a copy where links are not allowed.
+   */
+  async stage(relativePath: string, hash: string): Promise<void> {
+    await linkOrCopy(join(this.folder, relativePath), this.stagedFile(hash));
+  }
+
+  /** The server has the blob: its staged bytes can go. */
+  async unstage(hash: string): Promise<void> {
+    await rm(this.stagedFile(hash), { force: true });
+  }
+
+  /**
+   * Puts `source` at `relativePath`, whole or not at all: to a temp file, flushed, then renamed
+   * over the name. A verified download is linked (it is the agent's own file, dropped after);
+   * another file of the user's is copied, so the two never share bytes an in-place edit of one
+   * would change. `stillExpected` is asked just before the rename, so a file the user touched
+   * meanwhile wins.
+   */
+  async place(
+    source: { readonly file: string; readonly ours: boolean },
+    relativePath: string,
+    stillExpected: () => boolean,
+  ): Promise<'placed' | 'user-changed'> {
+    const target = join(this.folder, relativePath);
+    const temp = join(this.#tmp, randomBytes(8).toString('hex'));
+    if (source.ours) await linkOrCopy(source.file, temp);
+    else await copyFile(source.file, temp);
+    await flush(temp);
+    await mkdir(dirname(target), { recursive: true });
+    if (!stillExpected()) {
+      await rm(temp, { force: true });
+      return 'user-changed';
+    }
+    await rename(temp, target);
+    await flush(dirname(target));
+    return 'placed';
+  }
+
+  /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */
+  async moveToTrash(relativePath: string, when: Date): Promise<void> {
+    const stamp = when.toISOString().replace(/[:.]/g, '-');
+    const target = join(this.trash, stamp, relativePath);
+    await mkdir(dirname(target), { recursive: true });
+    await rename(join(this.folder, relativePath), target);
+  }
+}
+
+async function linkOrCopy(source: string, target: string): Promise<void> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    await copyFile(source, target);
+  }
+}
+
+async function flush(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

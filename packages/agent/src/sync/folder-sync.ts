@@ -1,0 +1,323 @@
+import { randomBytes } from 'node:crypto';
+import {
+  HybridClock,
+  MAX_OPS_PER_BATCH,
+  type BlobHash,
+  type Op,
+  type OpId,
+  type OpPayload,
+} from '@keepsake/core';
+import type { DeviceConfig } from '../device-config.js';
+import { FileFacts } from '../scanner/file-facts.js';
+import { FileHasher } from '../scanner/file-hasher.js';
+import { FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
+import { ServerApi, ServerApiError } from '../server-api.js';
+import { openAgentState, type StateDb } from '../state/agent-state.js';
+import { BlobTransfer } from '../transfer/blob-transfer.js';
+import { AgentFiles } from './agent-files.js';
+import { IndexStore } from './index-store.js';
+import { recordLocalChanges } from './local-changes.js';
+import { Outbox } from './outbox.js';
+import { reconcileFolder, type ReconcileDeps } from './reconcile-folder.js';
+import { Replica } from './replica.js';
+import { SyncState } from './sync-state.js';
+
+/** Feed entries read per request. */
+const PULL_PAGE = 1000;
+/** Presence checks per request (the server's limit). */
+const PRESENCE_PAGE = 1000;
+
+const isIdle = (r: RoundReport): boolean =>
+  r.opsMade + r.uploaded + r.opsSent + r.entriesPulled + r.written + r.removed === 0;
+
+/** What one round of the loop did; a round that did nothing means the folder is in step. */
+export interface RoundReport {
+  readonly opsMade: number;
+  readonly uploaded: number;
+  readonly opsSent: number;
+  readonly entriesPulled: number;
+  readonly written: number;
+  readonly removed: number;
+  /** Files still being written, unreadable, or blocked groups: reasons it is not quiet yet. */
+  readonly waiting: string[];
+  readonly errors: string[];
+}
+
+export interface SyncEvents {
+  /** A line of what is happening, for a log or a progress display. */
+  onActivity?(message: string): void;
+}
+
+/** How long a file must go unmodified before it is read (a copy or import still writing it). */
+export const SETTLE_MS = 150;
+
+/**
+ * Keeps one folder in step with the server, the loop of DESIGN.md §6 that the simulation
+ * models (test/sim's SimDevice): look at the folder and record what changed as ops, upload
+ * the blobs they need, send the ops, read the feed into the replica, then bring the folder to
+ * the library's plan. Every step's effect is in the state database before the next one starts,
+ * so a crash anywhere resumes where it stopped and a retry of any request is harmless.
+ */
+export class FolderSync {
+  readonly db: StateDb;
+  readonly #files: AgentFiles;
+  readonly #facts: FileFacts;
+  readonly #hasher: FileHasher;
+  readonly #scanner: FolderScanner;
+  readonly #replica: Replica;
+  readonly #index: IndexStore;
+  readonly #outbox: Outbox;
+  readonly #state: SyncState;
+  readonly #api: ServerApi;
+  readonly #transfer: BlobTransfer;
+  readonly #clock: HybridClock;
+  readonly #events: SyncEvents;
+
+  constructor(
+    readonly folder: string,
+    private readonly device: DeviceConfig,
+    events: SyncEvents = {},
+  ) {
+    this.db = openAgentState(folder);
+    this.#files = new AgentFiles(folder);
+    this.#facts = new FileFacts(this.db);
+    this.#hasher = new FileHasher();
+    this.#scanner = new FolderScanner(folder, this.#facts, this.#hasher, SETTLE_MS);
+    this.#replica = new Replica(this.db);
+    this.#index = new IndexStore(this.db);
+    this.#outbox = new Outbox(this.db);
+    this.#state = new SyncState(this.db);
+    this.#api = new ServerApi(device.server);
+    this.#transfer = new BlobTransfer(this.#api.origin, device.token);
+    this.#events = events;
+    this.#adoptState();
+    this.#clock = new HybridClock(
+      device.deviceId as never,
+      () => Date.now() + this.#state.clockOffsetMs,
+    );
+    const last = this.#state.lastStamp;
+    if (last) this.#clock.rewind(last);
+  }
+
+  /** A folder's state belongs to one device: another device's is refused, not mixed in. */
+  #adoptState(): void {
+    const owner = this.#state.device;
+    if (owner && owner !== this.device.deviceId) {
+      throw new ServerApiError(
+        `${this.folder} is synced by another device (${owner}); sync it from that device's config, or move its .keepsake folder away to start over`,
+      );
+    }
+    this.db.transaction(() => {
+      this.#state.device = this.device.deviceId;
+      this.#state.installation ??= randomBytes(9).toString('base64url');
+    })();
+  }
+
+  async close(): Promise<void> {
+    await this.#hasher.close();
+    this.db.close();
+  }
+
+  /** One round of the loop. */
+  async round(): Promise<RoundReport> {
+    await this.#files.prepare();
+    const errors: string[] = [];
+    if (!this.#state.bootstrapped) await this.#bootstrap();
+    const look = await this.#look();
+    const ops = await recordLocalChanges(look, {
+      db: this.db,
+      files: this.#files,
+      index: this.#index,
+      outbox: this.#outbox,
+      replica: this.#replica,
+      stamp: (payload) => this.#stamp(payload),
+      onRecorded: () => {
+        this.#state.lastStamp = this.#clock.last;
+      },
+    });
+    if (ops.length > 0) this.#say(`${String(ops.length)} local change(s) recorded`);
+    const uploaded = await this.#upload();
+    const opsSent = await this.#push();
+    const entriesPulled = await this.#pull();
+    let written = 0;
+    let removed = 0;
+    const waiting = [
+      ...look.changing.map((path) => `${path}: still being written`),
+      ...look.unreadable.map((u) => `${u.path}: ${u.reason}`),
+    ];
+    if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
+      const reconciled = await reconcileFolder(look, this.#reconcileDeps());
+      written = reconciled.written;
+      removed = reconciled.removed;
+      errors.push(...reconciled.errors);
+      if (reconciled.left > 0) waiting.push(`${String(reconciled.left)} name group(s) not settled`);
+    } else {
+      waiting.push(`${String(this.#outbox.pendingOps)} op(s) not yet answered`);
+    }
+    return {
+      opsMade: ops.length,
+      uploaded,
+      opsSent,
+      entriesPulled,
+      written,
+      removed,
+      waiting,
+      errors,
+    };
+  }
+
+  /**
+   * Rounds until one does nothing and nothing is waiting: the folder and the server are in
+   * step. Gives up after `timeoutMs`, returning the last round (its `waiting` and `errors`
+   * say why it is not quiet).
+   */
+  async untilQuiet(timeoutMs = 10 * 60_000): Promise<RoundReport> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const report = await this.round();
+      const idle = isIdle(report);
+      if (idle && report.waiting.length === 0) return report;
+      if (Date.now() > deadline || (idle && report.errors.length > 0)) return report;
+      // Files still settling: look again once they may have.
+      if (idle) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    }
+  }
+
+  /**
+   * The first round of a new (or re-made) state: read the whole feed, then match the folder
+   * against it before any scan, so files already in the library are recognised as synced
+   * rather than imported again.
+   */
+  async #bootstrap(): Promise<void> {
+    await this.#pull();
+    this.#replica.unsettleAll();
+    const look = await this.#look();
+    await reconcileFolder(look, this.#reconcileDeps());
+    this.#state.bootstrapped = true;
+  }
+
+  #reconcileDeps(): ReconcileDeps {
+    return {
+      db: this.db,
+      files: this.#files,
+      facts: this.#facts,
+      hasher: this.#hasher,
+      index: this.#index,
+      replica: this.#replica,
+      transfer: this.#transfer,
+    };
+  }
+
+  async #look(): Promise<FolderScan> {
+    return this.#scanner.scan();
+  }
+
+  #stamp(payload: OpPayload): Op {
+    const number = this.#state.nextOpNumber();
+    return {
+      opId: `${this.#state.installation ?? ''}-${String(number)}` as OpId,
+      device: this.device.deviceId as never,
+      hlc: this.#clock.now(),
+      knownSeq: this.#replica.head,
+      payload,
+    };
+  }
+
+  /** Sends every staged blob the server lacks; returns how many went up. */
+  async #upload(): Promise<number> {
+    const staged = this.#outbox.staged();
+    if (staged.length === 0) return 0;
+    let uploaded = 0;
+    for (let i = 0; i < staged.length; i += PRESENCE_PAGE) {
+      const page = staged.slice(i, i + PRESENCE_PAGE);
+      const present = await this.#api.presentBlobs(
+        this.device.token,
+        page.map((blob) => blob.hash),
+      );
+      for (const blob of page) {
+        if (!present.has(blob.hash)) {
+          await this.#transfer.upload(
+            this.#files.stagedFile(blob.hash),
+            blob.hash,
+            blob.size,
+            blob.uploadUrl,
+            (url) => {
+              this.#outbox.uploadStarted(blob.hash, url);
+            },
+          );
+          uploaded += 1;
+        }
+        this.#outbox.unstage(blob.hash);
+        await this.#files.unstage(blob.hash);
+      }
+    }
+    if (uploaded > 0) this.#say(`${String(uploaded)} file(s) uploaded`);
+    return uploaded;
+  }
+
+  /** Sends the outbox a batch at a time, oldest first; returns how many ops were answered. */
+  async #push(): Promise<number> {
+    let answered = 0;
+    for (;;) {
+      const ops = this.#outbox.first(MAX_OPS_PER_BATCH);
+      if (ops.length === 0) return answered;
+      const { results, serverTime } = await this.#api.submitOps(this.device.token, ops);
+      this.#state.clockOffsetMs = serverTime - Date.now();
+      const retry = results.some((result) => result.status === 'retry');
+      const missing = new Set<BlobHash>();
+      this.db.transaction(() => {
+        results.forEach((result, i) => {
+          const op = ops[i];
+          if (!op) return;
+          if (result.status !== 'retry') {
+            this.#outbox.settle(op.opId);
+            answered += 1;
+            return;
+          }
+          if (result.reason === 'clock-ahead') {
+            this.#outbox.replace({ ...op, hlc: this.#clock.now() });
+          } else {
+            for (const hash of result.missing) missing.add(hash);
+          }
+        });
+        this.#state.lastStamp = this.#clock.last;
+      })();
+      for (const hash of missing) await this.#restage(hash);
+      if (retry) return answered; // the next round uploads or re-stamps, then sends again
+    }
+  }
+
+  /**
+   * The server lacks a blob an op needs (it was never uploaded, or was freed meanwhile): stage
+   * it again from a file here that holds the bytes.
+   */
+  async #restage(hash: BlobHash): Promise<void> {
+    for (const path of this.#facts.pathsWithHash(hash)) {
+      const known = this.#facts.get(path);
+      if (!known) continue;
+      await this.#files.stage(path, hash);
+      this.#outbox.stage(hash, known.size);
+      return;
+    }
+    throw new ServerApiError(
+      `the server needs blob ${hash} for an op from this device, and no file here holds those bytes any more`,
+    );
+  }
+
+  /** Reads the feed into the replica up to the server's head; returns entries applied. */
+  async #pull(): Promise<number> {
+    let applied = 0;
+    for (;;) {
+      const since = this.#replica.head;
+      const { entries, head } = await this.#api.changes(this.device.token, since, PULL_PAGE);
+      this.#replica.apply(entries);
+      for (const entry of entries) this.#clock.receive(entry.op.hlc);
+      applied += entries.length;
+      if (entries.length === 0 || this.#replica.head >= head) return applied;
+    }
+  }
+
+  #say(message: string): void {
+    this.#events.onActivity?.(message);
+  }
+}

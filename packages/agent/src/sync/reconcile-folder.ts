@@ -1,0 +1,210 @@
+import { join } from 'node:path';
+import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import {
+  indexEntryFor,
+  planFolderChanges,
+  type BlobHash,
+  type FileFacts as FolderFacts,
+  type PlannedFile,
+} from '@keepsake/core';
+import type { FileFacts } from '../scanner/file-facts.js';
+import type { FileHasher } from '../scanner/file-hasher.js';
+import type { FolderScan } from '../scanner/scan-folder.js';
+import { sameFile } from '../scanner/file-facts.js';
+import { statFile } from '../scanner/walk-folder.js';
+import type { StateDb } from '../state/agent-state.js';
+import type { BlobTransfer } from '../transfer/blob-transfer.js';
+import type { AgentFiles } from './agent-files.js';
+import type { IndexStore } from './index-store.js';
+import type { Replica } from './replica.js';
+
+export interface ReconcileDeps {
+  readonly db: StateDb;
+  readonly files: AgentFiles;
+  readonly facts: FileFacts;
+  readonly hasher: FileHasher;
+  readonly index: IndexStore;
+  readonly replica: Replica;
+  readonly transfer: BlobTransfer;
+}
+
+export interface ReconcileResult {
+  readonly written: number;
+  readonly removed: number;
+  /** Groups left unsettled: a download failed, or the user touched a file meanwhile. */
+  readonly left: number;
+  readonly errors: string[];
+}
+
+/** Groups handled per pass: their plans and index slices are in memory together. */
+const GROUPS_PER_PASS = 500;
+/** Downloads in flight at once: enough to fill a link, few enough to finish some early. */
+const PARALLEL_DOWNLOADS = 4;
+
+/**
+ * Brings the folder to the library's plan in every unsettled name group. Runs only when the
+ * outbox is empty and the replica caught up, right after a look at the folder found nothing
+ * new, so every difference is the server's doing (core's `planFolderChanges`). A file the user
+ * changed since that look is left alone: the next scan makes it an op.
+ */
+export async function reconcileFolder(
+  look: FolderScan,
+  deps: ReconcileDeps,
+): Promise<ReconcileResult> {
+  const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
+  const result = { written: 0, removed: 0, left: 0, errors: [] as string[] };
+  const groups = deps.db.prepare('SELECT grp FROM unsettled_groups').pluck().all() as string[];
+  const settle = deps.db.prepare('DELETE FROM unsettled_groups WHERE grp = ?');
+  const view = deps.replica.view();
+  for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
+    const pass = groups.slice(i, i + GROUPS_PER_PASS);
+    const writes: { file: PlannedFile; group: string }[] = [];
+    const removals: { path: string; group: string }[] = [];
+    const blocked = new Set<string>();
+    deps.db.transaction(() => {
+      for (const group of pass) {
+        const plan = new Map(deps.replica.planGroup(group).map((f) => [f.path, f]));
+        const known = deps.index.inGroup(group);
+        const snapshot = new Map<string, FolderFacts>();
+        let touchedByUser = false;
+        for (const path of [...plan.keys(), ...known.keys()]) {
+          if (unsure.has(path)) touchedByUser = true;
+          const file = look.files.get(path);
+          if (file) snapshot.set(path, file as FolderFacts);
+        }
+        if (touchedByUser) {
+          blocked.add(group);
+          continue;
+        }
+        const changes = planFolderChanges(plan, snapshot, known);
+        for (const file of changes.adopt) deps.index.put(file.path, indexEntryFor(view, file));
+        for (const path of changes.forget) deps.index.drop(path);
+        for (const file of changes.writes) writes.push({ file, group });
+        for (const path of changes.removals) removals.push({ path, group });
+      }
+    })();
+
+    // Bytes first (a move's new name may copy them from its old one), then removals. One
+    // fetch per blob, however many names want it.
+    const obtaining = new Map<BlobHash, Promise<string>>();
+    const source = (hash: BlobHash) => {
+      let pending = obtaining.get(hash);
+      if (!pending) {
+        pending = obtain(hash, deps);
+        obtaining.set(hash, pending);
+      }
+      return pending;
+    };
+    const queue = [...writes];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        try {
+          if (await writeFile(next.file, await source(next.file.hash), look, deps, view))
+            result.written += 1;
+          else blocked.add(next.group);
+        } catch (error) {
+          blocked.add(next.group);
+          result.errors.push(`${next.file.path}: ${(error as Error).message}`);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
+    for (const { path, group } of removals) {
+      if (blocked.has(group)) continue;
+      try {
+        if (await removeFile(path, deps)) result.removed += 1;
+        else blocked.add(group);
+      } catch (error) {
+        blocked.add(group);
+        result.errors.push(`${path}: ${(error as Error).message}`);
+      }
+    }
+    deps.db.transaction(() => {
+      for (const group of pass) if (!blocked.has(group)) settle.run(group);
+    })();
+    result.left += blocked.size;
+  }
+  await dropDownloads(deps.files);
+  return result;
+}
+
+/** Writes one planned file; false when the user changed its name's file meanwhile. */
+async function writeFile(
+  file: PlannedFile,
+  source: string,
+  look: FolderScan,
+  deps: ReconcileDeps,
+  view: ReturnType<Replica['view']>,
+): Promise<boolean> {
+  const seen = deps.facts.get(file.path);
+  const lookedAt = look.files.get(file.path);
+  const stillExpected = () => {
+    const now = statFile(deps.files.folder, file.path);
+    if (!lookedAt) return now === undefined;
+    return now !== undefined && seen !== undefined && sameFile(now, seen);
+  };
+  const placed = await deps.files.place({ file: source, ours: true }, file.path, stillExpected);
+  if (placed === 'user-changed') return false;
+  const stat = statFile(deps.files.folder, file.path);
+  deps.db.transaction(() => {
+    if (stat) deps.facts.record([{ ...stat, hash: file.hash }]);
+    deps.index.put(file.path, indexEntryFor(view, file));
+  })();
+  return true;
+}
+
+/**
+ * A verified copy of a blob in `.keepsake/downloads/`: copied from a file of the folder that
+ * held the bytes when last seen (hashed again: it may have changed since), else downloaded.
+ */
+async function obtain(hash: BlobHash, deps: ReconcileDeps): Promise<string> {
+  const target = deps.files.downloadedFile(hash);
+  if (await exists(target)) return target;
+  for (const path of deps.facts.pathsWithHash(hash)) {
+    const copy = `${target}.local`;
+    try {
+      await copyFile(join(deps.files.folder, path), copy);
+      if ((await deps.hasher.hash(copy)).hash === hash) {
+        await rename(copy, target);
+        return target;
+      }
+    } catch {
+      // gone or unreadable since the look: try the next, or the server
+    }
+    await rm(copy, { force: true });
+  }
+  await deps.transfer.download(hash, target);
+  return target;
+}
+
+async function removeFile(path: string, deps: ReconcileDeps): Promise<boolean> {
+  const seen = deps.facts.get(path);
+  const now = statFile(deps.files.folder, path);
+  if (!now) {
+    deps.index.drop(path);
+    return true;
+  }
+  if (!seen || !sameFile(now, seen)) return false;
+  await deps.files.moveToTrash(path, new Date());
+  deps.db.transaction(() => {
+    deps.index.drop(path);
+    deps.facts.forgetFile(path);
+  })();
+  return true;
+}
+
+/**
+ * Downloads are linked into place, so a finished one left over is not needed; a partial one is
+ * kept for the next try to resume.
+ */
+async function dropDownloads(files: AgentFiles): Promise<void> {
+  for (const name of await readdir(files.downloads)) {
+    if (!name.endsWith('.part')) await rm(join(files.downloads, name), { force: true });
+  }
+}
+
+const exists = (path: string) =>
+  stat(path).then(
+    () => true,
+    () => false,
+  );

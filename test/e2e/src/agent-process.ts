@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import type { RoundReport } from '@keepsake/agent';
+
+const CLI = fileURLToPath(new URL('../../../packages/cli/bin/keepsake.js', import.meta.url));
+
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * One device as a user has it: its own config directory (one device each) and its own synced
+ * folder, driven through the real `keepsake` command in its own process.
+ */
+export class AgentDevice {
+  readonly config: string;
+  readonly folder: string;
+
+  constructor(
+    readonly name: string,
+    root: string = mkdtempSync(join(tmpdir(), `keepsake-${name}-`)),
+  ) {
+    this.config = join(root, 'config');
+    this.folder = join(root, 'Photos');
+    mkdirSync(this.folder, { recursive: true });
+  }
+
+  async run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+        env: { ...process.env, XDG_CONFIG_HOME: this.config, ...env },
+        maxBuffer: 64 * 1024 * 1024,
+      });
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  async login(server: string, user: string, password: string): Promise<void> {
+    const run = await this.run(['login', '--server', server, '--user', user, '--name', this.name], {
+      KEEPSAKE_PASSWORD: password,
+    });
+    if (run.code !== 0) throw new Error(`login of ${this.name} failed: ${run.stderr}`);
+  }
+
+  /** `keepsake sync --once`; fails the test with the agent's own words if it is not in step. */
+  async syncOnce(): Promise<SyncReport> {
+    const run = await this.run(['sync', this.folder, '--once', '--json', '--timeout', '60']);
+    const report = parseReport(run.stdout);
+    if (run.code !== 0 || !report?.inStep) {
+      throw new Error(
+        `${this.name} did not get in step (exit ${run.code}):\n${run.stderr}\n${run.stdout}`,
+      );
+    }
+    return report;
+  }
+
+  /** Every file of the folder (not the agent's own) by relative path, with its SHA-256. */
+  files(): Map<string, string> {
+    return hashTree(this.folder, (path) => !path.startsWith('.keepsake/'));
+  }
+
+  /** What the agent moved to its local trash, by hash (names there carry a time stamp). */
+  trashedHashes(): string[] {
+    return [...hashTree(join(this.folder, '.keepsake', 'trash'), () => true).values()];
+  }
+}
+
+export type SyncReport = RoundReport & { readonly inStep: boolean };
+
+function parseReport(stdout: string): SyncReport | undefined {
+  const line = stdout.trim().split('\n').at(-1);
+  try {
+    return line ? (JSON.parse(line) as SyncReport) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function hashTree(root: string, keep: (path: string) => boolean): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = `${dir}${entry.name}`;
+      if (entry.isDirectory()) walk(`${path}/`);
+      else if (entry.isFile() && keep(path)) {
+        out.set(
+          path,
+          createHash('sha256')
+            .update(readFileSync(join(root, path)))
+            .digest('hex'),
+        );
+      }
+    }
+  };
+  walk('');
+  return out;
+}
