@@ -1,36 +1,49 @@
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fixture } from '@keepsake/media/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDevice } from './agent-process.js';
+import { LibraryClient } from './library-client.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
 // Real processes only: `keepsake serve`, and each device's `keepsake sync --once` in its own
-// process with its own config directory and folder, as users run them.
+// process with its own config directory and folder, as users run them. Each test is a user of
+// its own, so libraries do not mix.
 
-const PASSWORD = 'agent sync e2e password';
+const ADMIN_PASSWORD = 'agent sync e2e password';
+const USER_PASSWORD = 'a user of the e2e tests';
 let server: ServerProcess;
 const roots: string[] = [];
 
 beforeAll(async () => {
   const data = mkdtempSync(join(tmpdir(), 'keepsake-e2e-server-'));
   roots.push(data);
-  server = await spawnServer(data, PASSWORD);
+  server = await spawnServer(data, ADMIN_PASSWORD);
 });
 afterAll(async () => {
   await server.kill('SIGTERM');
   for (const root of roots) rmSync(root, { recursive: true, force: true });
 });
 
-async function devices(...names: string[]): Promise<AgentDevice[]> {
-  const made = names.map((name) => {
-    const device = new AgentDevice(name);
+/** A new user with devices logged in, and a client to check the server's view. */
+async function household(user: string, names: string[]) {
+  const library = await LibraryClient.forNewUser(server.url, ADMIN_PASSWORD, user, USER_PASSWORD);
+  const devices = names.map((name) => {
+    const device = new AgentDevice(`${user}-${name}`);
     roots.push(dirname(device.folder));
     return device;
   });
-  for (const device of made) await device.login(server.url, 'admin', PASSWORD);
-  return made;
+  for (const device of devices) await device.login(server.url, user, USER_PASSWORD);
+  return { library, devices: devices as [AgentDevice, AgentDevice, ...AgentDevice[]] };
 }
 
 /** Puts a fixture into a device's folder as a user copying it in would (writable, fresh). */
@@ -41,16 +54,169 @@ function put(device: AgentDevice, fixturePath: string, as: string): void {
   chmodSync(target, 0o644);
 }
 
+const syncAll = async (...devices: AgentDevice[]) => {
+  for (const device of devices) await device.syncOnce();
+};
+
 describe('keepsake sync between devices', () => {
   it('brings photos taken on one device to another, bit for bit', async () => {
-    const [a, b] = await devices('import-a', 'import-b');
-    if (!a || !b) throw new Error('devices');
+    const {
+      library,
+      devices: [a, b],
+    } = await household('imports', ['a', 'b']);
     put(a, 'jpeg/door-knocker.jpg', '2024/door-knocker.jpg');
     put(a, 'heic/classic-car.heic', '2024/05/classic-car.heic');
     put(a, 'jpeg/fin de journée.jpg', 'fin de journée.jpg');
-    await a.syncOnce();
-    await b.syncOnce();
+    await syncAll(a, b);
     expect(b.files()).toEqual(a.files());
     expect(a.files().size).toBe(3);
+    expect(await library.assets()).toHaveLength(3);
+  });
+
+  it('an edit in place becomes a new version everywhere, and the original stays on the server', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('edits', ['a', 'b']);
+    put(a, 'jpeg/mongolia.jpeg', 'mongolia.jpeg');
+    await syncAll(a, b);
+    const before = a.files().get('mongolia.jpeg');
+    writeFileSync(join(b.folder, 'mongolia.jpeg'), 'the photo, edited on b');
+    await syncAll(b, a);
+    expect(a.files()).toEqual(b.files());
+    expect(a.files().get('mongolia.jpeg')).not.toBe(before);
+    const asset = await library.assetAt('mongolia.jpeg');
+    expect(asset.versions).toHaveLength(1);
+    expect(asset.versions[0]?.resources.original.hash).toBe(before);
+    expect(asset.versions[0]?.resources.render?.hash).toBe(a.files().get('mongolia.jpeg'));
+    expect(await library.assets()).toHaveLength(1); // no ghost record of the old version
+  });
+
+  it('a move or rename moves the file everywhere without uploading it again', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('moves', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'inbox/door-knocker.jpg');
+    await syncAll(a, b);
+    mkdirSync(join(a.folder, 'sorted'));
+    renameSync(join(a.folder, 'inbox/door-knocker.jpg'), join(a.folder, 'sorted/knocker.jpg'));
+    const moved = await a.syncOnce();
+    expect(moved.uploaded).toBe(0);
+    await b.syncOnce();
+    expect([...b.files().keys()]).toEqual(['sorted/knocker.jpg']);
+    expect(b.files()).toEqual(a.files());
+    expect((await library.assetAt('sorted/knocker.jpg')).paths).toEqual(['sorted/knocker.jpg']);
+  });
+
+  it('a copy into a second folder is a second placement of one asset', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('copies', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await syncAll(a);
+    put(a, 'jpeg/door-knocker.jpg', 'favourites/door-knocker.jpg');
+    const copied = await a.syncOnce();
+    expect(copied.uploaded).toBe(0);
+    await b.syncOnce();
+    expect(b.files()).toEqual(a.files());
+    expect(b.files().size).toBe(2);
+    const assets = await library.assets();
+    expect(assets).toHaveLength(1);
+    expect(assets[0]?.paths).toEqual(['door-knocker.jpg', 'favourites/door-knocker.jpg']);
+  });
+
+  it('a delete trashes the asset on the server and moves the file to local trash elsewhere; restore brings it back', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('deletes', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await syncAll(a, b);
+    const hash = a.files().get('door-knocker.jpg');
+    rmSync(join(a.folder, 'door-knocker.jpg'));
+    await syncAll(a, b);
+    expect(b.files().size).toBe(0);
+    expect(b.trashedHashes()).toEqual([hash]); // never a hard delete of the user's file
+    const [trashed] = await library.assets('trashed');
+    expect(trashed?.lifecycle.state).toBe('trashed');
+
+    expect((await library.submit({ kind: 'restore', assetId: trashed!.id })).status).toBe(
+      'applied',
+    );
+    await syncAll(a, b);
+    expect(a.files().get('door-knocker.jpg')).toBe(hash);
+    expect(b.files()).toEqual(a.files());
+  });
+
+  it('a Live Photo is one asset whichever device has which half', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('live', ['a', 'b']);
+    put(a, 'livephoto/train.jpg', 'train.jpg');
+    put(b, 'livephoto/train.mov', 'train.mov');
+    await syncAll(a, b, a);
+    expect([...a.files().keys()].sort()).toEqual(['train.jpg', 'train.mov']);
+    expect(b.files()).toEqual(a.files());
+    const assets = await library.assets();
+    expect(assets).toHaveLength(1);
+    expect(assets[0]?.versions[0]?.resources.live?.hash).toBe(a.files().get('train.mov'));
+  });
+
+  it('a RAW+JPEG pair and its XMP sidecar travel as one asset', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('pairs', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'DSC_0001.jpg');
+    put(a, 'raw/exiftool-Nikon.nef', 'DSC_0001.nef');
+    writeFileSync(join(a.folder, 'DSC_0001.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"/>');
+    await syncAll(a, b);
+    expect(b.files()).toEqual(a.files());
+    const assets = await library.assets();
+    expect(assets).toHaveLength(1);
+    expect(Object.keys(assets[0]?.versions[0]?.resources ?? {}).sort()).toEqual([
+      'original',
+      'raw',
+      'sidecar',
+    ]);
+  });
+
+  it('edits made on two devices before either synced are both kept: a conflict copy beside the photo', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('conflicts', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door.jpg');
+    await syncAll(a, b);
+    writeFileSync(join(a.folder, 'door.jpg'), 'edited on a');
+    writeFileSync(join(b.folder, 'door.jpg'), 'edited on b');
+    await syncAll(a, b, a);
+    expect(b.files()).toEqual(a.files());
+    const names = [...a.files().keys()].sort();
+    expect(names).toHaveLength(2);
+    expect(names[0]).toBe('door.jpg');
+    expect(names[1]).toMatch(/^door~conflict-[0-9a-f]{8}\.jpg$/);
+    const [asset] = await library.assets('conflicts');
+    expect(asset?.versions).toHaveLength(2);
+  });
+
+  it('a device that lost its state comes back without duplicating or uploading anything', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('reinstall', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    put(a, 'livephoto/train.jpg', 'live/train.jpg');
+    put(a, 'livephoto/train.mov', 'live/train.mov');
+    await syncAll(a, b);
+    rmSync(join(b.folder, '.keepsake'), { recursive: true });
+    const again = await b.syncOnce();
+    expect(again.uploaded).toBe(0);
+    expect(again.opsMade).toBe(0);
+    expect(b.files()).toEqual(a.files());
+    expect(await library.assets()).toHaveLength(2);
   });
 });
