@@ -140,11 +140,10 @@ describe('keepsake sync between devices', () => {
     expect(b.files().size).toBe(0);
     expect(b.trashedHashes()).toEqual([hash]); // never a hard delete of the user's file
     const [trashed] = await library.assets('trashed');
-    expect(trashed?.lifecycle.state).toBe('trashed');
+    if (!trashed) throw new Error('expected the asset in the trash');
+    expect(trashed.lifecycle.state).toBe('trashed');
 
-    expect((await library.submit({ kind: 'restore', assetId: trashed!.id })).status).toBe(
-      'applied',
-    );
+    expect((await library.submit({ kind: 'restore', assetId: trashed.id })).status).toBe('applied');
     await syncAll(a, b);
     expect(a.files().get('door-knocker.jpg')).toBe(hash);
     expect(b.files()).toEqual(a.files());
