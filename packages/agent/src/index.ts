@@ -7,4 +7,5 @@ export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
-export { FolderSync, type RoundReport } from './sync/folder-sync.js';
+export { FolderSync, isIdle, type RoundReport } from './sync/folder-sync.js';
+export { keepInStep } from './sync/keep-in-step.js';

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -64,6 +64,40 @@ export class AgentDevice {
     return report;
   }
 
+  /** `keepsake sync` in watch mode, as its own process; stop it with `stop()`. */
+  watch(extra: string[] = []): WatchingAgent {
+    const child = spawn(process.execPath, [CLI, 'sync', this.folder, ...extra], {
+      env: { ...process.env, XDG_CONFIG_HOME: this.config },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      log += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    return {
+      child,
+      log: () => log,
+      async stop(signal: NodeJS.Signals = 'SIGTERM') {
+        child.kill(signal);
+        return exited;
+      },
+    };
+  }
+
+  /** Waits until `check` holds of the folder's files; fails after `timeoutMs`. */
+  async until(check: (files: Map<string, string>) => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!check(this.files())) {
+      if (Date.now() > deadline) {
+        throw new Error(
+          `${this.name}'s folder never got there: ${JSON.stringify([...this.files()])}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
   /** Every file of the folder (not the agent's own) by relative path, with its SHA-256. */
   files(): Map<string, string> {
     return hashTree(this.folder, (path) => !path.startsWith('.keepsake/'));
@@ -73,6 +107,13 @@ export class AgentDevice {
   trashedHashes(): string[] {
     return [...hashTree(join(this.folder, '.keepsake', 'trash'), () => true).values()];
   }
+}
+
+export interface WatchingAgent {
+  readonly child: ChildProcess;
+  log(): string;
+  /** Stops the agent; resolves to its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export type SyncReport = RoundReport & { readonly inStep: boolean };

@@ -1,58 +1,14 @@
-import {
-  chmodSync,
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fixture } from '@keepsake/media/test-support';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentDevice } from './agent-process.js';
-import { LibraryClient } from './library-client.js';
-import { spawnServer, type ServerProcess } from './server-process.js';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentDevice } from './agent-process.js';
+import { put, serverForFile } from './households.js';
 
 // Real processes only: `keepsake serve`, and each device's `keepsake sync --once` in its own
 // process with its own config directory and folder, as users run them. Each test is a user of
 // its own, so libraries do not mix.
 
-const ADMIN_PASSWORD = 'agent sync e2e password';
-const USER_PASSWORD = 'a user of the e2e tests';
-let server: ServerProcess;
-const roots: string[] = [];
-
-beforeAll(async () => {
-  const data = mkdtempSync(join(tmpdir(), 'keepsake-e2e-server-'));
-  roots.push(data);
-  server = await spawnServer(data, ADMIN_PASSWORD);
-});
-afterAll(async () => {
-  await server.kill('SIGTERM');
-  for (const root of roots) rmSync(root, { recursive: true, force: true });
-});
-
-/** A new user with devices logged in, and a client to check the server's view. */
-async function household(user: string, names: string[]) {
-  const library = await LibraryClient.forNewUser(server.url, ADMIN_PASSWORD, user, USER_PASSWORD);
-  const devices = names.map((name) => {
-    const device = new AgentDevice(`${user}-${name}`);
-    roots.push(dirname(device.folder));
-    return device;
-  });
-  for (const device of devices) await device.login(server.url, user, USER_PASSWORD);
-  return { library, devices: devices as [AgentDevice, AgentDevice, ...AgentDevice[]] };
-}
-
-/** Puts a fixture into a device's folder as a user copying it in would (writable, fresh). */
-function put(device: AgentDevice, fixturePath: string, as: string): void {
-  const target = join(device.folder, as);
-  mkdirSync(dirname(target), { recursive: true });
-  copyFileSync(fixture(fixturePath), target);
-  chmodSync(target, 0o644);
-}
+const { household } = serverForFile();
 
 const syncAll = async (...devices: AgentDevice[]) => {
   for (const device of devices) await device.syncOnce();

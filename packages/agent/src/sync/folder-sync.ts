@@ -27,7 +27,8 @@ const PULL_PAGE = 1000;
 /** Presence checks per request (the server's limit). */
 const PRESENCE_PAGE = 1000;
 
-const isIdle = (r: RoundReport): boolean =>
+/** Whether a round found nothing to do. */
+export const isIdle = (r: RoundReport): boolean =>
   r.opsMade + r.uploaded + r.opsSent + r.entriesPulled + r.written + r.removed === 0;
 
 /** What one round of the loop did; a round that did nothing means the folder is in step. */
@@ -72,6 +73,8 @@ export class FolderSync {
   readonly #transfer: BlobTransfer;
   readonly #clock: HybridClock;
   readonly #events: SyncEvents;
+  #prepared = false;
+  #lastLook: FolderScan | undefined;
 
   constructor(
     readonly folder: string,
@@ -118,23 +121,33 @@ export class FolderSync {
     this.db.close();
   }
 
-  /** One round of the loop. */
-  async round(): Promise<RoundReport> {
-    await this.#files.prepare();
+  /**
+   * One round of the loop. `lookAgain: false` (woken by the server, with no file-system event
+   * since the last look) skips walking the folder and reconciles against the last look: every
+   * write and removal checks the file again before it touches it.
+   */
+  async round({ lookAgain = true }: { lookAgain?: boolean } = {}): Promise<RoundReport> {
+    if (!this.#prepared) {
+      await this.#files.prepare();
+      this.#prepared = true;
+    }
     const errors: string[] = [];
     if (!this.#state.bootstrapped) await this.#bootstrap();
-    const look = await this.#look();
-    const ops = await recordLocalChanges(look, {
-      db: this.db,
-      files: this.#files,
-      index: this.#index,
-      outbox: this.#outbox,
-      replica: this.#replica,
-      stamp: (payload) => this.#stamp(payload),
-      onRecorded: () => {
-        this.#state.lastStamp = this.#clock.last;
-      },
-    });
+    const fresh = lookAgain || !this.#lastLook;
+    const look = !fresh && this.#lastLook ? this.#lastLook : await this.#look();
+    const ops = !fresh
+      ? []
+      : await recordLocalChanges(look, {
+          db: this.db,
+          files: this.#files,
+          index: this.#index,
+          outbox: this.#outbox,
+          replica: this.#replica,
+          stamp: (payload) => this.#stamp(payload),
+          onRecorded: () => {
+            this.#state.lastStamp = this.#clock.last;
+          },
+        });
     if (ops.length > 0) this.#say(`${String(ops.length)} local change(s) recorded`);
     const uploaded = await this.#upload();
     const opsSent = await this.#push();
@@ -209,7 +222,21 @@ export class FolderSync {
   }
 
   async #look(): Promise<FolderScan> {
-    return this.#scanner.scan();
+    this.#lastLook = await this.#scanner.scan();
+    return this.#lastLook;
+  }
+
+  /** The push channel's address. */
+  pushUrl(): string {
+    return `${this.#api.origin.replace(/^http/, 'ws')}/api/v1/push`;
+  }
+
+  get token(): string {
+    return this.device.token;
+  }
+
+  get replicaHead(): number {
+    return this.#replica.head;
   }
 
   #stamp(payload: OpPayload): Op {

@@ -112,8 +112,10 @@ export async function reconcileFolder(
     for (const { path, group } of removals) {
       if (blocked.has(group)) continue;
       try {
-        if (await removeFile(path, deps)) result.removed += 1;
-        else blocked.add(group);
+        if (await removeFile(path, deps)) {
+          look.files.delete(path);
+          result.removed += 1;
+        } else blocked.add(group);
       } catch (error) {
         blocked.add(group);
         result.errors.push(`${path}: ${(error as Error).message}`);
@@ -150,6 +152,8 @@ async function writeFile(
     if (stat) deps.facts.record([{ ...stat, hash: file.hash }]);
     deps.index.put(file.path, indexEntryFor(view, file));
   })();
+  // The look stays true to the folder for a later round that reuses it.
+  if (stat) look.files.set(file.path, { hash: file.hash, size: stat.size });
   return true;
 }
 

@@ -1,22 +1,35 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { configDir, FolderSync, readDeviceConfig, ServerApiError } from '@keepsake/agent';
+import {
+  configDir,
+  FolderSync,
+  isIdle,
+  keepInStep,
+  readDeviceConfig,
+  ServerApiError,
+  type RoundReport,
+} from '@keepsake/agent';
 import { CliError } from '../cli-error.js';
 
-export const SYNC_HELP = `Usage: keepsake sync <folder> --once [options]
+export const SYNC_HELP = `Usage: keepsake sync <folder> [options]
 
 Keeps <folder> in step with the library on the server this device is registered with
 (keepsake login): new, edited, moved and deleted files go up as changes; other devices'
 changes come down. Files the agent removes go to <folder>/.keepsake/trash/, never deleted.
+It runs until stopped (Ctrl-C), reacting to file changes and to the server's push channel,
+and reading the server's feed every --poll seconds in case a push is missed.
 
 Options:
-  --once        sync until the folder and the server are in step, then exit
-  --timeout <s> with --once, give up after this many seconds (default 600)
-  --json        print the last round's report as JSON
-  -h, --help    this text
+  --once          sync until the folder and the server are in step, then exit
+  --timeout <s>   with --once, give up after this many seconds (default 600)
+  --poll <s>      seconds between reads of the feed when nothing is pushed (default 30)
+  --rescan <s>    seconds between full looks at the folder without file events (default 600)
+  --no-push       do not listen on the push channel: poll only
+  --json          one JSON report per line instead of log lines
+  -h, --help      this text
 
-Exit status: 0 when in step, 1 when something is still pending or failed (the reasons are
-printed), 2 on bad options or when this machine is not a device yet.`;
+Exit status: 0 when in step (--once) or stopped, 1 when something is still pending or failed
+(the reasons are printed), 2 on bad options or when this machine is not a device yet.`;
 
 export async function runSync(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -25,6 +38,9 @@ export async function runSync(args: string[]): Promise<void> {
     options: {
       once: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '600' },
+      poll: { type: 'string', default: '30' },
+      rescan: { type: 'string', default: '600' },
+      'no-push': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -33,13 +49,9 @@ export async function runSync(args: string[]): Promise<void> {
   if (folder === undefined || extra.length > 0) {
     throw new CliError(`sync needs exactly one folder\n\n${SYNC_HELP}`, 2);
   }
-  if (!values.once) {
-    throw new CliError('only --once is available so far: run keepsake sync <folder> --once', 2);
-  }
-  const timeoutS = Number(values.timeout);
-  if (!Number.isFinite(timeoutS) || timeoutS <= 0) {
-    throw new CliError(`--timeout must be a number of seconds, not "${values.timeout}"`, 2);
-  }
+  const timeoutS = seconds('--timeout', values.timeout);
+  const pollS = seconds('--poll', values.poll);
+  const rescanS = seconds('--rescan', values.rescan);
   const device = await readDeviceConfig(configDir());
   if (!device) {
     throw new CliError(
@@ -59,6 +71,15 @@ export async function runSync(args: string[]): Promise<void> {
     throw error;
   }
   try {
+    if (!values.once) {
+      await runUntilStopped(sync, {
+        pollMs: pollS * 1000,
+        rescanMs: rescanS * 1000,
+        push: !values['no-push'],
+        json: values.json,
+      });
+      return;
+    }
     const report = await sync.untilQuiet(timeoutS * 1000);
     const inStep = report.waiting.length === 0 && report.errors.length === 0;
     if (values.json) console.log(JSON.stringify({ inStep, ...report }));
@@ -75,4 +96,66 @@ export async function runSync(args: string[]): Promise<void> {
   } finally {
     await sync.close();
   }
+}
+
+function seconds(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new CliError(`${option} must be a positive number of seconds, not "${text}"`, 2);
+  }
+  return value;
+}
+
+/** Watch mode: rounds until SIGINT or SIGTERM, each that did something logged in a line. */
+async function runUntilStopped(
+  sync: FolderSync,
+  options: { pollMs: number; rescanMs: number; push: boolean; json: boolean },
+): Promise<void> {
+  const stop = new AbortController();
+  const onSignal = () => {
+    stop.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  console.error(`keeping ${sync.folder} in step; Ctrl-C to stop`);
+  try {
+    await keepInStep(
+      sync,
+      {
+        pollMs: options.pollMs,
+        rescanMs: options.rescanMs,
+        push: options.push,
+        onRound: (report) => {
+          if (options.json)
+            console.log(JSON.stringify({ at: new Date().toISOString(), ...report }));
+          else if (!isIdle(report) || report.errors.length > 0)
+            console.error(describeRound(report));
+        },
+        onError: (error, retryInMs) => {
+          const line = `${error.message}; trying again in ${String(Math.round(retryInMs / 1000))} s`;
+          if (options.json)
+            console.log(JSON.stringify({ at: new Date().toISOString(), error: line }));
+          else console.error(line);
+        },
+      },
+      stop.signal,
+    );
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function describeRound(report: RoundReport): string {
+  const parts = [
+    [report.opsMade, 'change(s) recorded'],
+    [report.uploaded, 'uploaded'],
+    [report.opsSent, 'sent'],
+    [report.entriesPulled, 'received'],
+    [report.written, 'written'],
+    [report.removed, 'moved to local trash'],
+  ] as const;
+  const done = parts.filter(([n]) => n > 0).map(([n, what]) => `${String(n)} ${what}`);
+  const time = new Date().toLocaleTimeString();
+  return `${time} ${[...done, ...report.errors].join(', ')}`;
 }

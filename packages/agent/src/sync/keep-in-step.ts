@@ -1,0 +1,177 @@
+import { watch, type FSWatcher } from 'node:fs';
+import WebSocket from 'ws';
+import { AGENT_DIR } from '../scanner/ignore-rules.js';
+import { ServerApiError } from '../server-api.js';
+import { isIdle, SETTLE_MS, type FolderSync, type RoundReport } from './folder-sync.js';
+
+export interface KeepInStepOptions {
+  /** How often the feed is read when the push channel says nothing (it is only a hint). */
+  readonly pollMs: number;
+  /** How often the whole folder is looked at even with no file-system event. */
+  readonly rescanMs: number;
+  /** Whether to listen on the push channel (off: poll only). */
+  readonly push: boolean;
+  readonly onRound?: (report: RoundReport) => void;
+  readonly onError?: (error: Error, retryInMs: number) => void;
+}
+
+/** Waits after a failure: 1 s doubling to 2 minutes, each with ±50% jitter so devices spread out. */
+export function backoffMs(failures: number, random: () => number = Math.random): number {
+  const base = Math.min(120_000, 1000 * 2 ** Math.max(0, failures - 1));
+  return Math.round(base * (0.5 + random()));
+}
+
+/** How long fs events are gathered before a round: a burst of writes is one look. */
+const EVENT_GATHER_MS = 20;
+
+/**
+ * Runs a folder's sync until `signal` aborts: a round whenever the folder changes (file-system
+ * events), the server says the library changed (push), the poll interval passes, or files were
+ * still settling. A failed round is retried with exponential backoff and jitter; a refused
+ * token ends the run, since no retry can fix it.
+ */
+export async function keepInStep(
+  sync: FolderSync,
+  options: KeepInStepOptions,
+  signal: AbortSignal,
+): Promise<void> {
+  const wake = new Wakeup();
+  signal.addEventListener('abort', () => {
+    wake.now();
+  });
+  // Whether the folder may have changed since the last look: without events, always.
+  let folderTouched = true;
+  const watcher = watchFolder(sync.folder, () => {
+    folderTouched = true;
+    wake.after(EVENT_GATHER_MS);
+  });
+  const push = options.push
+    ? new PushListener(sync, () => {
+        wake.now();
+      })
+    : undefined;
+  let failures = 0;
+  let lastLook = 0;
+  try {
+    while (!signal.aborted) {
+      let delay: number;
+      try {
+        const lookAgain = folderTouched || !watcher || Date.now() - lastLook >= options.rescanMs;
+        folderTouched = false;
+        const report = await sync.round({ lookAgain });
+        if (lookAgain) lastLook = Date.now();
+        failures = 0;
+        options.onRound?.(report);
+        if (report.waiting.length > 0) folderTouched = true;
+        if (!isIdle(report)) delay = 0;
+        else if (report.waiting.length > 0) delay = SETTLE_MS;
+        else delay = Math.min(options.pollMs, options.rescanMs);
+      } catch (error) {
+        if (error instanceof ServerApiError && error.status === 401) throw error;
+        failures += 1;
+        folderTouched = true;
+        delay = backoffMs(failures);
+        options.onError?.(error as Error, delay);
+      }
+      if (delay > 0) await wake.wait(delay);
+    }
+  } finally {
+    watcher?.close();
+    push?.close();
+  }
+}
+
+/** A sleep that any event can cut short. */
+class Wakeup {
+  #resolve: (() => void) | undefined;
+  #pending = false;
+  #timer: NodeJS.Timeout | undefined;
+
+  now(): void {
+    this.#pending = true;
+    this.#resolve?.();
+  }
+
+  after(ms: number): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.now();
+    }, ms);
+  }
+
+  async wait(ms: number): Promise<void> {
+    if (this.#pending) {
+      this.#pending = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#resolve = undefined;
+    this.#pending = false;
+  }
+}
+
+/** File-system events under the folder, its own `.keepsake/` aside; undefined where unsupported. */
+function watchFolder(folder: string, onChange: () => void): FSWatcher | undefined {
+  try {
+    const watcher = watch(folder, { recursive: true }, (_event, name) => {
+      if (name === null || !`${name}/`.startsWith(`${AGENT_DIR}/`)) onChange();
+    });
+    // A watch that fails later (too many folders for inotify) leaves the periodic rescan.
+    watcher.on('error', () => {
+      watcher.close();
+    });
+    return watcher;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server's push channel, reconnected with backoff while the run lasts. */
+class PushListener {
+  #socket: WebSocket | undefined;
+  #closed = false;
+  #failures = 0;
+  #retry: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sync: FolderSync,
+    private readonly onChanged: () => void,
+  ) {
+    this.#connect();
+  }
+
+  #connect(): void {
+    if (this.#closed) return;
+    const socket = new WebSocket(this.sync.pushUrl(), {
+      headers: { authorization: `Bearer ${this.sync.token}` },
+    });
+    this.#socket = socket;
+    socket.on('open', () => {
+      this.#failures = 0;
+    });
+    socket.on('message', (data: Buffer) => {
+      const message = JSON.parse(data.toString('utf8')) as { head?: number };
+      if ((message.head ?? 0) > this.sync.replicaHead) this.onChanged();
+    });
+    socket.on('error', () => undefined); // 'close' follows, and reconnects
+    socket.on('close', () => {
+      if (this.#closed) return;
+      this.#failures += 1;
+      this.#retry = setTimeout(() => {
+        this.#connect();
+      }, backoffMs(this.#failures));
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    this.#socket?.terminate();
+  }
+}

@@ -1,0 +1,42 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { AgentDevice } from './agent-process.js';
+import { put, serverForFile } from './households.js';
+
+// `keepsake sync` left running, as a user leaves it: it reacts to files appearing and to the
+// server's push, and without push it still gets there by polling.
+
+const { household } = serverForFile();
+
+async function pair(user: string): Promise<[AgentDevice, AgentDevice]> {
+  const { devices } = await household(user, ['a', 'b']);
+  return [devices[0], devices[1]];
+}
+
+describe('keepsake sync, left running', () => {
+  it('carries a new photo from one running agent to another through push', async () => {
+    const [a, b] = await pair('watch-push');
+    const agents = [a.watch(), b.watch()];
+    try {
+      put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+      await b.until((files) => files.get('door-knocker.jpg') === a.files().get('door-knocker.jpg'));
+      rmSync(join(b.folder, 'door-knocker.jpg'));
+      await a.until((files) => files.size === 0);
+    } finally {
+      for (const agent of agents) expect(await agent.stop()).toBe(0);
+    }
+  });
+
+  it('gets there by polling when the push channel is off', async () => {
+    const [a, b] = await pair('watch-poll');
+    const agents = [a.watch(), b.watch(['--no-push', '--poll', '1'])];
+    try {
+      put(a, 'heic/hopper.heif', 'hopper.heif');
+      await b.until((files) => files.has('hopper.heif'));
+      expect(b.files()).toEqual(a.files());
+    } finally {
+      for (const agent of agents) expect(await agent.stop()).toBe(0);
+    }
+  });
+});
