@@ -1,4 +1,30 @@
-import type { BlobHash, LogEntry, Op, Reply, RetryLater } from '@keepsake/core';
+import type {
+  BlobHash,
+  DigestRequest,
+  Lifecycle,
+  LogEntry,
+  Op,
+  Outcome,
+  Reply,
+  RetryLater,
+  Version,
+} from '@keepsake/core';
+
+/** An asset as the server's API shows it. */
+export interface ServerAsset {
+  readonly id: string;
+  readonly lifecycle: Lifecycle;
+  readonly inConflict: boolean;
+  readonly versions: Version[];
+  readonly paths: string[];
+}
+
+export interface HistoryEntry {
+  readonly seq: number;
+  readonly receivedAt: string;
+  readonly op: Op;
+  readonly outcome: Outcome;
+}
 
 /**
  * A failed call to the server, told so that the user knows what to do: the server's own message
@@ -92,6 +118,34 @@ export class ServerApi {
       { token, body: { hashes } },
     );
     return new Set(present);
+  }
+
+  /** The server's view of one asset, or undefined if it has none by that id. */
+  async asset(token: string, id: string): Promise<ServerAsset | undefined> {
+    try {
+      const { asset } = await this.#call<{ asset: ServerAsset }>('GET', `/api/v1/assets/${id}`, {
+        token,
+      });
+      return asset;
+    } catch (error) {
+      if (error instanceof ServerApiError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /** Every op that named or changed the asset, with its outcome, oldest first. */
+  async history(token: string, id: string): Promise<HistoryEntry[]> {
+    const { history } = await this.#call<{ history: HistoryEntry[] }>(
+      'GET',
+      `/api/v1/assets/${id}/history`,
+      { token },
+    );
+    return history;
+  }
+
+  /** One exchange of the digest protocol (core's `findDifferences` drives it). */
+  async digest(token: string, request: DigestRequest): Promise<unknown> {
+    return this.#call('POST', '/api/v1/digest', { token, body: request });
   }
 
   async #call<T>(

@@ -35,7 +35,13 @@ const MIGRATIONS: readonly string[] = [
 
   -- The replica: the library as the server's change log makes it, one row per asset, album,
   -- album member and pairing key, as the server stores them (core's StoredLibrary runs over both).
-  CREATE TABLE replica_assets (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
+  CREATE TABLE replica_assets (
+    id       TEXT PRIMARY KEY,
+    state    TEXT NOT NULL,
+    -- 1 while the asset has more than one current version (keepsake conflicts lists them)
+    conflict INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  CREATE INDEX replica_assets_in_conflict ON replica_assets(conflict) WHERE conflict = 1;
   CREATE TABLE replica_albums (id TEXT PRIMARY KEY, state TEXT NOT NULL) WITHOUT ROWID;
   CREATE TABLE replica_album_members (
     album  TEXT NOT NULL,

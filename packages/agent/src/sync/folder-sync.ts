@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import {
+  defaultRules,
+  groupKey,
   HybridClock,
+  isInConflict,
+  type Asset,
+  type Version,
+  type VersionId,
   MAX_OPS_PER_BATCH,
   type BlobHash,
   type Op,
@@ -19,13 +25,19 @@ import { IndexStore } from './index-store.js';
 import { recordLocalChanges } from './local-changes.js';
 import { Outbox } from './outbox.js';
 import { reconcileFolder, type ReconcileDeps } from './reconcile-folder.js';
+import { explain, type Explanation } from './explain.js';
+import { folderStatus, type FolderStatus } from './folder-status.js';
 import { Replica } from './replica.js';
+import { verifyFolder, type Verification } from './verify-folder.js';
 import { SyncState } from './sync-state.js';
 
 /** Feed entries read per request. */
 const PULL_PAGE = 1000;
 /** Presence checks per request (the server's limit). */
 const PRESENCE_PAGE = 1000;
+
+/** A request that cannot be carried out as asked (an unknown asset, say): the user's to fix. */
+export class UsageError extends Error {}
 
 /** Whether a round found nothing to do. */
 export const isIdle = (r: RoundReport): boolean =>
@@ -126,7 +138,23 @@ export class FolderSync {
    * since the last look) skips walking the folder and reconciles against the last look: every
    * write and removal checks the file again before it touches it.
    */
-  async round({ lookAgain = true }: { lookAgain?: boolean } = {}): Promise<RoundReport> {
+  async round(options: { lookAgain?: boolean } = {}): Promise<RoundReport> {
+    try {
+      const report = await this.#round(options);
+      this.db.transaction(() => {
+        this.#state.lastRound = { at: Date.now(), errors: report.errors, waiting: report.waiting };
+        if (isIdle(report) && report.errors.length + report.waiting.length === 0) {
+          this.#state.lastInStepAt = Date.now();
+        }
+      })();
+      return report;
+    } catch (error) {
+      this.#state.lastRound = { at: Date.now(), errors: [(error as Error).message], waiting: [] };
+      throw error;
+    }
+  }
+
+  async #round({ lookAgain = true }: { lookAgain?: boolean }): Promise<RoundReport> {
     if (!this.#prepared) {
       await this.#files.prepare();
       this.#prepared = true;
@@ -224,6 +252,114 @@ export class FolderSync {
   async #look(): Promise<FolderScan> {
     this.#lastLook = await this.#scanner.scan();
     return this.#lastLook;
+  }
+
+  /** What is pending here, from the state alone. */
+  status(): FolderStatus {
+    return folderStatus(this.folder, {
+      db: this.db,
+      replica: this.#replica,
+      index: this.#index,
+      outbox: this.#outbox,
+      state: this.#state,
+    });
+  }
+
+  /** Assets in conflict, as this device last heard from the server. */
+  conflicts(): Asset[] {
+    return this.#replica.conflicts();
+  }
+
+  /** `keepsake why`: the target as this device and the server see it. */
+  async explain(target: { path: string } | { assetId: string }): Promise<Explanation> {
+    return explain(target, {
+      folder: this.folder,
+      facts: this.#facts,
+      index: this.#index,
+      outbox: this.#outbox,
+      replica: this.#replica,
+      api: this.#api,
+      token: this.device.token,
+    });
+  }
+
+  /** `keepsake verify`: catches up with the feed, then compares everything. */
+  async verify(): Promise<Verification> {
+    await this.#pull();
+    return verifyFolder(await this.#look(), {
+      folder: this.folder,
+      index: this.#index,
+      replica: this.#replica,
+      hasher: this.#hasher,
+      api: this.#api,
+      token: this.device.token,
+    });
+  }
+
+  /**
+   * Records the ops that end a conflict, to be sent by the next round: `keep` one version (by
+   * its id, or the start of its file's hash as the conflict copy's name shows it), or keep
+   * `both`: each other version becomes a photo of its own where its conflict copy is, and the
+   * asset keeps its oldest version.
+   */
+  resolve(assetPrefix: string, keep: { version: string } | 'both'): Op[] {
+    const asset = this.#replica.assetByPrefix(assetPrefix);
+    if (asset === 'ambiguous')
+      throw new UsageError(`more than one asset id starts with ${assetPrefix}`);
+    if (!asset) throw new UsageError(`this device knows no asset ${assetPrefix}`);
+    if (!isInConflict(asset)) throw new UsageError(`asset ${asset.id} is not in conflict`);
+    const versions = [...asset.versions].sort((a, b) => a.seq - b.seq);
+    const mainHash = (v: Version) => (v.resources.render ?? v.resources.original).hash;
+    const context = versions.map((v) => v.id);
+    const payloads: OpPayload[] = [];
+    if (keep === 'both') {
+      const copies = new Map(
+        [...asset.paths.keys()]
+          .flatMap((placement) => this.#replica.planGroup(groupKey(placement)))
+          .filter((file) => file.assetId === asset.id && file.conflictCopy && file.role === 'main')
+          .map((file) => [file.versionId, file.path]),
+      );
+      for (const version of versions.slice(1)) {
+        const path = copies.get(version.id);
+        const main = version.resources.render ?? version.resources.original;
+        if (path === undefined) continue;
+        const resources = { original: main };
+        payloads.push({
+          kind: 'import',
+          assetId: defaultRules.assetIdFor(resources, path),
+          resources,
+          meta: version.meta,
+          path,
+        });
+      }
+      payloads.push({
+        kind: 'resolve',
+        assetId: asset.id,
+        context,
+        keep: [context[0] as VersionId],
+      });
+    } else {
+      const chosen = versions.filter(
+        (v) => v.id.startsWith(keep.version) || mainHash(v).startsWith(keep.version),
+      );
+      if (chosen.length !== 1) {
+        throw new UsageError(
+          `${keep.version} names ${chosen.length === 0 ? 'none' : 'more than one'} of the versions of ${asset.id}: ${versions.map((v) => `${v.id} (${mainHash(v).slice(0, 8)})`).join(', ')}`,
+        );
+      }
+      payloads.push({
+        kind: 'resolve',
+        assetId: asset.id,
+        context,
+        keep: [chosen[0]?.id as VersionId],
+      });
+    }
+    const ops = payloads.map((payload) => this.#stamp(payload));
+    this.db.transaction(() => {
+      for (const op of ops) this.#outbox.add(op);
+      this.#state.lastStamp = this.#clock.last;
+    })();
+    return ops;
   }
 
   /** The push channel's address. */

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import {
+  groupKey,
   indexEntryFor,
   planFolderChanges,
   type BlobHash,
@@ -111,6 +112,9 @@ export async function reconcileFolder(
     await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
     for (const { path, group } of removals) {
       if (blocked.has(group)) continue;
+      // A name can pass from one group to another (a conflict copy kept as a photo of its
+      // own): the group it is planned in now keeps it.
+      if (deps.replica.planGroup(groupKey(path)).some((file) => file.path === path)) continue;
       try {
         if (await removeFile(path, deps)) {
           look.files.delete(path);

@@ -2,6 +2,7 @@ import {
   applyLogEntry,
   decodeAsset,
   groupKey,
+  isInConflict,
   planFiles,
   StoredLibrary,
   type Asset,
@@ -38,8 +39,14 @@ export class Replica {
         .pluck(),
       pairing: db.prepare('SELECT value FROM replica_pairing WHERE key = ?').pluck(),
       putAsset: db.prepare(
-        'INSERT INTO replica_assets (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
+        `INSERT INTO replica_assets (id, state, conflict) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET state = excluded.state, conflict = excluded.conflict`,
       ),
+      inConflict: db.prepare('SELECT state FROM replica_assets WHERE conflict = 1').pluck(),
+      withPrefix: db
+        .prepare('SELECT state FROM replica_assets WHERE id >= ? AND id < ? LIMIT 2')
+        .pluck(),
+      allStates: db.prepare('SELECT state FROM replica_assets').pluck(),
       putAlbum: db.prepare(
         'INSERT INTO replica_albums (id, state) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
       ),
@@ -111,6 +118,24 @@ export class Replica {
     return [...planFiles(assets).values()].filter((file) => groupKey(file.placement) === group);
   }
 
+  /** Assets with more than one current version, as this device last heard. */
+  conflicts(): Asset[] {
+    return (this.#q.inConflict.all() as string[]).map(decodeAsset);
+  }
+
+  /** The asset whose id starts with `prefix`, if exactly one does. */
+  assetByPrefix(prefix: string): Asset | 'ambiguous' | undefined {
+    const rows = this.#q.withPrefix.all(prefix, `${prefix}\uffff`) as string[];
+    if (rows.length > 1) return 'ambiguous';
+    return rows[0] === undefined ? undefined : decodeAsset(rows[0]);
+  }
+
+  /** Every asset, streamed (verify's digest). */
+  *allAssets(): Generator<Asset> {
+    for (const encoded of this.#q.allStates.iterate() as IterableIterator<string>)
+      yield decodeAsset(encoded);
+  }
+
   asset(id: AssetId): Asset | undefined {
     const encoded = this.#q.asset.get(id) as string | undefined;
     return encoded === undefined ? undefined : decodeAsset(encoded);
@@ -135,7 +160,7 @@ export class Replica {
   #write(changes: LibraryChanges): void {
     const q = this.#q;
     for (const [id, { asset, encoded }] of changes.assets) {
-      q.putAsset.run(id, encoded);
+      q.putAsset.run(id, encoded, isInConflict(asset) ? 1 : 0);
       const before = q.groupsOf.all(id) as string[];
       const after = [...asset.paths.keys()].map(groupKey);
       q.dropGroups.run(id);

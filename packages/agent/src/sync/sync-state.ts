@@ -1,6 +1,12 @@
 import type { Hlc } from '@keepsake/core';
 import type { StateDb } from '../state/agent-state.js';
 
+export interface LastRound {
+  readonly at: number;
+  readonly errors: readonly string[];
+  readonly waiting: readonly string[];
+}
+
 /**
  * The small durable settings of a folder's sync, one row each in `sync_state`. Each write is
  * its own statement, so it joins whatever transaction the caller has open.
@@ -63,6 +69,24 @@ export class SyncState {
   }
   set clockOffsetMs(ms: number) {
     this.#write('clock_offset_ms', String(ms));
+  }
+
+  /** How the last round ended: shown by `keepsake status`. */
+  get lastRound(): LastRound | undefined {
+    const text = this.#read('last_round');
+    return text === undefined ? undefined : (JSON.parse(text) as LastRound);
+  }
+  set lastRound(round: LastRound | undefined) {
+    if (round) this.#write('last_round', JSON.stringify(round));
+  }
+
+  /** When a round last found the folder and the server in step (ms since the epoch). */
+  get lastInStepAt(): number | undefined {
+    const text = this.#read('last_in_step_at');
+    return text === undefined ? undefined : Number(text);
+  }
+  set lastInStepAt(ms: number | undefined) {
+    if (ms !== undefined) this.#write('last_in_step_at', String(ms));
   }
 
   /** Ops this state has made, for unique op ids: `<device>-<installation>-<n>`. */

@@ -1,15 +1,14 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  claimFolder,
   configDir,
-  FolderSync,
   isIdle,
   keepInStep,
-  readDeviceConfig,
-  ServerApiError,
+  type FolderSync,
   type RoundReport,
 } from '@keepsake/agent';
 import { CliError } from '../cli-error.js';
+import { requireDevice, withFolder } from './device-folders.js';
 
 export const SYNC_HELP = `Usage: keepsake sync <folder> [options]
 
@@ -52,25 +51,14 @@ export async function runSync(args: string[]): Promise<void> {
   const timeoutS = seconds('--timeout', values.timeout);
   const pollS = seconds('--poll', values.poll);
   const rescanS = seconds('--rescan', values.rescan);
-  const device = await readDeviceConfig(configDir());
-  if (!device) {
-    throw new CliError(
-      'this machine is not a device yet: run keepsake login --server <url> --user <name> first',
-      2,
-    );
-  }
-  let sync: FolderSync;
+  const device = await requireDevice();
+  let real: string;
   try {
-    sync = new FolderSync(resolve(folder), device, {
-      onActivity: (message) => {
-        if (!values.json) console.error(message);
-      },
-    });
+    real = await claimFolder(configDir(), folder);
   } catch (error) {
-    if (error instanceof ServerApiError) throw new CliError(error.message, 1);
-    throw error;
+    throw new CliError((error as Error).message, 2);
   }
-  try {
+  await withFolder(real, device, async (sync) => {
     if (!values.once) {
       await runUntilStopped(sync, {
         pollMs: pollS * 1000,
@@ -90,12 +78,7 @@ export async function runSync(args: string[]): Promise<void> {
       );
     }
     if (!values.json) console.log(`${folder} is in step with ${device.server}`);
-  } catch (error) {
-    if (error instanceof ServerApiError) throw new CliError(error.message, 1);
-    throw error;
-  } finally {
-    await sync.close();
-  }
+  });
 }
 
 function seconds(option: string, text: string): number {
