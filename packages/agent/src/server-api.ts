@@ -10,6 +10,9 @@ import type {
   Version,
 } from '@keepsake/core';
 
+/** How long one API call may take before it is given up (and retried by the caller). */
+const REQUEST_TIMEOUT_MS = 60_000;
+
 /** An asset as the server's API shows it. */
 export interface ServerAsset {
   readonly id: string;
@@ -158,6 +161,8 @@ export class ServerApi {
     try {
       response = await fetch(url, {
         method,
+        // A stalled connection must end in an error that is retried, not hang the agent.
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         headers: {
           ...(body !== undefined && { 'content-type': 'application/json' }),
           ...(token !== undefined && { authorization: `Bearer ${token}` }),

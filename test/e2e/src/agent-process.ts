@@ -32,17 +32,28 @@ export class AgentDevice {
     mkdirSync(this.folder, { recursive: true });
   }
 
+  readonly #running = new Set<ChildProcess>();
+
   async run(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+    const running = promisify(execFile)(process.execPath, [CLI, ...args], {
+      env: { ...process.env, XDG_CONFIG_HOME: this.config, ...env },
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    this.#running.add(running.child);
     try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
-        env: { ...process.env, XDG_CONFIG_HOME: this.config, ...env },
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      const { stdout, stderr } = await running;
       return { code: 0, stdout, stderr };
     } catch (error) {
-      const failed = error as { code: number; stdout: string; stderr: string };
-      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+      const failed = error as { code: number | null; stdout: string; stderr: string };
+      return { code: failed.code ?? -1, stdout: failed.stdout, stderr: failed.stderr };
+    } finally {
+      this.#running.delete(running.child);
     }
+  }
+
+  /** SIGKILLs whatever `keepsake` this device is running: a crash, a pulled plug. */
+  killRunning(): void {
+    for (const child of this.#running) child.kill('SIGKILL');
   }
 
   async login(server: string, user: string, password: string): Promise<void> {

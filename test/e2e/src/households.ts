@@ -21,7 +21,8 @@ export interface Household {
  * through the real CLI and a client to check the server's view.
  */
 export function serverForFile(): {
-  household: (user: string, names: string[]) => Promise<Household>;
+  /** `via`: the address devices use for the server (a proxy in front of it, say). */
+  household: (user: string, names: string[], via?: string) => Promise<Household>;
   server: () => ServerProcess;
 } {
   let server: ServerProcess | undefined;
@@ -41,7 +42,7 @@ export function serverForFile(): {
   };
   return {
     server: running,
-    household: async (user, names) => {
+    household: async (user, names, via) => {
       const { url } = running();
       const library = await LibraryClient.forNewUser(url, ADMIN_PASSWORD, user, USER_PASSWORD);
       const devices = names.map((name) => {
@@ -49,7 +50,7 @@ export function serverForFile(): {
         roots.push(dirname(device.folder));
         return device;
       });
-      for (const device of devices) await device.login(url, user, USER_PASSWORD);
+      for (const device of devices) await device.login(via ?? url, user, USER_PASSWORD);
       return { library, devices: devices as Household['devices'] };
     },
   };

@@ -7,3 +7,4 @@ export {
   type SimResult,
 } from './run-seed.js';
 export { generateTrace, type Step } from './actions.js';
+export { Prng } from './prng.js';

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { copyFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import {
   defaultRules,
   groupKey,
@@ -21,6 +23,7 @@ import { ServerApi, ServerApiError } from '../server-api.js';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
 import { BlobTransfer } from '../transfer/blob-transfer.js';
 import { AgentFiles } from './agent-files.js';
+import { backoffMs, isTransient, sleep } from './backoff.js';
 import { IndexStore } from './index-store.js';
 import { recordLocalChanges } from './local-changes.js';
 import { Outbox } from './outbox.js';
@@ -214,13 +217,22 @@ export class FolderSync {
    */
   async untilQuiet(timeoutMs = 10 * 60_000): Promise<RoundReport> {
     const deadline = Date.now() + timeoutMs;
+    let failures = 0;
     for (;;) {
-      const report = await this.round();
-      const idle = isIdle(report);
-      if (idle && report.waiting.length === 0) return report;
-      if (Date.now() > deadline || (idle && report.errors.length > 0)) return report;
-      // Files still settling: look again once they may have.
-      if (idle) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      let report: RoundReport | undefined;
+      try {
+        report = await this.round();
+        failures = report.errors.length > 0 ? failures + 1 : 0;
+        if (isIdle(report) && report.waiting.length + report.errors.length === 0) return report;
+      } catch (error) {
+        // A cut connection or a server restart: wait and go on, as the running agent does.
+        if (!isTransient(error) || Date.now() > deadline) throw error;
+        failures += 1;
+        this.#say(`${(error as Error).message}; trying again`);
+      }
+      if (Date.now() > deadline && report) return report;
+      const wait = failures > 0 ? backoffMs(failures) : report && isIdle(report) ? SETTLE_MS : 0;
+      await sleep(Math.min(wait, deadline - Date.now()));
     }
   }
 
@@ -399,15 +411,23 @@ export class FolderSync {
       );
       for (const blob of page) {
         if (!present.has(blob.hash)) {
-          await this.#transfer.upload(
-            this.#files.stagedFile(blob.hash),
-            blob.hash,
-            blob.size,
-            blob.uploadUrl,
-            (url) => {
-              this.#outbox.uploadStarted(blob.hash, url);
-            },
-          );
+          try {
+            await this.#transfer.upload(
+              this.#files.stagedFile(blob.hash),
+              blob.hash,
+              blob.size,
+              blob.uploadUrl,
+              (url) => {
+                this.#outbox.uploadStarted(blob.hash, url);
+              },
+            );
+          } catch (error) {
+            if (!(error instanceof ServerApiError && error.code === 'checksum-mismatch'))
+              throw error;
+            this.#outbox.uploadStarted(blob.hash, undefined);
+            await this.#recoverStaged(blob.hash, blob.size);
+            continue;
+          }
           uploaded += 1;
         }
         this.#outbox.unstage(blob.hash);
@@ -448,6 +468,41 @@ export class FolderSync {
       for (const hash of missing) await this.#restage(hash);
       if (retry) return answered; // the next round uploads or re-stamps, then sends again
     }
+  }
+
+  /**
+   * A staged blob's bytes changed before they went up (the user rewrote the file in place,
+   * which a hard link shares): stage them again from any file that still holds them, or, when
+   * none does, drop what this device said about those bytes and look at its files afresh, so
+   * their current content is synced instead. The dropped ops never reached the log: the server
+   * refuses an op until it has every blob the op names.
+   */
+  async #recoverStaged(hash: BlobHash, size: number): Promise<void> {
+    for (const path of this.#facts.pathsWithHash(hash)) {
+      const copy = `${this.#files.stagedFile(hash)}.again`;
+      try {
+        await copyFile(join(this.folder, path), copy);
+        if ((await this.#hasher.hash(copy)).hash === hash) {
+          await rename(copy, this.#files.stagedFile(hash));
+          return;
+        }
+      } catch {
+        // gone or unreadable: try the next
+      }
+      await rm(copy, { force: true });
+    }
+    const dropped = this.#outbox.dropOpsNaming(hash);
+    this.db.transaction(() => {
+      for (const path of this.#index.pathsOfAssets(dropped)) {
+        this.#index.drop(path);
+        this.#facts.forgetFile(path);
+      }
+      this.#outbox.unstage(hash);
+    })();
+    await this.#files.unstage(hash);
+    this.#say(
+      `the bytes ${hash.slice(0, 12)}… (${String(size)} bytes) changed before they were uploaded; their files are read again and their current content synced`,
+    );
   }
 
   /**

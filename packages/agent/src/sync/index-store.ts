@@ -16,6 +16,7 @@ export class IndexStore {
       inGroup: db.prepare('SELECT path, entry FROM local_index WHERE grp = ?').raw(),
       withHash: db.prepare('SELECT path, entry FROM local_index WHERE hash = ?').raw(),
       hashes: db.prepare('SELECT path, hash FROM local_index').raw(),
+      all: db.prepare('SELECT path, entry FROM local_index').raw(),
       put: db.prepare(
         `INSERT INTO local_index (path, dir, grp, hash, entry) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (path) DO UPDATE SET dir = excluded.dir, grp = excluded.grp,
@@ -42,6 +43,15 @@ export class IndexStore {
 
   withHash(hash: string): Map<string, IndexEntry> {
     return entries(this.#q.withHash.all(hash));
+  }
+
+  /** Paths whose entries belong to these assets. */
+  pathsOfAssets(assets: ReadonlySet<string>): string[] {
+    const paths: string[] = [];
+    for (const [path, text] of this.#q.all.iterate() as IterableIterator<[string, string]>) {
+      if (assets.has((JSON.parse(text) as IndexEntry).assetId)) paths.push(path);
+    }
+    return paths;
   }
 
   /** Every path with its hash, streamed: what a scan compares the folder with. */

@@ -1,7 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import WebSocket from 'ws';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
-import { ServerApiError } from '../server-api.js';
+import { backoffMs, isTransient } from './backoff.js';
 import { isIdle, SETTLE_MS, type FolderSync, type RoundReport } from './folder-sync.js';
 
 export interface KeepInStepOptions {
@@ -15,20 +15,14 @@ export interface KeepInStepOptions {
   readonly onError?: (error: Error, retryInMs: number) => void;
 }
 
-/** Waits after a failure: 1 s doubling to 2 minutes, each with ±50% jitter so devices spread out. */
-export function backoffMs(failures: number, random: () => number = Math.random): number {
-  const base = Math.min(120_000, 1000 * 2 ** Math.max(0, failures - 1));
-  return Math.round(base * (0.5 + random()));
-}
-
 /** How long fs events are gathered before a round: a burst of writes is one look. */
 const EVENT_GATHER_MS = 20;
 
 /**
  * Runs a folder's sync until `signal` aborts: a round whenever the folder changes (file-system
  * events), the server says the library changed (push), the poll interval passes, or files were
- * still settling. A failed round is retried with exponential backoff and jitter; a refused
- * token ends the run, since no retry can fix it.
+ * still settling. A round that could not reach the server is retried with exponential backoff
+ * and jitter; a refusal (a revoked token, say) ends the run, since no retry can fix it.
  */
 export async function keepInStep(
   sync: FolderSync,
@@ -67,7 +61,7 @@ export async function keepInStep(
         else if (report.waiting.length > 0) delay = SETTLE_MS;
         else delay = Math.min(options.pollMs, options.rescanMs);
       } catch (error) {
-        if (error instanceof ServerApiError && error.status === 401) throw error;
+        if (!isTransient(error)) throw error;
         failures += 1;
         folderTouched = true;
         delay = backoffMs(failures);

@@ -1,4 +1,4 @@
-import type { BlobHash, Op, OpId } from '@keepsake/core';
+import { blobsOf, type AssetId, type BlobHash, type Op, type OpId } from '@keepsake/core';
 import type { StateDb } from '../state/agent-state.js';
 
 export interface StagedBlob {
@@ -45,6 +45,24 @@ export class Outbox {
   /** The server answered for the op with an outcome: it is in the log for good. */
   settle(opId: OpId): void {
     this.#q.drop.run(opId);
+  }
+
+  /**
+   * Drops every pending op about an asset that a pending op naming blob `hash` is about: the
+   * bytes are gone, so those ops can never be accepted. Returns the assets.
+   */
+  dropOpsNaming(hash: BlobHash): Set<AssetId> {
+    const ops = this.first(Number.MAX_SAFE_INTEGER);
+    const assets = new Set<AssetId>();
+    for (const op of ops) {
+      const target = (op.payload as { assetId?: AssetId }).assetId;
+      if (target !== undefined && blobsOf(op).includes(hash)) assets.add(target);
+    }
+    for (const op of ops) {
+      const target = (op.payload as { assetId?: AssetId }).assetId;
+      if (target !== undefined && assets.has(target)) this.settle(op.opId);
+    }
+    return assets;
   }
 
   /** The op again with a new clock (the server found the old one too far ahead). */
