@@ -29,6 +29,12 @@ export interface FaultCounts {
 export class FaultProxy {
   readonly counts: FaultCounts = { connections: 0, cuts: 0, stalls: 0 };
   faulty = true;
+  /**
+   * When set, the next request whose first line starts with this (`POST /api/v1/ops`, say)
+   * reaches the server whole, and the connection is cut before any of the reply comes back:
+   * the server acted, and the client never heard.
+   */
+  loseReplyTo: string | undefined;
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
@@ -67,6 +73,17 @@ export class FaultProxy {
     }
     forward(client, upstream, fault.kind !== 'pass' && fault.upstream ? fault : undefined);
     forward(upstream, client, fault.kind !== 'pass' && !fault.upstream ? fault : undefined);
+    client.on('data', (chunk: Buffer) => {
+      const request = this.loseReplyTo;
+      if (request === undefined || !chunk.subarray(0, request.length).equals(Buffer.from(request)))
+        return;
+      this.loseReplyTo = undefined;
+      upstream.pause(); // the reply stays unread until the connection is cut
+      setTimeout(() => {
+        client.destroy();
+        upstream.destroy();
+      }, 500);
+    });
   }
 
   async close(): Promise<void> {

@@ -74,6 +74,29 @@ export class LibraryClient {
     return found[0] as AssetView;
   }
 
+  /** This client's user id. */
+  async userId(): Promise<string> {
+    const { user } = await call<{ user: { id: string } }>(
+      this.server,
+      'GET',
+      '/api/v1/me',
+      this.token,
+    );
+    return user.id;
+  }
+
+  /** The live assets of an album (another user's, shared with this one, when `owner` is given). */
+  async albumAssets(album: string, owner?: string): Promise<AssetView[]> {
+    const query = owner === undefined ? '' : `?owner=${encodeURIComponent(owner)}`;
+    const { assets } = await call<{ assets: AssetView[] }>(
+      this.server,
+      'GET',
+      `/api/v1/albums/${album}/assets${query}`,
+      this.token,
+    );
+    return assets;
+  }
+
   /** Sends one op as this client's device; returns the server's reply. */
   async submit(payload: OpPayload): Promise<{ status: string }> {
     this.#opNumber += 1;
