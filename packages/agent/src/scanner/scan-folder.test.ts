@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  readdirSync,
   mkdirSync,
   mkdtempSync,
   renameSync,
@@ -144,6 +145,33 @@ describe('scanFolder', () => {
       {
         path: 'caf\uFFFD.JPG',
         reason: expect.stringMatching(/not valid UTF-8; rename/) as unknown,
+      },
+    ]);
+  });
+});
+
+describe('names in another Unicode normalization', () => {
+  const nfd = 'Cafe\u0301'; // "Café" as macOS writes it: e + combining acute accent
+  const nfc = nfd.normalize('NFC');
+
+  it('renames an NFD name to the NFC the library uses, on a file system that tells them apart', async () => {
+    mkdirSync(join(folder, nfd));
+    put(`${nfd}/${nfd}.jpg`, 'a photo copied from a Mac');
+    const result = await scan();
+    expect([...result.files.keys()]).toEqual([`${nfc}/${nfc}.jpg`]);
+    expect(readdirSync(folder).filter((n) => !n.startsWith('.'))).toEqual([nfc]);
+    expect(readdirSync(join(folder, nfc))).toEqual([`${nfc}.jpg`]);
+  });
+
+  it('reports two names that only normalization tells apart, and syncs the NFC one', async () => {
+    put(`${nfc}.jpg`, 'one photo');
+    put(`${nfd}.jpg`, 'another photo');
+    const result = await scan();
+    expect([...result.files.keys()]).toEqual([`${nfc}.jpg`]);
+    expect(result.unreadable).toEqual([
+      {
+        path: `${nfd}.jpg`,
+        reason: expect.stringMatching(/only in Unicode normalization/) as unknown,
       },
     ]);
   });

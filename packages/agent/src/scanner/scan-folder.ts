@@ -131,9 +131,7 @@ async function scanWith(
 
   for await (const { dir, files: found, misnamed } of walkFolder(folder, rules)) {
     folders.add(dir);
-    for (const path of misnamed) {
-      unreadable.push({ path, reason: 'its name is not valid UTF-8; rename the file to sync it' });
-    }
+    unreadable.push(...misnamed);
     const seen = facts.inDir(dir);
     for (const stat of found) {
       progress.seen += 1;

@@ -1,4 +1,4 @@
-import { lstatSync } from 'node:fs';
+import { lstatSync, renameSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { IgnoreRules } from './ignore-rules.js';
@@ -25,11 +25,17 @@ export interface WalkedDir {
   readonly dir: string;
   readonly files: FileStat[];
   /**
-   * Files whose names are not valid UTF-8 (a Latin-1 name from an old camera or archive): Node
-   * cannot name them back to the file system, so they cannot be synced until renamed. Listed so
-   * that they are reported, never passed over in silence.
+   * Files that cannot be synced under their names, so they are reported, never passed over in
+   * silence: a name that is not valid UTF-8 (a Latin-1 name from an old camera or archive), which
+   * Node cannot name back to the file system; two names that differ only in Unicode
+   * normalization, which are one name to the library.
    */
-  readonly misnamed: string[];
+  readonly misnamed: Misnamed[];
+}
+
+export interface Misnamed {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /**
@@ -55,20 +61,33 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
       throw error;
     }
     const files: FileStat[] = [];
-    const misnamed: string[] = [];
+    const misnamed: Misnamed[] = [];
     for (const entry of entries) {
-      const path = `${dir}${entry.name}`;
+      const name = libraryName(top + dir, entry.name);
+      if (name === undefined) {
+        misnamed.push({
+          path: `${dir}${entry.name}`,
+          reason: `another name in this folder differs from it only in Unicode normalization (${entry.name.normalize('NFC')}); rename one of the two to sync both`,
+        });
+        continue;
+      }
+      const path = `${dir}${name}`;
       if (entry.isDirectory()) {
         if (!rules.ignores(`${path}/`)) pending.push(`${path}/`);
       } else if (entry.isFile() && !rules.ignores(path)) {
         // Numbers, not BigInts: a BigInt stat costs allocations a million-file rescan feels.
         const stat = lstatSync(top + path, { throwIfNoEntry: false });
-        if (!stat && entry.name.includes('\uFFFD')) misnamed.push(path);
+        if (!stat && entry.name.includes('\uFFFD')) {
+          misnamed.push({
+            path,
+            reason: 'its name is not valid UTF-8; rename the file to sync it',
+          });
+        }
         if (stat?.isFile()) {
           files.push({
             path,
             dir,
-            name: entry.name,
+            name,
             size: stat.size,
             mtimeMs: stat.mtimeMs,
             inode: stat.ino,
@@ -77,6 +96,29 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
       }
     }
     yield { dir, files, misnamed };
+  }
+}
+
+/**
+ * The name an entry goes by in the library: NFC, as the server stores every path. A name in
+ * another normalization (the NFD macOS writes) is the same name to the user. A file system that
+ * folds normalization (APFS, HFS+) already answers to the NFC form; on one that does not (ext4),
+ * the entry is renamed to it, so every device and the server agree on one name. Undefined when
+ * an entry of the NFC name is there too: two names only normalization tells apart.
+ */
+function libraryName(parent: string, name: string): string | undefined {
+  const nfc = name.normalize('NFC');
+  if (nfc === name) return name;
+  const asNfc = lstatSync(parent + nfc, { throwIfNoEntry: false });
+  if (asNfc) {
+    const asIs = lstatSync(parent + name, { throwIfNoEntry: false });
+    return asIs?.ino === asNfc.ino ? nfc : undefined;
+  }
+  try {
+    renameSync(parent + name, parent + nfc);
+    return nfc;
+  } catch {
+    return undefined;
   }
 }
 

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyLogEntry } from '../merge/apply-op.js';
 import { sha256Hex } from '../model/hash.js';
@@ -14,7 +15,8 @@ import {
   trashOp,
   vid,
 } from '../test-support/op-builders.js';
-import { planFolder, type PlannedFile } from './folder-layout.js';
+import { planFiles, planFolder, type PlannedFile } from './folder-layout.js';
+import { groupKey } from '../device/file-kinds.js';
 
 /** path → [role, hash, conflict copy?]: what a device folder must hold. */
 function layout(library: MemoryLibrary): Record<string, [PlannedFile['role'], string, boolean]> {
@@ -206,5 +208,56 @@ describe('planFolder', () => {
       ],
     });
     expect(planFolder(library).get('2026/04/IMG_0001.HEIC')?.versionId).toBe(vid(first));
+  });
+});
+
+describe('planFiles by name group', () => {
+  it('plans each group as the whole library plans it (property)', () => {
+    // Names chosen to collide: the same base in several cases, in two folders, with
+    // companions, copies and edits; the plan a device makes one group at a time must be the
+    // whole library's plan.
+    const names = ['a/IMG.jpg', 'a/img.JPG', 'a/Img.mov', 'b/IMG.jpg', 'b/img~1.jpg', 'a/IMG.jpeg'];
+    const step = fc.record({
+      path: fc.constantFrom(...names),
+      bytes: fc.integer({ min: 0, max: 6 }),
+      also: fc.option(fc.constantFrom(...names), { nil: undefined }),
+      edit: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 12 }), (steps) => {
+        const ops = steps.flatMap((s, i) => {
+          const made = importOp({ device: PHONE, path: s.path, bytes: `photo ${String(s.bytes)}` });
+          const more = [];
+          if (s.also) more.push(placeOp({ device: LAPTOP, asset: made, path: s.also }));
+          if (s.edit) {
+            more.push(
+              editOp({
+                device: LAPTOP,
+                asset: made,
+                render: `edit ${String(i)}`,
+                context: [vid(made)],
+              }),
+            );
+          }
+          return [made, ...more];
+        });
+        const library = libraryWith(...ops);
+        const whole = planFolder(library);
+        const byGroup = new Map<string, PlannedFile>();
+        const groups = new Set(
+          [...library.assets.values()].flatMap((a) => [...a.paths.keys()].map(groupKey)),
+        );
+        for (const group of groups) {
+          const assets = [...library.assets.values()].filter((a) =>
+            [...a.paths.keys()].some((p) => groupKey(p) === group),
+          );
+          for (const file of planFiles(assets).values()) {
+            if (groupKey(file.placement) === group) byGroup.set(file.path, file);
+          }
+        }
+        expect(byGroup).toEqual(whole);
+      }),
+      { seed: 20261130, numRuns: 300 },
+    );
   });
 });

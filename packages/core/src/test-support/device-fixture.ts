@@ -16,8 +16,8 @@ import type { Reply } from '../ops/outcome.js';
 import { PHONE, hashOf } from './op-builders.js';
 
 export class TestDevice {
-  /** The user's folder: path → bytes. */
-  readonly folder = new Map<string, string>();
+  /** The user's folder: path → bytes (a file system's own rules, when the test gives one). */
+  readonly folder: Map<string, string>;
   /** The agent's durable memory of the folder, as the last scan or sync left it. */
   index: LocalIndex = new Map();
   readonly replica: MemoryLibrary;
@@ -32,8 +32,13 @@ export class TestDevice {
 
   constructor(
     readonly id: DeviceId = PHONE,
-    options: { readonly replica?: MemoryLibrary; readonly startMs?: number } = {},
+    options: {
+      readonly replica?: MemoryLibrary;
+      readonly startMs?: number;
+      readonly folder?: Map<string, string>;
+    } = {},
   ) {
+    this.folder = options.folder ?? new Map<string, string>();
     this.replica = options.replica ?? createLibrary();
     this.ms = options.startMs ?? 5_000_000;
   }
