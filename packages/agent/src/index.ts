@@ -7,7 +7,14 @@ export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
-export { FolderSync, isIdle, UsageError, type RoundReport } from './sync/folder-sync.js';
+export {
+  FolderSync,
+  isIdle,
+  UsageError,
+  type RoundReport,
+  type SyncEvents,
+  type SyncProgress,
+} from './sync/folder-sync.js';
 export type { Explanation } from './sync/explain.js';
 export type { FolderStatus } from './sync/folder-status.js';
 export type { Verification } from './sync/verify-folder.js';

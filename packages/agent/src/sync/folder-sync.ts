@@ -59,9 +59,20 @@ export interface RoundReport {
   readonly errors: string[];
 }
 
+/** How far a long step has come: files and bytes done, out of how many when known. */
+export interface SyncProgress {
+  readonly phase: 'reading' | 'uploading' | 'downloading';
+  readonly files: number;
+  readonly bytes: number;
+  readonly totalFiles?: number;
+  readonly totalBytes?: number;
+}
+
 export interface SyncEvents {
   /** A line of what is happening, for a log or a progress display. */
   onActivity?(message: string): void;
+  /** Progress of the step under way (reading files, uploading, downloading). */
+  onProgress?(progress: SyncProgress): void;
 }
 
 /** How long a file must go unmodified before it is read (a copy or import still writing it). */
@@ -251,6 +262,7 @@ export class FolderSync {
 
   #reconcileDeps(): ReconcileDeps {
     return {
+      onProgress: (p) => this.#events.onProgress?.({ phase: 'downloading', ...p }),
       db: this.db,
       files: this.#files,
       facts: this.#facts,
@@ -262,7 +274,9 @@ export class FolderSync {
   }
 
   async #look(): Promise<FolderScan> {
-    this.#lastLook = await this.#scanner.scan();
+    this.#lastLook = await this.#scanner.scan((p) =>
+      this.#events.onProgress?.({ phase: 'reading', files: p.hashed, bytes: p.hashedBytes }),
+    );
     return this.#lastLook;
   }
 
@@ -403,6 +417,9 @@ export class FolderSync {
     const staged = this.#outbox.staged();
     if (staged.length === 0) return 0;
     let uploaded = 0;
+    const total = { totalFiles: staged.length, totalBytes: staged.reduce((n, b) => n + b.size, 0) };
+    let done = 0;
+    let doneBytes = 0;
     for (let i = 0; i < staged.length; i += PRESENCE_PAGE) {
       const page = staged.slice(i, i + PRESENCE_PAGE);
       const present = await this.#api.presentBlobs(
@@ -432,6 +449,9 @@ export class FolderSync {
         }
         this.#outbox.unstage(blob.hash);
         await this.#files.unstage(blob.hash);
+        done += 1;
+        doneBytes += blob.size;
+        this.#events.onProgress?.({ phase: 'uploading', files: done, bytes: doneBytes, ...total });
       }
     }
     if (uploaded > 0) this.#say(`${String(uploaded)} file(s) uploaded`);

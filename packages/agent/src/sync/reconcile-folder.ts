@@ -27,6 +27,12 @@ export interface ReconcileDeps {
   readonly index: IndexStore;
   readonly replica: Replica;
   readonly transfer: BlobTransfer;
+  readonly onProgress?: (progress: {
+    files: number;
+    bytes: number;
+    totalFiles: number;
+    totalBytes: number;
+  }) => void;
 }
 
 export interface ReconcileResult {
@@ -97,12 +103,17 @@ export async function reconcileFolder(
       return pending;
     };
     const queue = [...writes];
+    const progress = { files: 0, bytes: 0, totalFiles: writes.length, totalBytes: 0 };
+    for (const { file } of writes) progress.totalBytes += indexEntryFor(view, file).size;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          if (await writeFile(next.file, await source(next.file.hash), look, deps, view))
+          if (await writeFile(next.file, await source(next.file.hash), look, deps, view)) {
             result.written += 1;
-          else blocked.add(next.group);
+            progress.files += 1;
+            progress.bytes += indexEntryFor(view, next.file).size;
+            deps.onProgress?.(progress);
+          } else blocked.add(next.group);
         } catch (error) {
           blocked.add(next.group);
           result.errors.push(`${next.file.path}: ${(error as Error).message}`);

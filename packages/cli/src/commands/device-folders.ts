@@ -8,6 +8,7 @@ import {
   ServerApiError,
   syncedFolders,
   UsageError,
+  type SyncEvents,
 } from '@keepsake/agent';
 import { CliError } from '../cli-error.js';
 
@@ -62,10 +63,11 @@ export async function withFolder<T>(
   folder: string,
   device: DeviceConfig,
   use: (sync: FolderSync) => Promise<T> | T,
+  events: SyncEvents = {},
 ): Promise<T> {
   let sync: FolderSync | undefined;
   try {
-    sync = new FolderSync(folder, device);
+    sync = new FolderSync(folder, device, events);
     return await use(sync);
   } catch (error) {
     if (error instanceof ServerApiError || error instanceof UsageError) {

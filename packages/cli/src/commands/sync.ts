@@ -6,8 +6,10 @@ import {
   keepInStep,
   type FolderSync,
   type RoundReport,
+  type SyncEvents,
 } from '@keepsake/agent';
 import { CliError } from '../cli-error.js';
+import { ProgressLine } from '../progress-line.js';
 import { requireDevice, withFolder } from './device-folders.js';
 
 export const SYNC_HELP = `Usage: keepsake sync <folder> [options]
@@ -58,27 +60,45 @@ export async function runSync(args: string[]): Promise<void> {
   } catch (error) {
     throw new CliError((error as Error).message, 2);
   }
-  await withFolder(real, device, async (sync) => {
-    if (!values.once) {
-      await runUntilStopped(sync, {
-        pollMs: pollS * 1000,
-        rescanMs: rescanS * 1000,
-        push: !values['no-push'],
-        json: values.json,
-      });
-      return;
-    }
-    const report = await sync.untilQuiet(timeoutS * 1000);
-    const inStep = report.waiting.length === 0 && report.errors.length === 0;
-    if (values.json) console.log(JSON.stringify({ inStep, ...report }));
-    if (!inStep) {
-      throw new CliError(
-        `${folder} is not in step yet:\n${[...report.errors, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
-        1,
-      );
-    }
-    if (!values.json) console.log(`${folder} is in step with ${device.server}`);
-  });
+  const progress = new ProgressLine();
+  const events: SyncEvents = values.json
+    ? {}
+    : {
+        onActivity: (message) => {
+          progress.clear();
+          console.error(message);
+        },
+        onProgress: (p) => {
+          progress.update(p);
+        },
+      };
+  await withFolder(
+    real,
+    device,
+    async (sync) => {
+      if (!values.once) {
+        await runUntilStopped(sync, {
+          pollMs: pollS * 1000,
+          rescanMs: rescanS * 1000,
+          push: !values['no-push'],
+          json: values.json,
+        });
+        return;
+      }
+      const report = await sync.untilQuiet(timeoutS * 1000);
+      const inStep = report.waiting.length === 0 && report.errors.length === 0;
+      if (values.json) console.log(JSON.stringify({ inStep, ...report }));
+      if (!inStep) {
+        throw new CliError(
+          `${folder} is not in step yet:\n${[...report.errors, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
+          1,
+        );
+      }
+      if (!values.json) console.log(`${folder} is in step with ${device.server}`);
+    },
+    events,
+  );
+  progress.clear();
 }
 
 function seconds(option: string, text: string): number {
