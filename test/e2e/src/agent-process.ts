@@ -76,9 +76,9 @@ export class AgentDevice {
   }
 
   /** `keepsake sync` in watch mode, as its own process; stop it with `stop()`. */
-  watch(extra: string[] = []): WatchingAgent {
+  watch(extra: string[] = [], env: NodeJS.ProcessEnv = {}): WatchingAgent {
     const child = spawn(process.execPath, [CLI, 'sync', this.folder, ...extra], {
-      env: { ...process.env, XDG_CONFIG_HOME: this.config },
+      env: { ...process.env, XDG_CONFIG_HOME: this.config, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let log = '';

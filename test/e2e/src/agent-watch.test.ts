@@ -2,12 +2,12 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
-import { put, serverForFile } from './households.js';
+import { put, serverForFile, USER_PASSWORD } from './households.js';
 
 // `keepsake sync` left running, as a user leaves it: it reacts to files appearing and to the
 // server's push, and without push it still gets there by polling.
 
-const { household } = serverForFile();
+const { household, newDevice, server } = serverForFile();
 
 async function pair(user: string): Promise<[AgentDevice, AgentDevice]> {
   const { devices } = await household(user, ['a', 'b']);
@@ -15,6 +15,25 @@ async function pair(user: string): Promise<[AgentDevice, AgentDevice]> {
 }
 
 describe('keepsake sync, left running', () => {
+  it("the README's quick start: two devices that sync registers on first use keep in step", async () => {
+    await household('quick-start', []);
+    const devices = [newDevice('quick-start-laptop'), newDevice('quick-start-phone')];
+    const agents = devices.map((device) =>
+      device.watch(['--server', server().url, '--user', 'quick-start'], {
+        KEEPSAKE_PASSWORD: USER_PASSWORD,
+      }),
+    );
+    const [laptop, phone] = devices as [AgentDevice, AgentDevice];
+    try {
+      put(laptop, 'jpeg/mongolia.jpeg', 'mongolia.jpeg');
+      await phone.until(
+        (files) => files.get('mongolia.jpeg') === laptop.files().get('mongolia.jpeg'),
+      );
+    } finally {
+      for (const agent of agents) expect(await agent.stop()).toBe(0);
+    }
+  });
+
   it('carries a new photo from one running agent to another through push', async () => {
     const [a, b] = await pair('watch-push');
     const agents = [a.watch(), b.watch()];

@@ -8,7 +8,7 @@ import { LibraryClient } from './library-client.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
 const ADMIN_PASSWORD = 'households e2e admin password';
-const USER_PASSWORD = 'a user of the e2e tests';
+export const USER_PASSWORD = 'a user of the e2e tests';
 
 export interface Household {
   readonly library: LibraryClient;
@@ -23,6 +23,8 @@ export interface Household {
 export function serverForFile(): {
   /** `via`: the address devices use for the server (a proxy in front of it, say). */
   household: (user: string, names: string[], via?: string) => Promise<Household>;
+  /** A device not logged in yet, its folders removed after the file's tests. */
+  newDevice: (name: string) => AgentDevice;
   server: () => ServerProcess;
 } {
   let server: ServerProcess | undefined;
@@ -40,16 +42,18 @@ export function serverForFile(): {
     if (!server) throw new Error('the server starts in beforeAll');
     return server;
   };
+  const newDevice = (name: string) => {
+    const device = new AgentDevice(name);
+    roots.push(dirname(device.folder));
+    return device;
+  };
   return {
     server: running,
+    newDevice,
     household: async (user, names, via) => {
       const { url } = running();
       const library = await LibraryClient.forNewUser(url, ADMIN_PASSWORD, user, USER_PASSWORD);
-      const devices = names.map((name) => {
-        const device = new AgentDevice(`${user}-${name}`);
-        roots.push(dirname(device.folder));
-        return device;
-      });
+      const devices = names.map((name) => newDevice(`${user}-${name}`));
       for (const device of devices) await device.login(via ?? url, user, USER_PASSWORD);
       return { library, devices: devices as Household['devices'] };
     },

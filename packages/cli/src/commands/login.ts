@@ -38,8 +38,34 @@ export async function runLogin(args: string[]): Promise<void> {
   if (values.server === undefined || values.user === undefined) {
     throw new CliError(`login needs --server and --user\n\n${LOGIN_HELP}`, 2);
   }
+  const { config, file } = await registerDevice({
+    server: values.server,
+    user: values.user,
+    name: values.name,
+    force: values.force,
+  });
+  const device = { id: config.deviceId, name: config.deviceName };
+  if (values.json) {
+    console.log(JSON.stringify({ server: config.server, user: config.user, device, config: file }));
+  } else {
+    console.log(
+      `this machine is now device "${device.name}" (${device.id}) of ${config.user} on ${config.server}; its token is in ${file}`,
+    );
+  }
+}
+
+/**
+ * Registers this machine as a device, the password from KEEPSAKE_PASSWORD or a prompt; what
+ * the user can fix becomes a CliError. Shared by `login` and a first `sync --server`.
+ */
+export async function registerDevice(options: {
+  server: string;
+  user: string;
+  name: string;
+  force: boolean;
+}): Promise<Awaited<ReturnType<typeof login>>> {
   const password =
-    process.env.KEEPSAKE_PASSWORD ?? (await promptHidden(`password for ${values.user}: `));
+    process.env.KEEPSAKE_PASSWORD ?? (await promptHidden(`password for ${options.user}: `));
   if (!password) {
     throw new CliError(
       'no password: set KEEPSAKE_PASSWORD, or run keepsake login on a terminal to be asked',
@@ -47,24 +73,14 @@ export async function runLogin(args: string[]): Promise<void> {
     );
   }
   try {
-    const { config, file } = await login({
-      server: values.server,
-      user: values.user,
+    return await login({
+      server: options.server,
+      user: options.user,
       password,
-      deviceName: values.name,
+      deviceName: options.name,
       configDir: configDir(),
-      force: values.force,
+      force: options.force,
     });
-    const device = { id: config.deviceId, name: config.deviceName };
-    if (values.json) {
-      console.log(
-        JSON.stringify({ server: config.server, user: config.user, device, config: file }),
-      );
-    } else {
-      console.log(
-        `this machine is now device "${device.name}" (${device.id}) of ${config.user} on ${config.server}; its token is in ${file}`,
-      );
-    }
   } catch (error) {
     if (error instanceof AlreadyRegistered || error instanceof ServerApiError) {
       throw new CliError(error.message, 1);

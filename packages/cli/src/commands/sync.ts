@@ -1,9 +1,11 @@
+import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   claimFolder,
   configDir,
   isIdle,
   keepInStep,
+  readDeviceConfig,
   type FolderSync,
   type RoundReport,
   type SyncEvents,
@@ -11,11 +13,13 @@ import {
 import { CliError } from '../cli-error.js';
 import { ProgressLine } from '../progress-line.js';
 import { requireDevice, withFolder } from './device-folders.js';
+import { registerDevice } from './login.js';
 
 export const SYNC_HELP = `Usage: keepsake sync <folder> [options]
 
 Keeps <folder> in step with the library on the server this device is registered with
-(keepsake login): new, edited, moved and deleted files go up as changes; other devices'
+(keepsake login, or --server and --user here the first time): new, edited, moved and
+deleted files go up as changes; other devices'
 changes come down. Files the agent removes go to <folder>/.keepsake/trash/, never deleted.
 It runs until stopped (Ctrl-C), reacting to file changes and to the server's push channel,
 and reading the server's feed every --poll seconds in case a push is missed.
@@ -27,6 +31,9 @@ Options:
   --rescan <s>    seconds between full looks at the folder without file events (default 600)
   --no-push       do not listen on the push channel: poll only
   --json          one JSON report per line instead of log lines
+  --server <url>  with --user: register this machine first if it is not a device yet
+  --user <name>   (the password from KEEPSAKE_PASSWORD, else a prompt)
+  --name <name>   the new device's name (default: this machine's name)
   -h, --help      this text
 
 Exit status: 0 when in step (--once) or stopped, 1 when something is still pending or failed
@@ -43,6 +50,9 @@ export async function runSync(args: string[]): Promise<void> {
       rescan: { type: 'string', default: '600' },
       'no-push': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
+      server: { type: 'string' },
+      user: { type: 'string' },
+      name: { type: 'string', default: hostname() },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -53,6 +63,28 @@ export async function runSync(args: string[]): Promise<void> {
   const timeoutS = seconds('--timeout', values.timeout);
   const pollS = seconds('--poll', values.poll);
   const rescanS = seconds('--rescan', values.rescan);
+  if ((values.server === undefined) !== (values.user === undefined)) {
+    throw new CliError('--server and --user go together (or leave both out)', 2);
+  }
+  if (values.server !== undefined && values.user !== undefined) {
+    const existing = await readDeviceConfig(configDir());
+    if (!existing) {
+      await registerDevice({
+        server: values.server,
+        user: values.user,
+        name: values.name,
+        force: false,
+      });
+    } else if (
+      existing.user !== values.user ||
+      originOf(existing.server) !== originOf(values.server)
+    ) {
+      throw new CliError(
+        `this config directory is already device "${existing.deviceName}" of ${existing.user} on ${existing.server}; leave out --server and --user, or use keepsake login --force`,
+        2,
+      );
+    }
+  }
   const device = await requireDevice();
   let real: string;
   try {
@@ -99,6 +131,14 @@ export async function runSync(args: string[]): Promise<void> {
     events,
   );
   progress.clear();
+}
+
+function originOf(address: string): string {
+  try {
+    return new URL(address).origin;
+  } catch {
+    return address;
+  }
 }
 
 function seconds(option: string, text: string): number {
