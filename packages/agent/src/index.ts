@@ -10,6 +10,7 @@ export { FolderScanner } from './scanner/scan-folder.js';
 export {
   FolderSync,
   isIdle,
+  isInStep,
   UsageError,
   type RoundReport,
   type SyncEvents,

@@ -81,6 +81,25 @@ describe('keepsake status, why and verify', () => {
     expect(differences.map((d) => d.what)).toEqual(['more/hopper.heif']);
   });
 
+  it('sync --once names a file it cannot sync and exits 1, having synced the rest', async () => {
+    const {
+      devices: [a],
+    } = await household('unsyncable', ['a']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    // A Latin-1 name, as an old camera wrote it: not UTF-8, so not a name the library can hold.
+    writeFileSync(
+      Buffer.from([...Buffer.from(`${a.folder}/caf`), 0xe9, ...Buffer.from('.jpg')]),
+      'x',
+    );
+    const started = Date.now();
+    const run = await a.run(['sync', a.folder, '--once']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/caf\uFFFD\.jpg: its name is not valid UTF-8; rename the file/);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const status = await a.run(['status', '--json']);
+    expect(JSON.parse(status.stdout)).toMatchObject({ pendingOps: 0, uploads: { files: 0 } });
+  });
+
   it('refuses a folder inside one the device already syncs', async () => {
     const {
       devices: [a],

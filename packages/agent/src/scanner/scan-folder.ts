@@ -21,6 +21,8 @@ export interface FolderScan {
    * read): left for the next scan.
    */
   readonly changing: string[];
+  /** When the first file still settling will have settled (ms since the epoch), if any. */
+  readonly settlesAt: number | undefined;
   /** Files that could not be read (permissions, say), with the reason. */
   readonly unreadable: { readonly path: string; readonly reason: string }[];
 }
@@ -97,6 +99,7 @@ async function scanWith(
   // A time in the future (a camera's wrong clock, kept by a copy) says nothing of settling:
   // such a file is read, and the read's own steadiness check guards it.
   const settling = (mtimeMs: number) => mtimeMs <= now && now - mtimeMs < settleMs;
+  let settlesAt: number | undefined;
   const files = new Map<string, FolderFile>();
   const changing: string[] = [];
   const unreadable: { path: string; reason: string }[] = [];
@@ -143,6 +146,7 @@ async function scanWith(
       }
       if (settling(stat.mtimeMs)) {
         changing.push(stat.path);
+        settlesAt = Math.min(settlesAt ?? Infinity, stat.mtimeMs + settleMs);
         continue;
       }
       const moved = facts.movedFrom(stat);
@@ -166,5 +170,5 @@ async function scanWith(
     gone.push({ dir: path.slice(0, slash), name: path.slice(slash) });
   }
   facts.forget(gone, folders);
-  return { files, hashed: progress.hashed, changing, unreadable };
+  return { files, hashed: progress.hashed, changing, settlesAt, unreadable };
 }

@@ -42,6 +42,10 @@ const PRESENCE_PAGE = 1000;
 /** A request that cannot be carried out as asked (an unknown asset, say): the user's to fix. */
 export class UsageError extends Error {}
 
+/** Whether a round found the folder and the server in step: nothing done, pending or amiss. */
+export const isInStep = (r: RoundReport): boolean =>
+  isIdle(r) && r.waiting.length + r.unsyncable.length + r.errors.length === 0;
+
 /** Whether a round found nothing to do. */
 export const isIdle = (r: RoundReport): boolean =>
   r.opsMade + r.uploaded + r.opsSent + r.entriesPulled + r.written + r.removed === 0;
@@ -54,8 +58,12 @@ export interface RoundReport {
   readonly entriesPulled: number;
   readonly written: number;
   readonly removed: number;
-  /** Files still being written, unreadable, or blocked groups: reasons it is not quiet yet. */
+  /** Files still being written, groups blocked, ops unanswered: it will get there. */
   readonly waiting: string[];
+  /** Files that cannot be synced until the user acts (unreadable, or a name to change). */
+  readonly unsyncable: string[];
+  /** How long until the first file still being written has settled and can be read. */
+  readonly settlesInMs?: number;
   readonly errors: string[];
 }
 
@@ -156,8 +164,12 @@ export class FolderSync {
     try {
       const report = await this.#round(options);
       this.db.transaction(() => {
-        this.#state.lastRound = { at: Date.now(), errors: report.errors, waiting: report.waiting };
-        if (isIdle(report) && report.errors.length + report.waiting.length === 0) {
+        this.#state.lastRound = {
+          at: Date.now(),
+          errors: [...report.errors, ...report.unsyncable],
+          waiting: report.waiting,
+        };
+        if (isInStep(report)) {
           this.#state.lastInStepAt = Date.now();
         }
       })();
@@ -196,10 +208,8 @@ export class FolderSync {
     const entriesPulled = await this.#pull();
     let written = 0;
     let removed = 0;
-    const waiting = [
-      ...look.changing.map((path) => `${path}: still being written`),
-      ...look.unreadable.map((u) => `${u.path}: ${u.reason}`),
-    ];
+    const waiting = look.changing.map((path) => `${path}: still being written`);
+    const unsyncable = look.unreadable.map((u) => `${u.path}: ${u.reason}`);
     if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
       const reconciled = await reconcileFolder(look, this.#reconcileDeps());
       written = reconciled.written;
@@ -210,6 +220,9 @@ export class FolderSync {
       waiting.push(`${String(this.#outbox.pendingOps)} op(s) not yet answered`);
     }
     return {
+      ...(look.settlesAt !== undefined && {
+        settlesInMs: Math.max(0, look.settlesAt - Date.now()),
+      }),
       opsMade: ops.length,
       uploaded,
       opsSent,
@@ -217,6 +230,7 @@ export class FolderSync {
       written,
       removed,
       waiting,
+      unsyncable,
       errors,
     };
   }
@@ -242,7 +256,12 @@ export class FolderSync {
         this.#say(`${(error as Error).message}; trying again`);
       }
       if (Date.now() > deadline && report) return report;
-      const wait = failures > 0 ? backoffMs(failures) : report && isIdle(report) ? SETTLE_MS : 0;
+      const wait =
+        failures > 0
+          ? backoffMs(failures)
+          : report && isIdle(report)
+            ? (report.settlesInMs ?? SETTLE_MS)
+            : 0;
       await sleep(Math.min(wait, deadline - Date.now()));
     }
   }

@@ -56,8 +56,9 @@ export async function keepInStep(
         if (lookAgain) lastLook = Date.now();
         failures = 0;
         options.onRound?.(report);
-        if (report.waiting.length > 0) folderTouched = true;
+        if (report.settlesInMs !== undefined) folderTouched = true;
         if (!isIdle(report)) delay = 0;
+        else if (report.settlesInMs !== undefined) delay = report.settlesInMs;
         else if (report.waiting.length > 0) delay = SETTLE_MS;
         else delay = Math.min(options.pollMs, options.rescanMs);
       } catch (error) {

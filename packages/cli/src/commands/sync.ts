@@ -4,6 +4,7 @@ import {
   claimFolder,
   configDir,
   isIdle,
+  isInStep,
   keepInStep,
   readDeviceConfig,
   type FolderSync,
@@ -118,11 +119,11 @@ export async function runSync(args: string[]): Promise<void> {
         return;
       }
       const report = await sync.untilQuiet(timeoutS * 1000);
-      const inStep = report.waiting.length === 0 && report.errors.length === 0;
+      const inStep = isInStep(report);
       if (values.json) console.log(JSON.stringify({ inStep, ...report }));
       if (!inStep) {
         throw new CliError(
-          `${folder} is not in step yet:\n${[...report.errors, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
+          `${folder} is not in step yet:\n${[...report.errors, ...report.unsyncable, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
           1,
         );
       }

@@ -4,7 +4,10 @@ import type { Caller } from '../authenticate.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
 
-/** Consecutive changes within this window reach a client as one message. */
+/**
+ * A change after a quiet spell is told at once; changes that follow it within this window
+ * reach a client as one message at its end, so a busy library does not flood a socket.
+ */
 const COALESCE_MS = 50;
 
 /**
@@ -33,13 +36,21 @@ export function pushRoutes(app: ZodApp, ctx: ServerContext): void {
       const library = caller.user.id;
       let pending: NodeJS.Timeout | undefined;
       let latest = 0;
+      let sent = 0;
+      let lastSentAt = -Infinity;
+      const send = () => {
+        pending = undefined;
+        if (latest === sent) return;
+        sent = latest;
+        lastSentAt = Date.now();
+        socket.send(JSON.stringify({ type: 'changed', head: latest }));
+      };
       const onChanged = (changed: UserId, head: number) => {
         if (changed !== library) return;
         latest = Math.max(latest, head);
-        pending ??= setTimeout(() => {
-          pending = undefined;
-          socket.send(JSON.stringify({ type: 'changed', head: latest }));
-        }, COALESCE_MS);
+        const wait = lastSentAt + COALESCE_MS - Date.now();
+        if (wait <= 0 && !pending) send();
+        else pending ??= setTimeout(send, Math.max(0, wait));
       };
       ctx.feed.on('changed', onChanged);
       socket.on('close', () => {
