@@ -51,6 +51,10 @@ export class FileFacts {
       ),
       forget: db.prepare('DELETE FROM file_facts WHERE dir = ? AND name = ?'),
       dirs: db.prepare('SELECT DISTINCT dir FROM file_facts').pluck(),
+      markDirty: db.prepare('INSERT OR IGNORE INTO dirty_dirs (dir) VALUES (?)'),
+      dirtyDirs: db.prepare('SELECT dir FROM dirty_dirs').pluck(),
+      clean: db.prepare('DELETE FROM dirty_dirs WHERE dir = ?'),
+      all: db.prepare('SELECT dir || name AS path, hash, size FROM file_facts'),
       forgetDir: db.prepare('DELETE FROM file_facts WHERE dir = ?'),
     };
   }
@@ -88,11 +92,32 @@ export class FileFacts {
     return undefined;
   }
 
-  /** Records files in one transaction. */
-  record(files: readonly (FileStat & { readonly hash: string })[]): void {
+  /**
+   * Records files in one transaction. A look's findings mark their folders dirty (to be
+   * compared with the index); the agent's own writes, already in the index, do not.
+   */
+  record(files: readonly (FileStat & { readonly hash: string })[], markDirty = true): void {
     this.db.transaction(() => {
-      for (const f of files) this.#q.put.run(f.dir, f.name, f.size, f.mtimeMs, f.inode, f.hash);
+      for (const f of files) {
+        this.#q.put.run(f.dir, f.name, f.size, f.mtimeMs, f.inode, f.hash);
+        if (markDirty) this.#q.markDirty.run(f.dir);
+      }
     })();
+  }
+
+  /** Folders a look found changed that the index has not caught up with. */
+  dirtyDirs(): string[] {
+    return this.#q.dirtyDirs.all() as string[];
+  }
+
+  /** The index has caught up with this folder (call in the transaction that updates it). */
+  clean(dir: string): void {
+    this.#q.clean.run(dir);
+  }
+
+  /** Every known file, streamed (tests, and verify's look for files the index lacks). */
+  *all(): Generator<{ path: string; hash: string; size: number }> {
+    yield* this.#q.all.iterate() as IterableIterator<{ path: string; hash: string; size: number }>;
   }
 
   /** Forgets one file (the agent moved it out of the folder). */
@@ -108,8 +133,14 @@ export class FileFacts {
   ): void {
     const goneDirs = (this.#q.dirs.all() as string[]).filter((dir) => !folders.has(dir));
     this.db.transaction(() => {
-      for (const { dir, name } of gone) this.#q.forget.run(dir, name);
-      for (const dir of goneDirs) this.#q.forgetDir.run(dir);
+      for (const { dir, name } of gone) {
+        this.#q.forget.run(dir, name);
+        this.#q.markDirty.run(dir);
+      }
+      for (const dir of goneDirs) {
+        this.#q.forgetDir.run(dir);
+        this.#q.markDirty.run(dir);
+      }
     })();
   }
 }

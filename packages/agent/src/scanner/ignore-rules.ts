@@ -46,6 +46,8 @@ export const DEFAULT_IGNORES: readonly string[] = [
 /** Decides which paths (relative, `/`-separated; folders end in `/`) the agent leaves alone. */
 export interface IgnoreRules {
   ignores(path: string): boolean;
+  /** Forgets the answers kept so far: called after each folder, so they do not pile up. */
+  release(): void;
 }
 
 /** The defaults, plus the folder's `.keepsakeignore` if it has one. */
@@ -56,5 +58,13 @@ export async function loadIgnoreRules(folder: string): Promise<IgnoreRules> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
-  return { ignores: (path) => rules.ignores(path) };
+  return {
+    ignores: (path) => rules.ignores(path),
+    release: () => {
+      // `ignore` keeps every answer in a cache it never trims, one entry per path asked: a
+      // million entries for a million files. It has no call to empty it, so the cache object
+      // is swapped for a fresh one (if a release renames the field, this only stops helping).
+      (rules as unknown as { _ignoreCache?: object })._ignoreCache = Object.create(null) as object;
+    },
+  };
 }

@@ -15,7 +15,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
 import { FileFacts } from './file-facts.js';
 import { FileHasher } from './file-hasher.js';
-import { FolderScanner } from './scan-folder.js';
+import { FolderScanner, type FolderScan } from './scan-folder.js';
 
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 
@@ -38,7 +38,15 @@ const put = (path: string, bytes: Buffer | string) => {
   mkdirSync(dirname(join(folder, path)), { recursive: true });
   writeFileSync(join(folder, path), bytes);
 };
-const scan = () => new FolderScanner(folder, new FileFacts(db), hasher).scan();
+/** A look, with what it recorded of every file (its durable form) as a map by path. */
+const withFiles = async (look: Promise<FolderScan>) => {
+  const result = await look;
+  const files = new Map(
+    [...new FileFacts(db).all()].map((f) => [f.path, { hash: f.hash, size: f.size }]),
+  );
+  return { ...result, files };
+};
+const scan = () => withFiles(new FolderScanner(folder, new FileFacts(db), hasher).scan());
 
 describe('scanFolder', () => {
   it('hashes every file once, then only what changed', async () => {
@@ -71,7 +79,9 @@ describe('scanFolder', () => {
     const past = new Date(Date.now() - 60_000);
     put('import/IMG_0008.JPG', 'arrived a minute ago');
     utimesSync(join(folder, 'import/IMG_0008.JPG'), past, past);
-    const look = await new FolderScanner(folder, new FileFacts(db), hasher, 10_000).scan();
+    const look = await withFiles(
+      new FolderScanner(folder, new FileFacts(db), hasher, 10_000).scan(),
+    );
     expect(look.changing).toEqual(['import/IMG_0009.JPG']);
     expect([...look.files.keys()]).toEqual(['import/IMG_0008.JPG']);
   });
@@ -125,9 +135,9 @@ describe('scanFolder', () => {
     put('IMG_0008.JPG', 'kept');
     put('scans/page-1.tiff', 'a scanned letter');
     const scanner = new FolderScanner(folder, new FileFacts(db), hasher);
-    expect((await scanner.scan()).files.size).toBe(2);
+    expect((await withFiles(scanner.scan())).files.size).toBe(2);
     writeFileSync(join(folder, '.keepsakeignore'), 'scans/\n');
-    expect([...(await scanner.scan()).files.keys()]).toEqual(['IMG_0008.JPG']);
+    expect([...(await withFiles(scanner.scan())).files.keys()]).toEqual(['IMG_0008.JPG']);
   });
 
   it('reports a file whose name is not valid UTF-8 instead of passing over it', async () => {

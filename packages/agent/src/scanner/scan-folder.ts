@@ -5,15 +5,14 @@ import type { FileHasher } from './file-hasher.js';
 import { IGNORE_FILE, loadIgnoreRules, type IgnoreRules } from './ignore-rules.js';
 import { walkFolder, type FileStat } from './walk-folder.js';
 
-/** A file as the sync model sees it: its bytes' SHA-256 and size. */
-export interface FolderFile {
-  readonly hash: string;
-  readonly size: number;
-}
-
+/**
+ * What a look found. What it saw of each file is recorded in `file_facts` (the look's durable
+ * form), with the folders where anything changed marked dirty: nothing here grows with the
+ * size of the folder, so a million files cost what one folder of them does.
+ */
 export interface FolderScan {
-  /** Every file the rules do not ignore, by relative path. */
-  readonly files: Map<string, FolderFile>;
+  /** Files the rules do not ignore. */
+  readonly seen: number;
   /** How many files had to be read (new, or changed since the last scan). */
   readonly hashed: number;
   /**
@@ -100,7 +99,6 @@ async function scanWith(
   // such a file is read, and the read's own steadiness check guards it.
   const settling = (mtimeMs: number) => mtimeMs <= now && now - mtimeMs < settleMs;
   let settlesAt: number | undefined;
-  const files = new Map<string, FolderFile>();
   const changing: string[] = [];
   const unreadable: { path: string; reason: string }[] = [];
   const progress = { seen: 0, hashed: 0, hashedBytes: 0 };
@@ -120,7 +118,6 @@ async function scanWith(
         changing.push(stat.path);
         return;
       }
-      files.set(stat.path, { hash: hashed.hash, size: hashed.size });
       toRecord.push({ ...stat, hash: hashed.hash });
       if (toRecord.length >= RECORD_BATCH) flush();
       progress.hashed += 1;
@@ -140,10 +137,7 @@ async function scanWith(
       progress.seen += 1;
       const before = seen.get(stat.name);
       seen.delete(stat.name);
-      if (before && sameFile(stat, before)) {
-        files.set(stat.path, before); // a KnownFile is a FolderFile: no copy per file
-        continue;
-      }
+      if (before && sameFile(stat, before)) continue;
       if (settling(stat.mtimeMs)) {
         changing.push(stat.path);
         settlesAt = Math.min(settlesAt ?? Infinity, stat.mtimeMs + settleMs);
@@ -151,7 +145,6 @@ async function scanWith(
       }
       const moved = facts.movedFrom(stat);
       if (moved) {
-        files.set(stat.path, { hash: moved.hash, size: stat.size });
         toRecord.push({ ...stat, hash: moved.hash });
         continue;
       }
@@ -160,6 +153,7 @@ async function scanWith(
       if (reading.size >= IN_FLIGHT) await Promise.race(reading);
     }
     for (const name of seen.keys()) gone.push({ dir, name });
+    rules.release();
     onProgress(progress);
   }
   await Promise.all(reading);
@@ -170,5 +164,5 @@ async function scanWith(
     gone.push({ dir: path.slice(0, slash), name: path.slice(slash) });
   }
   facts.forget(gone, folders);
-  return { files, hashed: progress.hashed, changing, settlesAt, unreadable };
+  return { seen: progress.seen, hashed: progress.hashed, changing, settlesAt, unreadable };
 }

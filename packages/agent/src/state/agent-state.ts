@@ -29,6 +29,10 @@ const MIGRATIONS: readonly string[] = [
   `
   -- A found file's bytes may be copied from another file of the folder instead of downloaded.
   CREATE INDEX file_facts_by_hash ON file_facts(hash);
+  -- Folders where a look found something new, changed or gone, in the same transaction as the
+  -- facts it recorded: the next step compares just these with the index, and a crash between
+  -- the two forgets none.
+  CREATE TABLE dirty_dirs (dir TEXT PRIMARY KEY) WITHOUT ROWID;
 
   -- Small settings of this device's sync: the replica's head, the clock, the op counter.
   CREATE TABLE sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

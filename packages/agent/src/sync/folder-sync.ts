@@ -193,6 +193,7 @@ export class FolderSync {
       ? []
       : await recordLocalChanges(look, {
           db: this.db,
+          facts: this.#facts,
           files: this.#files,
           index: this.#index,
           outbox: this.#outbox,
@@ -333,6 +334,7 @@ export class FolderSync {
     await this.#pull();
     return verifyFolder(await this.#look(), {
       folder: this.folder,
+      facts: this.#facts,
       index: this.#index,
       replica: this.#replica,
       hasher: this.#hasher,

@@ -4,7 +4,6 @@ import {
   defaultRules,
   groupKey,
   scanFolder,
-  splitPath,
   type BlobHash,
   type FileFacts,
   type IndexEntry,
@@ -13,6 +12,7 @@ import {
   type OpPayload,
 } from '@keepsake/core';
 import { readMediaMeta } from '@keepsake/media';
+import type { FileFacts as KnownFiles } from '../scanner/file-facts.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
 import type { StateDb } from '../state/agent-state.js';
 import type { AgentFiles } from './agent-files.js';
@@ -22,6 +22,7 @@ import type { Replica } from './replica.js';
 
 export interface LocalChangesDeps {
   readonly db: StateDb;
+  readonly facts: KnownFiles;
   readonly files: AgentFiles;
   readonly index: IndexStore;
   readonly outbox: Outbox;
@@ -31,52 +32,90 @@ export interface LocalChangesDeps {
   readonly onRecorded: () => void;
 }
 
+/** Files handed to one scan: its work and memory stay bounded on a first look at a big folder. */
+const FILES_PER_SCAN = 5000;
+
 /**
  * Turns what a look at the folder found into ops, through core's `scanFolder`, and records
  * them with the index that results in one transaction, with their blobs staged for upload.
  *
- * Only folders where something changed are handed to the scan, with their index entries and
- * the entries anywhere else that hold the bytes of a file that appeared (a move or a copy from
- * another folder): the work follows the changes, not the size of the library.
+ * Only folders the look marked dirty are compared with the index, a few thousand files at a
+ * time, and only those that differ go to the scan, with the index entries and files elsewhere
+ * that hold the same bytes as one that appeared or vanished (a move or a copy between
+ * folders): the work follows the changes, not the size of the library.
  */
 export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDeps): Promise<Op[]> {
-  const { index } = deps;
   // Paths the look could not judge (still being written, unreadable) are left as they were.
   const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
-  const dirs = new Set<string>();
-  const indexed = new Set<string>();
-  for (const [path, hash] of index.hashes()) {
-    indexed.add(path);
-    if (unsure.has(path)) continue;
-    if (look.files.get(path)?.hash !== hash) dirs.add(splitPath(path).dir);
-  }
-  const added: string[] = [];
-  for (const path of look.files.keys()) {
-    if (!indexed.has(path)) {
-      dirs.add(splitPath(path).dir);
-      added.push(path);
+  const made: Op[] = [];
+  let chunk: string[] = [];
+  let files = 0;
+  const dirty = deps.facts.dirtyDirs();
+  for (const [i, dir] of dirty.entries()) {
+    chunk.push(dir);
+    files += deps.facts.inDir(dir).size;
+    if (files >= FILES_PER_SCAN || i === dirty.length - 1) {
+      made.push(...(await recordDirs(chunk, unsure, deps)));
+      chunk = [];
+      files = 0;
     }
   }
-  if (dirs.size === 0) return [];
+  return made;
+}
 
+async function recordDirs(
+  dirs: readonly string[],
+  unsure: ReadonlySet<string>,
+  deps: LocalChangesDeps,
+): Promise<Op[]> {
+  const { index, facts } = deps;
   const scopeIndex = new Map<string, IndexEntry>();
-  for (const dir of dirs) for (const [path, entry] of index.inDir(dir)) scopeIndex.set(path, entry);
-  for (const path of added) {
-    const hash = look.files.get(path)?.hash;
-    if (hash !== undefined) for (const [p, entry] of index.withHash(hash)) scopeIndex.set(p, entry);
-  }
   const snapshot = new Map<string, FileFacts>();
-  for (const [path, file] of look.files) {
-    if (dirs.has(splitPath(path).dir) || scopeIndex.has(path)) {
-      snapshot.set(path, file as FileFacts);
+  for (const dir of dirs) {
+    const known = index.inDir(dir);
+    const now = new Map<string, FileFacts>();
+    for (const [name, file] of facts.inDir(dir)) {
+      now.set(`${dir}${name}`, { hash: file.hash as BlobHash, size: file.size });
+    }
+    const differs =
+      [...known].some(([path, entry]) => !unsure.has(path) && now.get(path)?.hash !== entry.hash) ||
+      [...now.keys()].some((path) => !known.has(path));
+    if (!differs) continue;
+    for (const [path, entry] of known) scopeIndex.set(path, entry);
+    for (const [path, file] of now) snapshot.set(path, file);
+  }
+  // Bytes that appeared here and vanished elsewhere, or the other way round: a move between
+  // folders, which the scan sees only with both ends.
+  const added = [...snapshot.keys()].filter((path) => !scopeIndex.has(path));
+  for (const path of added) {
+    const hash = snapshot.get(path)?.hash;
+    if (hash === undefined) continue;
+    for (const [other, entry] of index.withHash(hash)) {
+      scopeIndex.set(other, entry);
+      const there = facts.get(other);
+      if (there) snapshot.set(other, { hash: there.hash as BlobHash, size: there.size });
+    }
+  }
+  for (const [path, entry] of [...scopeIndex]) {
+    if (snapshot.has(path) || unsure.has(path)) continue;
+    for (const other of facts.pathsWithHash(entry.hash)) {
+      if (index.get(other) || unsure.has(other)) continue;
+      snapshot.set(other, { hash: entry.hash, size: entry.size });
+      added.push(other);
     }
   }
   for (const path of unsure) {
     const entry = scopeIndex.get(path);
     if (entry) snapshot.set(path, entry); // as last synced: neither removed nor changed yet
   }
+  if (scopeIndex.size === 0 && snapshot.size === 0) {
+    deps.db.transaction(() => {
+      for (const dir of dirs) facts.clean(dir);
+    })();
+    return [];
+  }
 
-  const metas = await readMetas(deps.files.folder, added, look);
+  const metas = await readMetas(deps.files.folder, added);
   const { ops, index: after } = scanFolder({
     folder: snapshot,
     index: scopeIndex,
@@ -85,7 +124,6 @@ export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDep
     stamp: deps.stamp,
     metaOf: (path) => metas.get(path) ?? {},
   });
-  if (ops.length === 0 && sameIndex(scopeIndex, after)) return [];
 
   // Every blob an op needs, from the file that holds it now (linked before the ops are durable).
   const sources = new Map<BlobHash, string>();
@@ -107,11 +145,12 @@ export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDep
     }
     for (const [path, entry] of after) {
       touched.add(groupKey(entry.placement));
-      index.put(path, entry);
+      if (scopeIndex.get(path) !== entry) index.put(path, entry);
     }
     for (const op of ops) deps.outbox.add(op);
     for (const [hash, size] of staged) deps.outbox.stage(hash, size);
     deps.replica.unsettle(touched);
+    for (const dir of dirs) facts.clean(dir);
     deps.onRecorded();
   })();
   return ops;
@@ -120,19 +159,11 @@ export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDep
 async function readMetas(
   folder: string,
   paths: readonly string[],
-  look: FolderScan,
 ): Promise<Map<string, MediaMeta>> {
   const metas = new Map<string, MediaMeta>();
   for (const path of paths) {
-    if (!look.files.has(path)) continue;
     const reading = await readMediaMeta(join(folder, path));
     if (reading.ok) metas.set(path, reading.meta);
   }
   return metas;
-}
-
-function sameIndex(a: ReadonlyMap<string, IndexEntry>, b: ReadonlyMap<string, IndexEntry>) {
-  if (a.size !== b.size) return false;
-  for (const [path, entry] of a) if (b.get(path) !== entry) return false;
-  return true;
 }

@@ -76,8 +76,8 @@ export async function reconcileFolder(
         let touchedByUser = false;
         for (const path of [...plan.keys(), ...known.keys()]) {
           if (unsure.has(path)) touchedByUser = true;
-          const file = look.files.get(path);
-          if (file) snapshot.set(path, file as FolderFacts);
+          const file = deps.facts.get(path);
+          if (file) snapshot.set(path, { hash: file.hash as BlobHash, size: file.size });
         }
         if (touchedByUser) {
           blocked.add(group);
@@ -108,7 +108,7 @@ export async function reconcileFolder(
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          if (await writeFile(next.file, await source(next.file.hash), look, deps, view)) {
+          if (await writeFile(next.file, await source(next.file.hash), deps, view)) {
             result.written += 1;
             progress.files += 1;
             progress.bytes += indexEntryFor(view, next.file).size;
@@ -127,10 +127,8 @@ export async function reconcileFolder(
       // own): the group it is planned in now keeps it.
       if (deps.replica.planGroup(groupKey(path)).some((file) => file.path === path)) continue;
       try {
-        if (await removeFile(path, deps)) {
-          look.files.delete(path);
-          result.removed += 1;
-        } else blocked.add(group);
+        if (await removeFile(path, deps)) result.removed += 1;
+        else blocked.add(group);
       } catch (error) {
         blocked.add(group);
         result.errors.push(`${path}: ${(error as Error).message}`);
@@ -149,26 +147,24 @@ export async function reconcileFolder(
 async function writeFile(
   file: PlannedFile,
   source: string,
-  look: FolderScan,
   deps: ReconcileDeps,
   view: ReturnType<Replica['view']>,
 ): Promise<boolean> {
+  // What the last look saw under the name (nothing, or the synced file being replaced) must
+  // still be what is there at the moment of the rename.
   const seen = deps.facts.get(file.path);
-  const lookedAt = look.files.get(file.path);
   const stillExpected = () => {
     const now = statFile(deps.files.folder, file.path);
-    if (!lookedAt) return now === undefined;
-    return now !== undefined && seen !== undefined && sameFile(now, seen);
+    if (!seen) return now === undefined;
+    return now !== undefined && sameFile(now, seen);
   };
   const placed = await deps.files.place({ file: source, ours: true }, file.path, stillExpected);
   if (placed === 'user-changed') return false;
   const stat = statFile(deps.files.folder, file.path);
   deps.db.transaction(() => {
-    if (stat) deps.facts.record([{ ...stat, hash: file.hash }]);
+    if (stat) deps.facts.record([{ ...stat, hash: file.hash }], false);
     deps.index.put(file.path, indexEntryFor(view, file));
   })();
-  // The look stays true to the folder for a later round that reuses it.
-  if (stat) look.files.set(file.path, { hash: file.hash, size: stat.size });
   return true;
 }
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { assetStateHash, findDifferences, LibraryDigest } from '@keepsake/core';
+import type { FileFacts } from '../scanner/file-facts.js';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
 import type { ServerApi } from '../server-api.js';
@@ -21,6 +22,7 @@ export interface Verification {
 
 export interface VerifySources {
   readonly folder: string;
+  readonly facts: FileFacts;
   readonly index: IndexStore;
   readonly replica: Replica;
   readonly hasher: FileHasher;
@@ -71,7 +73,7 @@ export async function verifyFolder(look: FolderScan, from: VerifySources): Promi
   };
   await Promise.all(Array.from({ length: 16 }, worker));
   const filesChecked = synced.length;
-  for (const path of look.files.keys()) {
+  for (const { path } of from.facts.all()) {
     if (!seen.has(path)) differences.push({ what: path, problem: 'in the folder, not synced yet' });
   }
   for (const path of look.changing) {
