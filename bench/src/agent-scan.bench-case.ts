@@ -65,7 +65,8 @@ async function idleRescan(count: number) {
     const scanner = new FolderScanner(root, new FileFacts(db), hasher);
     const scan = async () => {
       const result = await scanner.scan();
-      if (result.seen !== count) throw new Error(`scanned ${String(result.seen)} of ${String(count)}`);
+      if (result.seen !== count)
+        throw new Error(`scanned ${String(result.seen)} of ${String(count)}`);
       return result;
     };
     await scan();

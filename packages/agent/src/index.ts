@@ -5,6 +5,7 @@ export { AlreadyRegistered, login } from './login.js';
 export { ServerApiError } from './server-api.js';
 export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
+export type { FileStat } from './scanner/walk-folder.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
 export {
@@ -21,3 +22,6 @@ export type { FolderStatus } from './sync/folder-status.js';
 export type { Verification } from './sync/verify-folder.js';
 export { claimFolder, OverlappingFolder, syncedFolders } from './synced-folders.js';
 export { keepInStep } from './sync/keep-in-step.js';
+// For the benchmarks, which build a big synced state directly.
+export { IndexStore } from './sync/index-store.js';
+export { Replica } from './sync/replica.js';

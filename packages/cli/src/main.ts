@@ -1,12 +1,4 @@
 import { parseArgs } from 'node:util';
-import { CONFLICTS_HELP, RESOLVE_HELP, runConflicts, runResolve } from './commands/conflicts.js';
-import { FSCK_HELP, runFsck } from './commands/fsck.js';
-import { LOGIN_HELP, runLogin } from './commands/login.js';
-import { runServe, SERVE_HELP } from './commands/serve.js';
-import { runStatus, STATUS_HELP } from './commands/status.js';
-import { runSync, SYNC_HELP } from './commands/sync.js';
-import { runVerify, VERIFY_HELP } from './commands/verify.js';
-import { runWhy, WHY_HELP } from './commands/why.js';
 import { CliError } from './cli-error.js';
 
 const HELP = `keepsake — self-hosted photo library sync that never silently loses a photo
@@ -26,16 +18,50 @@ Commands:
 
 Run "keepsake <command> --help" for a command's options.`;
 
-const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<void> }> = {
-  serve: { help: SERVE_HELP, run: runServe },
-  fsck: { help: FSCK_HELP, run: runFsck },
-  login: { help: LOGIN_HELP, run: runLogin },
-  sync: { help: SYNC_HELP, run: runSync },
-  status: { help: STATUS_HELP, run: runStatus },
-  why: { help: WHY_HELP, run: runWhy },
-  verify: { help: VERIFY_HELP, run: runVerify },
-  conflicts: { help: CONFLICTS_HELP, run: runConflicts },
-  resolve: { help: RESOLVE_HELP, run: runResolve },
+interface Command {
+  readonly help: string;
+  readonly run: (args: string[]) => Promise<void>;
+}
+
+// Each command's module is loaded only when it runs: a device's `keepsake sync` need not load
+// the server (its HTTP framework, image codecs), which would double its memory and start time.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => {
+    const m = await import('./commands/serve.js');
+    return { help: m.SERVE_HELP, run: m.runServe };
+  },
+  fsck: async () => {
+    const m = await import('./commands/fsck.js');
+    return { help: m.FSCK_HELP, run: m.runFsck };
+  },
+  login: async () => {
+    const m = await import('./commands/login.js');
+    return { help: m.LOGIN_HELP, run: m.runLogin };
+  },
+  sync: async () => {
+    const m = await import('./commands/sync.js');
+    return { help: m.SYNC_HELP, run: m.runSync };
+  },
+  status: async () => {
+    const m = await import('./commands/status.js');
+    return { help: m.STATUS_HELP, run: m.runStatus };
+  },
+  why: async () => {
+    const m = await import('./commands/why.js');
+    return { help: m.WHY_HELP, run: m.runWhy };
+  },
+  verify: async () => {
+    const m = await import('./commands/verify.js');
+    return { help: m.VERIFY_HELP, run: m.runVerify };
+  },
+  conflicts: async () => {
+    const m = await import('./commands/conflicts.js');
+    return { help: m.CONFLICTS_HELP, run: m.runConflicts };
+  },
+  resolve: async () => {
+    const m = await import('./commands/conflicts.js');
+    return { help: m.RESOLVE_HELP, run: m.runResolve };
+  },
 };
 
 async function main(argv: string[]): Promise<void> {
@@ -44,8 +70,9 @@ async function main(argv: string[]): Promise<void> {
     console.log(HELP);
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) throw new CliError(`unknown command "${name}"\n\n${HELP}`, 2);
+  const load = COMMANDS[name];
+  if (!load) throw new CliError(`unknown command "${name}"\n\n${HELP}`, 2);
+  const command = await load();
   const { values } = parseArgs({
     args: rest,
     options: { help: { type: 'boolean', short: 'h' } },

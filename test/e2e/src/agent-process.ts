@@ -97,7 +97,7 @@ export class AgentDevice {
   }
 
   /** Waits until `check` holds of the folder's files; fails after `timeoutMs`. */
-  async until(check: (files: Map<string, string>) => boolean, timeoutMs = 20_000): Promise<void> {
+  async until(check: (files: Map<string, string>) => boolean, timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!check(this.files())) {
       if (Date.now() > deadline) {

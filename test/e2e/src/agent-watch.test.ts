@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { AgentDevice } from './agent-process.js';
+import type { AgentDevice, WatchingAgent } from './agent-process.js';
 import { put, serverForFile, USER_PASSWORD } from './households.js';
 
 // `keepsake sync` left running, as a user leaves it: it reacts to files appearing and to the
@@ -14,6 +14,18 @@ async function pair(user: string): Promise<[AgentDevice, AgentDevice]> {
   return [devices[0], devices[1]];
 }
 
+/** Runs `work` with agents running; a failure carries what they logged, to tell why. */
+async function withAgents(agents: WatchingAgent[], work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    const logs = agents.map((agent, i) => `agent ${String(i)}:\n${agent.log()}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${logs}`);
+  } finally {
+    for (const agent of agents) expect(await agent.stop()).toBe(0);
+  }
+}
+
 describe('keepsake sync, left running', () => {
   it("the README's quick start: two devices that sync registers on first use keep in step", async () => {
     await household('quick-start', []);
@@ -24,38 +36,30 @@ describe('keepsake sync, left running', () => {
       }),
     );
     const [laptop, phone] = devices as [AgentDevice, AgentDevice];
-    try {
+    await withAgents(agents, async () => {
       put(laptop, 'jpeg/mongolia.jpeg', 'mongolia.jpeg');
       await phone.until(
         (files) => files.get('mongolia.jpeg') === laptop.files().get('mongolia.jpeg'),
       );
-    } finally {
-      for (const agent of agents) expect(await agent.stop()).toBe(0);
-    }
+    });
   });
 
   it('carries a new photo from one running agent to another through push', async () => {
     const [a, b] = await pair('watch-push');
-    const agents = [a.watch(), b.watch()];
-    try {
+    await withAgents([a.watch(), b.watch()], async () => {
       put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
       await b.until((files) => files.get('door-knocker.jpg') === a.files().get('door-knocker.jpg'));
       rmSync(join(b.folder, 'door-knocker.jpg'));
       await a.until((files) => files.size === 0);
-    } finally {
-      for (const agent of agents) expect(await agent.stop()).toBe(0);
-    }
+    });
   });
 
   it('gets there by polling when the push channel is off', async () => {
     const [a, b] = await pair('watch-poll');
-    const agents = [a.watch(), b.watch(['--no-push', '--poll', '1'])];
-    try {
+    await withAgents([a.watch(), b.watch(['--no-push', '--poll', '1'])], async () => {
       put(a, 'heic/hopper.heif', 'hopper.heif');
       await b.until((files) => files.has('hopper.heif'));
       expect(b.files()).toEqual(a.files());
-    } finally {
-      for (const agent of agents) expect(await agent.stop()).toBe(0);
-    }
+    });
   });
 });

@@ -52,16 +52,23 @@ type Answer =
   | ({ readonly id: number } & HashedFile)
   | { readonly id: number; readonly error: { code?: string; message: string } };
 
-/** Hashes files on a pool of worker threads, one per core by default. Close it when done. */
+/**
+ * Hashes files on a pool of worker threads, one per core by default, started on the first file
+ * (an idle rescan reads none, and need not pay for threads). Close it when done.
+ */
 export class FileHasher {
   readonly #idle: Worker[] = [];
   readonly #workers: Worker[] = [];
   readonly #queue: Job[] = [];
   readonly #running = new Map<Worker, Job>();
   #nextId = 0;
+  #started = false;
 
-  constructor(threads = availableParallelism()) {
-    for (let i = 0; i < Math.max(1, threads); i++) {
+  constructor(private readonly threads = availableParallelism()) {}
+
+  #start(): void {
+    this.#started = true;
+    for (let i = 0; i < Math.max(1, this.threads); i++) {
       const worker = new Worker(WORKER, { eval: true });
       worker.on('message', (answer: Answer) => {
         this.#settle(worker, answer);
@@ -82,6 +89,7 @@ export class FileHasher {
 
   /** The SHA-256 of the file at `file` (an absolute path). Rejects with the errno code if unreadable. */
   hash(file: string): Promise<HashedFile> {
+    if (!this.#started) this.#start();
     return new Promise((resolve, reject) => {
       this.#queue.push({ id: this.#nextId++, file, resolve, reject });
       this.#dispatch();

@@ -26,7 +26,7 @@ import { AgentFiles } from './agent-files.js';
 import { backoffMs, isTransient, sleep } from './backoff.js';
 import { IndexStore } from './index-store.js';
 import { recordLocalChanges } from './local-changes.js';
-import { Outbox } from './outbox.js';
+import { Outbox, type StagedBlob } from './outbox.js';
 import { reconcileFolder, type ReconcileDeps } from './reconcile-folder.js';
 import { explain, type Explanation } from './explain.js';
 import { folderStatus, type FolderStatus } from './folder-status.js';
@@ -38,6 +38,8 @@ import { SyncState } from './sync-state.js';
 const PULL_PAGE = 1000;
 /** Presence checks per request (the server's limit). */
 const PRESENCE_PAGE = 1000;
+/** Uploads in flight at once. */
+const PARALLEL_UPLOADS = 4;
 
 /** A request that cannot be carried out as asked (an unknown asset, say): the user's to fix. */
 export class UsageError extends Error {}
@@ -447,7 +449,7 @@ export class FolderSync {
         this.device.token,
         page.map((blob) => blob.hash),
       );
-      for (const blob of page) {
+      const sendOne = async (blob: StagedBlob) => {
         if (!present.has(blob.hash)) {
           try {
             await this.#transfer.upload(
@@ -464,7 +466,7 @@ export class FolderSync {
               throw error;
             this.#outbox.uploadStarted(blob.hash, undefined);
             await this.#recoverStaged(blob.hash, blob.size);
-            continue;
+            return;
           }
           uploaded += 1;
         }
@@ -473,7 +475,13 @@ export class FolderSync {
         done += 1;
         doneBytes += blob.size;
         this.#events.onProgress?.({ phase: 'uploading', files: done, bytes: doneBytes, ...total });
-      }
+      };
+      // A few at a time: small photos are dominated by round trips, big ones by the link.
+      let next = 0;
+      const worker = async () => {
+        for (let blob = page[next++]; blob; blob = page[next++]) await sendOne(blob);
+      };
+      await Promise.all(Array.from({ length: PARALLEL_UPLOADS }, worker));
     }
     if (uploaded > 0) this.#say(`${String(uploaded)} file(s) uploaded`);
     return uploaded;

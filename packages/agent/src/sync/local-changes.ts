@@ -11,7 +11,7 @@ import {
   type Op,
   type OpPayload,
 } from '@keepsake/core';
-import { readMediaMeta } from '@keepsake/media';
+import { readMediaMeta } from '@keepsake/media/metadata';
 import type { FileFacts as KnownFiles } from '../scanner/file-facts.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
 import type { StateDb } from '../state/agent-state.js';
