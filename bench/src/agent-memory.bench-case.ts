@@ -5,7 +5,7 @@
 // 1,000 new photos among the million.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -19,7 +19,14 @@ import {
   type IndexEntry,
   type LogEntry,
 } from '@keepsake/core';
-import { FileFacts, IndexStore, openAgentState, Replica, type FileStat } from '@keepsake/agent';
+import {
+  FileFacts,
+  IndexStore,
+  openAgentState,
+  Replica,
+  statFile,
+  type FileStat,
+} from '@keepsake/agent';
 import { spawnServer } from '@keepsake/e2e';
 import { AgentDevice } from '@keepsake/e2e/agents';
 import { BENCH_PASSWORD } from './bench-client.js';
@@ -68,17 +75,8 @@ function indexedLibrary(folder: string, deviceId: string): void {
         },
         outcome: { status: 'applied' },
       });
-      const stat = lstatSync(join(folder, path));
-      const slash = path.lastIndexOf('/') + 1;
-      stats.push({
-        path,
-        dir: path.slice(0, slash),
-        name: path.slice(slash),
-        size: stat.size,
-        mtimeMs: stat.mtimeMs,
-        inode: stat.ino,
-        hash,
-      });
+      const stat = statFile(folder, path);
+      if (stat) stats.push({ ...stat, hash });
     }
     replica.apply(entries);
     db.transaction(() => {

@@ -2,9 +2,12 @@
 // to docs/PERF.md. Figures are medians where a case repeats; machine noise is real, so compare
 // ratios and trends rather than single numbers.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
+import { benchAgentLatency } from './agent-latency.bench-case.js';
+import { benchAgentMemory } from './agent-memory.bench-case.js';
 import { benchAgentScan } from './agent-scan.bench-case.js';
+import { benchAgentVsSyncthing } from './agent-vs-syncthing.bench-case.js';
 import { benchApplyOps } from './apply-ops.bench-case.js';
 import { benchDigest } from './digest.bench-case.js';
 import { benchFeedCatchUp } from './feed-catch-up.bench-case.js';
@@ -45,6 +48,23 @@ const CASES: readonly Case[] = [
       'hashing ≥ 90% of openssl dgst -sha256 as two parallel processes, warm and cold; idle rescan of 100,000 files within 1.5× of a bare walk + lstat; 10,000 files < 0.1 s',
     run: benchAgentScan,
   },
+  {
+    name: 'Agent: one new photo to another device',
+    target:
+      'median < 300 ms from the file closed on A to it verified on B (loopback, push on); with push off, within the 30 s poll interval',
+    run: benchAgentLatency,
+  },
+  {
+    name: 'Agent: memory with 1,000,000 indexed files',
+    target: 'peak RSS < 250 MiB',
+    run: benchAgentMemory,
+  },
+  {
+    name: 'Agent: end to end against Syncthing',
+    target:
+      "10,000 photo-sized files (~6 GB) from appearing in A until all on B: half of Syncthing's time, never slower; CPU seconds beside Syncthing's",
+    run: benchAgentVsSyncthing,
+  },
 ];
 
 function machine(): string {
@@ -52,9 +72,44 @@ function machine(): string {
   return `${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
+const PERF_MD = new URL('../../docs/PERF.md', import.meta.url);
+
+const HEADER = [
+  '# Performance',
+  '',
+  'Written by `npm run bench`; do not edit by hand. Each section says what it measures in',
+  'its source under `bench/src/`, and on which machine and when it last ran:',
+  '`npm run bench -- --only <name>` runs again only the cases whose name holds <name>.',
+  '',
+  'Machines of the same kind differ a lot: the same merge code measured 155,000–170,000 ops/s',
+  '(digest build 1.85 s) on one and about 300,000 ops/s (1.06 s) on another. Compare figures',
+  'from one run, and ratios measured side by side, rather than numbers across runs.',
+  '',
+].join('\n');
+
+/** The sections of the current PERF.md by case name, to keep those not run this time. */
+function existingSections(): Map<string, string> {
+  const sections = new Map<string, string>();
+  let text = '';
+  try {
+    text = readFileSync(PERF_MD, 'utf8');
+  } catch {
+    return sections;
+  }
+  for (const part of text.split(/^(?=## )/m).slice(1)) {
+    const name = /^## (.+)$/m.exec(part)?.[1];
+    if (name) sections.set(name, part.trimEnd());
+  }
+  return sections;
+}
+
 async function main(): Promise<void> {
-  const sections: string[] = [];
-  for (const c of CASES) {
+  const onlyAt = process.argv.indexOf('--only');
+  const only = onlyAt >= 0 ? process.argv[onlyAt + 1] : undefined;
+  const chosen = CASES.filter((c) => only === undefined || c.name.includes(only));
+  if (chosen.length === 0) throw new Error(`no benchmark is named like "${String(only)}"`);
+  const sections = existingSections();
+  for (const c of chosen) {
     process.stderr.write(`running ${c.name}…\n`);
     // Each case starts with no dirty pages left by the one before (the upload case leaves GBs).
     spawnSync('sync');
@@ -62,11 +117,14 @@ async function main(): Promise<void> {
     const rows = Object.entries(figures).map(
       ([k, v]) => `| ${k} | ${typeof v === 'number' ? v.toLocaleString('en-US') : v} |`,
     );
-    sections.push(
+    sections.set(
+      c.name,
       [
         `## ${c.name}`,
         '',
         `Target: ${c.target}.`,
+        '',
+        `Ran ${new Date().toISOString()} on ${machine()}.`,
         '',
         '| figure | value |',
         '|---|---|',
@@ -75,22 +133,11 @@ async function main(): Promise<void> {
     );
     console.log(c.name, figures);
   }
-  const doc = [
-    '# Performance',
-    '',
-    'Written by `npm run bench`; do not edit by hand. Each section says what it measures in',
-    'its source under `bench/src/`.',
-    '',
-    'Machines of the same kind differ a lot: the same merge code measured 155,000–170,000 ops/s',
-    '(digest build 1.85 s) on one and about 300,000 ops/s (1.06 s) on another. Compare figures',
-    'from one run, and ratios measured side by side, rather than numbers across runs.',
-    '',
-    `Machine: ${machine()}.`,
-    `Run: ${new Date().toISOString()}.`,
-    '',
-    ...sections.flatMap((s) => [s, '']),
-  ].join('\n');
-  writeFileSync(new URL('../../docs/PERF.md', import.meta.url), doc);
+  const ordered = CASES.flatMap((c) => {
+    const section = sections.get(c.name);
+    return section ? [section, ''] : [];
+  });
+  writeFileSync(PERF_MD, [HEADER, ...ordered].join('\n'));
   process.stderr.write('wrote docs/PERF.md\n');
 }
 

@@ -5,7 +5,7 @@ export { AlreadyRegistered, login } from './login.js';
 export { ServerApiError } from './server-api.js';
 export { openAgentState } from './state/agent-state.js';
 export { FileFacts } from './scanner/file-facts.js';
-export type { FileStat } from './scanner/walk-folder.js';
+export { statFile, type FileStat } from './scanner/walk-folder.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
 export {
