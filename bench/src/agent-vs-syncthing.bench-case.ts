@@ -7,7 +7,7 @@
 // they write (Keepsake by SHA-256 before the rename; Syncthing by block hashes). The page
 // cache is dropped before each run where the machine allows it, so both start cold. Also
 // reports the CPU seconds of every process each side ran.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomInt } from 'node:crypto';
 import {
   mkdirSync,
@@ -126,7 +126,8 @@ async function keepsakeRun(root: string, library: string) {
 
 /** A Syncthing instance's home: its key, and a config sharing one folder with one peer. */
 function syncthingHome(home: string): string {
-  const out = execFileSync('syncthing', ['generate', `--home=${home}`], { encoding: 'utf8' });
+  const run = spawnSync('syncthing', ['generate', `--home=${home}`], { encoding: 'utf8' });
+  const out = `${run.stdout}${run.stderr}`;
   const id = /Device ID: (\S+)/.exec(out)?.[1];
   if (!id) throw new Error(`syncthing generate printed no device id: ${out}`);
   return id;

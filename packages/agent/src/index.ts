@@ -22,6 +22,7 @@ export type { FolderStatus } from './sync/folder-status.js';
 export type { Verification } from './sync/verify-folder.js';
 export { claimFolder, OverlappingFolder, syncedFolders } from './synced-folders.js';
 export { keepInStep } from './sync/keep-in-step.js';
-// For the benchmarks, which build a big synced state directly.
+// For the benchmarks, which build a big synced state directly, and the transfer tests.
+export { BlobTransfer, ONE_REQUEST_BYTES } from './transfer/blob-transfer.js';
 export { IndexStore } from './sync/index-store.js';
 export { Replica } from './sync/replica.js';

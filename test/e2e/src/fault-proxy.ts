@@ -35,6 +35,14 @@ export class FaultProxy {
    * the server acted, and the client never heard.
    */
   loseReplyTo: string | undefined;
+  /**
+   * When set, the connection that next carries a request starting with `request` (a kept-alive
+   * one too) is cut once about `after` more bytes have gone the given way through it.
+   */
+  cutNext:
+    { readonly request: string; readonly upstream: boolean; readonly after: number } | undefined;
+  /** Bytes that came in towards the server and back, over every connection so far. */
+  readonly carried = { up: 0, down: 0 };
   readonly #server: Server;
   readonly #sockets = new Set<Socket>();
 
@@ -59,10 +67,35 @@ export class FaultProxy {
 
   private handle(client: Socket, target: URL, random: Prng): void {
     this.counts.connections += 1;
-    const fault = this.faulty ? drawFault(random) : { kind: 'pass' as const };
+    const fault: Fault = this.faulty ? drawFault(random) : { kind: 'pass' };
+    const upstream = connect(Number(target.port), target.hostname);
+    let armed: { upstream: boolean; after: number } | undefined;
+    let carried = 0;
+    client.on('data', (chunk: Buffer) => {
+      const plan = this.cutNext;
+      if (!armed && plan && chunk.subarray(0, plan.request.length).toString() === plan.request) {
+        armed = plan;
+        this.cutNext = undefined;
+      }
+    });
+    for (const [from, upward] of [
+      [client, true],
+      [upstream, false],
+    ] as const) {
+      from.on('data', (chunk: Buffer) => {
+        if (armed?.upstream !== upward) return;
+        carried += chunk.length;
+        if (carried >= armed.after) {
+          client.destroy();
+          upstream.destroy();
+        }
+      });
+    }
+    client.on('data', (chunk: Buffer) => {
+      this.carried.up += chunk.length;
+    });
     if (fault.kind === 'cut') this.counts.cuts += 1;
     if (fault.kind === 'stall') this.counts.stalls += 1;
-    const upstream = connect(Number(target.port), target.hostname);
     for (const socket of [client, upstream]) {
       this.#sockets.add(socket);
       socket.on('close', () => this.#sockets.delete(socket));
@@ -71,6 +104,9 @@ export class FaultProxy {
         upstream.destroy();
       });
     }
+    upstream.on('data', (chunk: Buffer) => {
+      this.carried.down += chunk.length;
+    });
     forward(client, upstream, fault.kind !== 'pass' && fault.upstream ? fault : undefined);
     forward(upstream, client, fault.kind !== 'pass' && !fault.upstream ? fault : undefined);
     client.on('data', (chunk: Buffer) => {

@@ -7,7 +7,7 @@ import { AgentDevice } from './agent-process.js';
 import { LibraryClient } from './library-client.js';
 import { spawnServer, type ServerProcess } from './server-process.js';
 
-const ADMIN_PASSWORD = 'households e2e admin password';
+export const ADMIN_PASSWORD = 'households e2e admin password';
 export const USER_PASSWORD = 'a user of the e2e tests';
 
 export interface Household {

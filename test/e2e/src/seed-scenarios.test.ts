@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FaultProxy } from './fault-proxy.js';
 import { Prng } from '@keepsake/sim';
-import { put, serverForFile } from './households.js';
+import { ADMIN_PASSWORD, put, serverForFile } from './households.js';
 import { LibraryClient } from './library-client.js';
 
 // The failures of the big photo clouds that Keepsake exists to end (see the background
@@ -95,7 +95,7 @@ describe('seed scenarios', () => {
     } = await household('shared-album', ['phone']);
     const friend = await LibraryClient.forNewUser(
       server().url,
-      'households e2e admin password',
+      ADMIN_PASSWORD,
       'shared-album-friend',
       'a friend of the e2e tests',
     );

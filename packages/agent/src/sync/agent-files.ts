@@ -67,16 +67,20 @@ export class AgentFiles {
   ): Promise<'placed' | 'user-changed'> {
     const target = join(this.folder, relativePath);
     const temp = join(this.#tmp, randomBytes(8).toString('hex'));
-    if (source.ours) await linkOrCopy(source.file, temp);
-    else await copyFile(source.file, temp);
-    await flush(temp);
+    // A download was flushed before it got its name; a copy has to be flushed here.
+    if (source.ours) {
+      await linkOrCopy(source.file, temp);
+    } else {
+      await copyFile(source.file, temp);
+      await flushFile(temp);
+    }
     await mkdir(dirname(target), { recursive: true });
     if (!stillExpected()) {
       await rm(temp, { force: true });
       return 'user-changed';
     }
     await rename(temp, target);
-    await flush(dirname(target));
+    await flushFile(dirname(target));
     return 'placed';
   }
 
@@ -100,7 +104,8 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
   }
 }
 
-async function flush(path: string): Promise<void> {
+/** fsync of a file or folder: its bytes (or its entries) are on the disk when this returns. */
+export async function flushFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
   try {
     await handle.sync();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  blobsOf,
   defaultRules,
   groupKey,
   HybridClock,
@@ -21,7 +22,7 @@ import { FileHasher } from '../scanner/file-hasher.js';
 import { FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
 import { ServerApi, ServerApiError } from '../server-api.js';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
-import { BlobTransfer } from '../transfer/blob-transfer.js';
+import { BlobTransfer, ONE_REQUEST_BYTES } from '../transfer/blob-transfer.js';
 import { AgentFiles } from './agent-files.js';
 import { backoffMs, isTransient, sleep } from './backoff.js';
 import { IndexStore } from './index-store.js';
@@ -36,10 +37,13 @@ import { SyncState } from './sync-state.js';
 
 /** Feed entries read per request. */
 const PULL_PAGE = 1000;
-/** Presence checks per request (the server's limit). */
-const PRESENCE_PAGE = 1000;
-/** Uploads in flight at once. */
-const PARALLEL_UPLOADS = 4;
+/**
+ * Blobs checked for presence and uploaded per step; after each step the ops whose blobs are all
+ * up are sent, so other devices start downloading while the rest upload.
+ */
+const UPLOAD_STEP = 100;
+/** Uploads in flight at once: each waits mostly on the server's fsyncs, not on the link. */
+const PARALLEL_UPLOADS = 8;
 
 /** A request that cannot be carried out as asked (an unknown asset, say): the user's to fix. */
 export class UsageError extends Error {}
@@ -443,12 +447,14 @@ export class FolderSync {
     const total = { totalFiles: staged.length, totalBytes: staged.reduce((n, b) => n + b.size, 0) };
     let done = 0;
     let doneBytes = 0;
-    for (let i = 0; i < staged.length; i += PRESENCE_PAGE) {
-      const page = staged.slice(i, i + PRESENCE_PAGE);
+    for (let i = 0; i < staged.length; i += UPLOAD_STEP) {
+      const page = staged.slice(i, i + UPLOAD_STEP);
       const present = await this.#api.presentBlobs(
         this.device.token,
         page.map((blob) => blob.hash),
       );
+      // Unstaged together once the step is up: one commit, not one per blob.
+      const sent: BlobHash[] = [];
       const sendOne = async (blob: StagedBlob) => {
         if (!present.has(blob.hash)) {
           try {
@@ -458,7 +464,8 @@ export class FolderSync {
               blob.size,
               blob.uploadUrl,
               (url) => {
-                this.#outbox.uploadStarted(blob.hash, url);
+                // Only a blob too big for one request has an upload to resume after a crash.
+                if (blob.size > ONE_REQUEST_BYTES) this.#outbox.uploadStarted(blob.hash, url);
               },
             );
           } catch (error) {
@@ -470,8 +477,7 @@ export class FolderSync {
           }
           uploaded += 1;
         }
-        this.#outbox.unstage(blob.hash);
-        await this.#files.unstage(blob.hash);
+        sent.push(blob.hash);
         done += 1;
         doneBytes += blob.size;
         this.#events.onProgress?.({ phase: 'uploading', files: done, bytes: doneBytes, ...total });
@@ -482,16 +488,30 @@ export class FolderSync {
         for (let blob = page[next++]; blob; blob = page[next++]) await sendOne(blob);
       };
       await Promise.all(Array.from({ length: PARALLEL_UPLOADS }, worker));
+      this.db.transaction(() => {
+        for (const hash of sent) this.#outbox.unstage(hash);
+      })();
+      for (const hash of sent) await this.#files.unstage(hash);
+      if (i + UPLOAD_STEP < staged.length) {
+        await this.#push(new Set(staged.slice(i + UPLOAD_STEP).map((blob) => blob.hash)));
+      }
     }
     if (uploaded > 0) this.#say(`${String(uploaded)} file(s) uploaded`);
     return uploaded;
   }
 
-  /** Sends the outbox a batch at a time, oldest first; returns how many ops were answered. */
-  async #push(): Promise<number> {
+  /**
+   * Sends the outbox a batch at a time, oldest first; returns how many ops were answered. With
+   * `waitingBlobs`, only the ops before the first one that needs a blob still waiting to go up:
+   * sent while the rest upload, they let other devices start downloading, and nothing is sent
+   * ahead of an op it may depend on.
+   */
+  async #push(waitingBlobs: ReadonlySet<BlobHash> = new Set()): Promise<number> {
     let answered = 0;
     for (;;) {
-      const ops = this.#outbox.first(MAX_OPS_PER_BATCH);
+      const pending = this.#outbox.first(MAX_OPS_PER_BATCH);
+      const blocked = pending.findIndex((op) => blobsOf(op).some((h) => waitingBlobs.has(h)));
+      const ops = blocked < 0 ? pending : pending.slice(0, blocked);
       if (ops.length === 0) return answered;
       const { results, serverTime } = await this.#api.submitOps(this.device.token, ops);
       this.#state.clockOffsetMs = serverTime - Date.now();

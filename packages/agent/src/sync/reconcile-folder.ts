@@ -15,7 +15,7 @@ import { sameFile } from '../scanner/file-facts.js';
 import { statFile } from '../scanner/walk-folder.js';
 import type { StateDb } from '../state/agent-state.js';
 import type { BlobTransfer } from '../transfer/blob-transfer.js';
-import type { AgentFiles } from './agent-files.js';
+import { flushFile, type AgentFiles } from './agent-files.js';
 import type { IndexStore } from './index-store.js';
 import type { Replica } from './replica.js';
 
@@ -45,8 +45,10 @@ export interface ReconcileResult {
 
 /** Groups handled per pass: their plans and index slices are in memory together. */
 const GROUPS_PER_PASS = 500;
-/** Downloads in flight at once: enough to fill a link, few enough to finish some early. */
-const PARALLEL_DOWNLOADS = 4;
+/** Downloads in flight at once: enough to fill a link and hide each file's fsyncs. */
+const PARALLEL_DOWNLOADS = 8;
+/** Written files recorded per commit. */
+const RECORD_BATCH = 64;
 
 /**
  * Brings the folder to the library's plan in every unsettled name group. Runs only when the
@@ -103,12 +105,16 @@ export async function reconcileFolder(
       return pending;
     };
     const queue = [...writes];
+    const written: Written[] = [];
     const progress = { files: 0, bytes: 0, totalFiles: writes.length, totalBytes: 0 };
     for (const { file } of writes) progress.totalBytes += indexEntryFor(view, file).size;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          if (await writeFile(next.file, await source(next.file.hash), deps, view)) {
+          const done = await writeFile(next.file, await source(next.file.hash), deps, view);
+          if (done) {
+            written.push(done);
+            if (written.length >= RECORD_BATCH) recordWritten(deps, written);
             result.written += 1;
             progress.files += 1;
             progress.bytes += indexEntryFor(view, next.file).size;
@@ -121,6 +127,7 @@ export async function reconcileFolder(
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
+    recordWritten(deps, written);
     for (const { path, group } of removals) {
       if (blocked.has(group)) continue;
       // A name can pass from one group to another (a conflict copy kept as a photo of its
@@ -149,7 +156,7 @@ async function writeFile(
   source: string,
   deps: ReconcileDeps,
   view: ReturnType<Replica['view']>,
-): Promise<boolean> {
+): Promise<Written | undefined> {
   // What the last look saw under the name (nothing, or the synced file being replaced) must
   // still be what is there at the moment of the rename.
   const seen = deps.facts.get(file.path);
@@ -159,13 +166,30 @@ async function writeFile(
     return now !== undefined && sameFile(now, seen);
   };
   const placed = await deps.files.place({ file: source, ours: true }, file.path, stillExpected);
-  if (placed === 'user-changed') return false;
+  if (placed === 'user-changed') return undefined;
   const stat = statFile(deps.files.folder, file.path);
+  return { file, stat, entry: indexEntryFor(view, file) };
+}
+
+/**
+ * Written files' facts and index entries, recorded a batch at a time: one commit for many
+ * files. A crash before the commit loses nothing: the next look finds each file holding its
+ * planned bytes and the plan adopts it.
+ */
+function recordWritten(deps: ReconcileDeps, written: Written[]): void {
   deps.db.transaction(() => {
-    if (stat) deps.facts.record([{ ...stat, hash: file.hash }], false);
-    deps.index.put(file.path, indexEntryFor(view, file));
+    for (const { file, stat, entry } of written) {
+      if (stat) deps.facts.record([{ ...stat, hash: file.hash }], false);
+      deps.index.put(file.path, entry);
+    }
   })();
-  return true;
+  written.length = 0;
+}
+
+interface Written {
+  readonly file: PlannedFile;
+  readonly stat: ReturnType<typeof statFile>;
+  readonly entry: ReturnType<typeof indexEntryFor>;
 }
 
 /**
@@ -180,6 +204,7 @@ async function obtain(hash: BlobHash, deps: ReconcileDeps): Promise<string> {
     try {
       await copyFile(join(deps.files.folder, path), copy);
       if ((await deps.hasher.hash(copy)).hash === hash) {
+        await flushFile(copy);
         await rename(copy, target);
         return target;
       }
