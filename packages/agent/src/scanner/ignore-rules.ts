@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
+import { ignoredByDefault } from './default-ignores.js';
 
 /** The agent's own folder inside the synced one: its state, its trash, its partial downloads. */
 export const AGENT_DIR = '.keepsake';
@@ -28,8 +29,9 @@ export const DEFAULT_IGNORES: readonly string[] = [
   '$RECYCLE.BIN/',
   // Synology and other NAS thumbnails and recycle bins
   '@eaDir/',
-  '#recycle/',
-  '#snapshot/',
+  // (escaped: in gitignore syntax a line starting with # is a comment)
+  '\\#recycle/',
+  '\\#snapshot/',
   // editors and office suites
   '*~',
   '.*.swp',
@@ -50,14 +52,22 @@ export interface IgnoreRules {
   release(): void;
 }
 
-/** The defaults, plus the folder's `.keepsakeignore` if it has one. */
+/**
+ * The defaults, plus the folder's `.keepsakeignore` if it has one. Without one (most folders),
+ * the defaults are decided by plain string tests (`default-ignores.ts`): no per-path cache, and
+ * an idle rescan of a million files costs a few tests per file.
+ */
 export async function loadIgnoreRules(folder: string): Promise<IgnoreRules> {
-  const rules: Ignore = ignore().add([...DEFAULT_IGNORES]);
+  let own: string;
   try {
-    rules.add(await readFile(join(folder, IGNORE_FILE), 'utf8'));
+    own = await readFile(join(folder, IGNORE_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return { ignores: ignoredByDefault, release: () => undefined };
   }
+  const rules: Ignore = ignore()
+    .add([...DEFAULT_IGNORES])
+    .add(own);
   return {
     ignores: (path) => rules.ignores(path),
     release: () => {

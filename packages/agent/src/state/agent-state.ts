@@ -85,11 +85,13 @@ const MIGRATIONS: readonly string[] = [
   -- Blobs a pending op needs on the server. The bytes wait in .keepsake/staging/<hash> (a hard
   -- link to the user's file where the file system allows), so a rename or a delete of the
   -- file before it is uploaded loses nothing; upload_url is the tus upload to resume.
+  -- They go up in the order they were staged (rowid), which is the order of the ops needing
+  -- them: the ops can then be sent as their blobs arrive.
   CREATE TABLE staged_blobs (
-    hash       TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL UNIQUE,
     size       INTEGER NOT NULL,
     upload_url TEXT
-  ) WITHOUT ROWID;
+  );
   `,
 ];
 

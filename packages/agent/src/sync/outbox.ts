@@ -24,7 +24,9 @@ export class Outbox {
       replace: db.prepare('UPDATE outbox SET op = ? WHERE op_id = ?'),
       count: db.prepare('SELECT count(*) FROM outbox').pluck(),
       stage: db.prepare('INSERT OR IGNORE INTO staged_blobs (hash, size) VALUES (?, ?)'),
-      staged: db.prepare('SELECT hash, size, upload_url AS uploadUrl FROM staged_blobs'),
+      staged: db.prepare(
+        'SELECT hash, size, upload_url AS uploadUrl FROM staged_blobs ORDER BY rowid',
+      ),
       stagedBytes: db.prepare(
         'SELECT count(*) AS count, coalesce(sum(size), 0) AS bytes FROM staged_blobs',
       ),
