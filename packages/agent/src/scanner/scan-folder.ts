@@ -13,6 +13,8 @@ import { walkFolder, type FileStat } from './walk-folder.js';
 export interface FolderScan {
   /** Files the rules do not ignore. */
   readonly seen: number;
+  /** The folders walked (relative, ending in `/`; '' is the top): what a watcher follows. */
+  readonly folders: readonly string[];
   /** How many files had to be read (new, or changed since the last scan). */
   readonly hashed: number;
   /**
@@ -164,5 +166,12 @@ async function scanWith(
     gone.push({ dir: path.slice(0, slash), name: path.slice(slash) });
   }
   facts.forget(gone, folders);
-  return { seen: progress.seen, hashed: progress.hashed, changing, settlesAt, unreadable };
+  return {
+    seen: progress.seen,
+    folders: [...folders],
+    hashed: progress.hashed,
+    changing,
+    settlesAt,
+    unreadable,
+  };
 }

@@ -415,6 +415,11 @@ export class FolderSync {
     return ops;
   }
 
+  /** The folders the last look walked (none before the first). */
+  folders(): readonly string[] {
+    return this.#lastLook?.folders ?? [];
+  }
+
   /** The push channel's address. */
   pushUrl(): string {
     return `${this.#api.origin.replace(/^http/, 'ws')}/api/v1/push`;

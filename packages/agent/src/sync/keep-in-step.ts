@@ -1,7 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
 import WebSocket from 'ws';
-import { AGENT_DIR } from '../scanner/ignore-rules.js';
 import { backoffMs, isTransient } from './backoff.js';
+import { FolderWatcher } from './folder-watcher.js';
 import { isIdle, SETTLE_MS, type FolderSync, type RoundReport } from './folder-sync.js';
 
 export interface KeepInStepOptions {
@@ -35,7 +34,7 @@ export async function keepInStep(
   });
   // Whether the folder may have changed since the last look: without events, always.
   let folderTouched = true;
-  const watcher = watchFolder(sync.folder, () => {
+  const watcher = new FolderWatcher(sync.folder, () => {
     folderTouched = true;
     wake.after(EVENT_GATHER_MS);
   });
@@ -50,9 +49,11 @@ export async function keepInStep(
     while (!signal.aborted) {
       let delay: number;
       try {
-        const lookAgain = folderTouched || !watcher || Date.now() - lastLook >= options.rescanMs;
+        const lookAgain =
+          folderTouched || !watcher.working || Date.now() - lastLook >= options.rescanMs;
         folderTouched = false;
         const report = await sync.round({ lookAgain });
+        watcher.follow(sync.folders());
         if (lookAgain) lastLook = Date.now();
         failures = 0;
         options.onRound?.(report);
@@ -71,7 +72,7 @@ export async function keepInStep(
       if (delay > 0) await wake.wait(delay);
     }
   } finally {
-    watcher?.close();
+    watcher.close();
     push?.close();
   }
 }
@@ -108,22 +109,6 @@ class Wakeup {
     });
     this.#resolve = undefined;
     this.#pending = false;
-  }
-}
-
-/** File-system events under the folder, its own `.keepsake/` aside; undefined where unsupported. */
-function watchFolder(folder: string, onChange: () => void): FSWatcher | undefined {
-  try {
-    const watcher = watch(folder, { recursive: true }, (_event, name) => {
-      if (name === null || !`${name}/`.startsWith(`${AGENT_DIR}/`)) onChange();
-    });
-    // A watch that fails later (too many folders for inotify) leaves the periodic rescan.
-    watcher.on('error', () => {
-      watcher.close();
-    });
-    return watcher;
-  } catch {
-    return undefined;
   }
 }
 

@@ -1,0 +1,67 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { join } from 'node:path';
+import { AGENT_DIR } from '../scanner/ignore-rules.js';
+
+/**
+ * File-system events under a synced folder, its own `.keepsake/` aside, as a hint to look again.
+ *
+ * Where the operating system watches a tree natively (macOS, Windows), one recursive watch.
+ * On Linux, Node's recursive watch walks the whole tree again in JavaScript on every event,
+ * which made a device receiving thousands of files spend most of its CPU there; instead each
+ * folder gets a plain inotify watch, kept in step with the folders each look found.
+ */
+export class FolderWatcher {
+  readonly #watchers = new Map<string, FSWatcher>();
+  readonly #native: boolean;
+  /** False once watching failed (inotify's limit, say): the periodic rescan is all there is. */
+  working = true;
+
+  constructor(
+    private readonly folder: string,
+    private readonly onChange: () => void,
+  ) {
+    this.#native = process.platform === 'darwin' || process.platform === 'win32';
+    if (this.#native) this.#add('', true);
+  }
+
+  /** Watches exactly these folders (relative, ending in `/`; '' is the top) from now on. */
+  follow(folders: readonly string[]): void {
+    if (this.#native || !this.working) return;
+    const wanted = new Set(folders);
+    for (const [dir, watcher] of this.#watchers) {
+      if (!wanted.has(dir)) {
+        watcher.close();
+        this.#watchers.delete(dir);
+      }
+    }
+    for (const dir of wanted) if (!this.#watchers.has(dir)) this.#add(dir, false);
+  }
+
+  close(): void {
+    for (const watcher of this.#watchers.values()) watcher.close();
+    this.#watchers.clear();
+  }
+
+  #add(dir: string, recursive: boolean): void {
+    try {
+      const watcher = watch(join(this.folder, dir), { recursive }, (_event, name) => {
+        const path = `${dir}${name ?? ''}`;
+        if (name === null || !`${path}/`.startsWith(`${AGENT_DIR}/`)) this.onChange();
+      });
+      watcher.on('error', () => {
+        // The folder went away (its next look drops it), or the watch broke: look again.
+        watcher.close();
+        this.#watchers.delete(dir);
+        this.onChange();
+      });
+      this.#watchers.set(dir, watcher);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Too many folders for inotify: stop watching rather than watch some and miss others.
+      if (code === 'ENOSPC' || code === 'EMFILE') {
+        this.working = false;
+        this.close();
+      }
+    }
+  }
+}
