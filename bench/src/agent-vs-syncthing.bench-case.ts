@@ -64,7 +64,10 @@ function countFiles(root: string, own: (name: string) => boolean): number {
   return count;
 }
 
-/** CPU seconds a process and the children it waited for have used (Linux /proc, USER_HZ 100). */
+/**
+ * CPU seconds a process and every process under it have used (Linux /proc, USER_HZ 100):
+ * Syncthing runs its work in a child of the process started.
+ */
 function cpuSeconds(pid: number | undefined): number {
   if (pid === undefined) return 0;
   try {
@@ -73,9 +76,45 @@ function cpuSeconds(pid: number | undefined): number {
       .slice(stat.lastIndexOf(')') + 2)
       .split(' ')
       .map(Number);
-    return ((f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0)) / 100;
+    let total = ((f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0)) / 100;
+    for (const tid of readdirSync(`/proc/${String(pid)}/task`)) {
+      const children = readFileSync(`/proc/${String(pid)}/task/${tid}/children`, 'utf8');
+      for (const child of children.split(' ').filter(Boolean)) total += cpuSeconds(Number(child));
+    }
+    return total;
   } catch {
     return 0;
+  }
+}
+
+/** Asks a Syncthing instance's REST API. */
+async function syncthingApi<T>(gui: number, path: string): Promise<T | undefined> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${String(gui)}${path}`, {
+      headers: { 'x-api-key': `bench-${String(gui)}` },
+    });
+    return response.ok ? ((await response.json()) as T) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Until both instances are connected to each other and done scanning their empty folders. */
+async function syncthingReady(gui: readonly number[], ids: readonly string[]): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    let ready = true;
+    for (const [i, port] of gui.entries()) {
+      const peer = ids[1 - i] ?? '';
+      const connections = await syncthingApi<{
+        connections: Record<string, { connected: boolean } | undefined>;
+      }>(port, '/rest/system/connections');
+      const status = await syncthingApi<{ state: string }>(port, '/rest/db/status?folder=photos');
+      ready &&= connections?.connections[peer]?.connected === true && status?.state === 'idle';
+    }
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error('the two Syncthing instances never connected');
+    await sleep(250);
   }
 }
 
@@ -189,7 +228,7 @@ async function syncthingRun(root: string, library: string) {
     }),
   );
   try {
-    await sleep(5000); // started and connected to each other
+    await syncthingReady(gui, ids);
     const cold = dropPageCache();
     const started = performance.now();
     renameSync(library, join(folders[0] ?? '', 'library'));
