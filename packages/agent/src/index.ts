@@ -1,5 +1,5 @@
-// @keepsake/agent: what runs on each device. So far: registering it with a server, and scanning
-// its folder (only what changed is read).
+// @keepsake/agent: what runs on each device: registering it with a server, and keeping a folder
+// in step with the library (scan, replica, outbox, transfers, reconcile), with what explains it.
 export { configDir, readDeviceConfig } from './device-config.js';
 export { AlreadyRegistered, login } from './login.js';
 export { ServerApiError } from './server-api.js';
