@@ -10,41 +10,35 @@ export interface HashedFile {
   readonly steady: boolean;
 }
 
-// Plain JavaScript, run as each worker's whole program. One file at a time per worker, read in
-// 1 MiB pieces into two buffers taking turns, so reading the next piece overlaps hashing this
-// one: OpenSSL's SHA-256 is then the cost, on every core at once.
+// Plain JavaScript, run as each worker's whole program. One file at a time per worker, read
+// with blocking reads of 1 MiB into one buffer, as openssl does: the worker has nothing else to
+// do, and a blocking read costs no hop through libuv's thread pool (measured: the promise-based
+// reads, even double-buffered, ran at three quarters of openssl's speed; these at its speed).
 const WORKER = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
-const { open } = require('node:fs/promises');
-const PIECE = 1 << 20;
-const buffers = [Buffer.allocUnsafe(PIECE), Buffer.allocUnsafe(PIECE)];
-parentPort.on('message', async ({ id, file }) => {
-  let handle;
+const { openSync, readSync, fstatSync, closeSync } = require('node:fs');
+const buffer = Buffer.allocUnsafe(1 << 20);
+parentPort.on('message', ({ id, file }) => {
+  let fd;
   try {
-    handle = await open(file, 'r');
-    const before = await handle.stat();
+    fd = openSync(file, 'r');
+    const before = fstatSync(fd);
     const hash = createHash('sha256');
     let size = 0;
-    let which = 0;
-    let reading = handle.read(buffers[0], 0, PIECE, null);
     for (;;) {
-      const { bytesRead } = await reading;
+      const bytesRead = readSync(fd, buffer, 0, buffer.length, null);
       if (bytesRead === 0) break;
-      const piece = buffers[which];
-      which ^= 1;
-      // The next piece is read (on libuv's threads) while this one is hashed.
-      reading = handle.read(buffers[which], 0, PIECE, null);
-      hash.update(piece.subarray(0, bytesRead));
+      hash.update(buffer.subarray(0, bytesRead));
       size += bytesRead;
     }
-    const after = await handle.stat();
+    const after = fstatSync(fd);
     const steady = before.mtimeMs === after.mtimeMs && after.size === size;
     parentPort.postMessage({ id, hash: hash.digest('hex'), size, mtimeMs: after.mtimeMs, steady });
   } catch (error) {
     parentPort.postMessage({ id, error: { code: error.code, message: error.message } });
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 });
 `;
