@@ -565,6 +565,17 @@ export class FolderSync {
       }
       await rm(copy, { force: true });
     }
+    await this.#forgetBytes(hash);
+    this.#say(
+      `the bytes ${hash.slice(0, 12)}… (${String(size)} bytes) changed before they were uploaded; their files are read again and their current content synced`,
+    );
+  }
+
+  /**
+   * Bytes no file here holds any more, that the server never got: the unsent ops naming them
+   * (and the rest about their assets) are dropped, and their files read afresh.
+   */
+  async #forgetBytes(hash: BlobHash): Promise<void> {
     const dropped = this.#outbox.dropOpsNaming(hash);
     this.db.transaction(() => {
       for (const path of this.#index.pathsOfAssets(dropped)) {
@@ -574,9 +585,6 @@ export class FolderSync {
       this.#outbox.unstage(hash);
     })();
     await this.#files.unstage(hash);
-    this.#say(
-      `the bytes ${hash.slice(0, 12)}… (${String(size)} bytes) changed before they were uploaded; their files are read again and their current content synced`,
-    );
   }
 
   /**
@@ -591,8 +599,9 @@ export class FolderSync {
       this.#outbox.stage(hash, known.size);
       return;
     }
-    throw new ServerApiError(
-      `the server needs blob ${hash} for an op from this device, and no file here holds those bytes any more`,
+    await this.#forgetBytes(hash);
+    this.#say(
+      `the server lacks the bytes ${hash.slice(0, 12)}… and no file here holds them any more; their files are read again and their current content synced`,
     );
   }
 

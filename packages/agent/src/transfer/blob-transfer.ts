@@ -55,6 +55,7 @@ export class BlobTransfer {
         duplex: 'half',
       });
       await this.#expect(response, 201, `upload of ${hash}`);
+      this.#whole(response, hash, size);
       return;
     }
     let url = uploadUrl;
@@ -77,6 +78,22 @@ export class BlobTransfer {
       duplex: 'half',
     });
     await this.#expect(response, 204, `upload of ${hash}`);
+    this.#whole(response, hash, size);
+  }
+
+  /**
+   * A body that ended short of the stated size (the staged file shrank: rewritten in place) is
+   * stored as an unfinished upload, never as the blob: told as the mismatch it is.
+   */
+  #whole(response: Response, hash: BlobHash, size: number): void {
+    const offset = Number(response.headers.get('upload-offset') ?? size);
+    if (offset !== size) {
+      throw new ServerApiError(
+        `upload of ${hash}: the file gave ${String(offset)} of its ${String(size)} bytes; it changed since it was read`,
+        460,
+        'checksum-mismatch',
+      );
+    }
   }
 
   /** Fetches blob `hash` into `target`, resuming `${target}.part` if an earlier try left one. */
