@@ -6,6 +6,7 @@ import {
   defaultRules,
   groupKey,
   HybridClock,
+  indexEntryFor,
   isInConflict,
   type Asset,
   type Version,
@@ -573,13 +574,24 @@ export class FolderSync {
 
   /**
    * Bytes no file here holds any more, that the server never got: the unsent ops naming them
-   * (and the rest about their assets) are dropped, and their files read afresh.
+   * (and the rest about their assets) are dropped, and their files are read afresh. A file of
+   * an asset the server already has is set back to the server's version, so its current bytes
+   * go up as an edit of that version; one of an asset the server never heard of is forgotten,
+   * so its bytes are imported anew.
    */
   async #forgetBytes(hash: BlobHash): Promise<void> {
     const dropped = this.#outbox.dropOpsNaming(hash);
+    const view = this.#replica.view();
     this.db.transaction(() => {
       for (const path of this.#index.pathsOfAssets(dropped)) {
-        this.#index.drop(path);
+        const entry = this.#index.get(path);
+        const planned =
+          entry &&
+          this.#replica
+            .planGroup(groupKey(entry.placement))
+            .find((file) => file.path === path && file.assetId === entry.assetId);
+        if (planned) this.#index.put(path, indexEntryFor(view, planned));
+        else this.#index.drop(path);
         this.#facts.forgetFile(path);
       }
       this.#outbox.unstage(hash);
