@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error.js';
 
-const HELP = `keepsake — self-hosted photo library sync that never silently loses a photo
+const USAGE = `keepsake — self-hosted photo library sync that never silently loses a photo
 
 Usage: keepsake <command> [options]
 
@@ -18,60 +18,34 @@ Commands:
 
 Run "keepsake <command> --help" for a command's options.`;
 
-interface Command {
-  readonly help: string;
+/** A command's module: its `--help` text and what it does. */
+interface CommandModule {
+  readonly HELP: string;
   readonly run: (args: string[]) => Promise<void>;
 }
 
 // Each command's module is loaded only when it runs: a device's `keepsake sync` need not load
 // the server (its HTTP framework, image codecs), which would double its memory and start time.
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  serve: async () => {
-    const m = await import('./commands/serve.js');
-    return { help: m.SERVE_HELP, run: m.runServe };
-  },
-  fsck: async () => {
-    const m = await import('./commands/fsck.js');
-    return { help: m.FSCK_HELP, run: m.runFsck };
-  },
-  login: async () => {
-    const m = await import('./commands/login.js');
-    return { help: m.LOGIN_HELP, run: m.runLogin };
-  },
-  sync: async () => {
-    const m = await import('./commands/sync.js');
-    return { help: m.SYNC_HELP, run: m.runSync };
-  },
-  status: async () => {
-    const m = await import('./commands/status.js');
-    return { help: m.STATUS_HELP, run: m.runStatus };
-  },
-  why: async () => {
-    const m = await import('./commands/why.js');
-    return { help: m.WHY_HELP, run: m.runWhy };
-  },
-  verify: async () => {
-    const m = await import('./commands/verify.js');
-    return { help: m.VERIFY_HELP, run: m.runVerify };
-  },
-  conflicts: async () => {
-    const m = await import('./commands/conflicts.js');
-    return { help: m.CONFLICTS_HELP, run: m.runConflicts };
-  },
-  resolve: async () => {
-    const m = await import('./commands/conflicts.js');
-    return { help: m.RESOLVE_HELP, run: m.runResolve };
-  },
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  serve: () => import('./commands/serve.js'),
+  fsck: () => import('./commands/fsck.js'),
+  login: () => import('./commands/login.js'),
+  sync: () => import('./commands/sync.js'),
+  status: () => import('./commands/status.js'),
+  why: () => import('./commands/why.js'),
+  verify: () => import('./commands/verify.js'),
+  conflicts: () => import('./commands/conflicts.js'),
+  resolve: () => import('./commands/resolve.js'),
 };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    console.log(HELP);
+    console.log(USAGE);
     return;
   }
   const load = COMMANDS[name];
-  if (!load) throw new CliError(`unknown command "${name}"\n\n${HELP}`, 2);
+  if (!load) throw new CliError(`unknown command "${name}"\n\n${USAGE}`, 2);
   const command = await load();
   const { values } = parseArgs({
     args: rest,
@@ -79,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
     strict: false,
   });
   if (values.help === true) {
-    console.log(command.help);
+    console.log(command.HELP);
     return;
   }
   await command.run(rest);

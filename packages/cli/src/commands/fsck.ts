@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { countPartialUploads, fsck, openDataDir } from '@keepsake/server';
 import { CliError } from '../cli-error.js';
 
-export const FSCK_HELP = `Usage: keepsake fsck [options]
+export const HELP = `Usage: keepsake fsck [options]
 
 Checks a server's data directory: the database's integrity, every blob's size and SHA-256,
 every asset's blobs present, and gap-free change logs. Notes, without calling them problems,
@@ -15,7 +15,7 @@ Options:
 
 Exit status: 0 when nothing is wrong, 1 when a problem is listed, 2 on bad options.`;
 
-export async function runFsck(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {

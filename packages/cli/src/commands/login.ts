@@ -4,7 +4,7 @@ import { AlreadyRegistered, configDir, login, ServerApiError } from '@keepsake/a
 import { CliError } from '../cli-error.js';
 import { promptHidden } from '../hidden-prompt.js';
 
-export const LOGIN_HELP = `Usage: keepsake login --server <url> --user <name> [options]
+export const HELP = `Usage: keepsake login --server <url> --user <name> [options]
 
 Registers this machine as a device of <name> on a Keepsake server, and keeps the device's
 token in the config directory ($XDG_CONFIG_HOME/keepsake, else ~/.config/keepsake), readable by
@@ -23,7 +23,7 @@ The password comes from KEEPSAKE_PASSWORD, else from a prompt on the terminal.
 Exit status: 0 when registered, 1 when the server refused or could not be reached, 2 on bad
 options.`;
 
-export async function runLogin(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -36,7 +36,7 @@ export async function runLogin(args: string[]): Promise<void> {
     },
   });
   if (values.server === undefined || values.user === undefined) {
-    throw new CliError(`login needs --server and --user\n\n${LOGIN_HELP}`, 2);
+    throw new CliError(`login needs --server and --user\n\n${HELP}`, 2);
   }
   const { config, file } = await registerDevice({
     server: values.server,

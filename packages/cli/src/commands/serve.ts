@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORT, defaultConfig, startServer } from '@keepsake/server';
 import { CliError } from '../cli-error.js';
 
-export const SERVE_HELP = `Usage: keepsake serve [options]
+export const HELP = `Usage: keepsake serve [options]
 
 Runs the Keepsake server: metadata in SQLite and blobs in a folder tree, both under --data.
 Logs are JSON lines on stdout; the address and any first-start instructions go to stderr.
@@ -20,7 +20,7 @@ Environment:
 
 Stop with Ctrl-C or SIGTERM: requests in flight finish and their writes commit first.`;
 
-export async function runServe(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { values } = parse(args);
   const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -88,9 +88,6 @@ function parse(args: string[]) {
       },
     });
   } catch (error) {
-    throw new CliError(
-      `${error instanceof Error ? error.message : String(error)}\n\n${SERVE_HELP}`,
-      2,
-    );
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${HELP}`, 2);
   }
 }

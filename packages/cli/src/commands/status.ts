@@ -2,7 +2,7 @@ import type { FolderStatus } from '@keepsake/agent';
 import { formatBytes, formatAgo } from '../format.js';
 import { chosenFolders, requireDevice, withFolder, parseWithJson } from './device-folders.js';
 
-export const STATUS_HELP = `Usage: keepsake status [<folder>] [--json]
+export const HELP = `Usage: keepsake status [<folder>] [--json]
 
 What is pending in each folder this device syncs (or in <folder>): changes not yet sent,
 files to upload and to download (count and bytes), conflicts, when it was last in step, and
@@ -12,7 +12,7 @@ Options:
   --json       one JSON object per folder
   -h, --help   this text`;
 
-export async function runStatus(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { json: asJson, positionals } = parseWithJson(args);
   const device = await requireDevice();
   for (const folder of await chosenFolders(positionals[0])) {

@@ -16,7 +16,7 @@ import { ProgressLine } from '../progress-line.js';
 import { requireDevice, withFolder } from './device-folders.js';
 import { registerDevice } from './login.js';
 
-export const SYNC_HELP = `Usage: keepsake sync <folder> [options]
+export const HELP = `Usage: keepsake sync <folder> [options]
 
 Keeps <folder> in step with the library on the server this device is registered with
 (keepsake login, or --server and --user here the first time): new, edited, moved and
@@ -40,7 +40,7 @@ Options:
 Exit status: 0 when in step (--once) or stopped, 1 when something is still pending or failed
 (the reasons are printed), 2 on bad options or when this machine is not a device yet.`;
 
-export async function runSync(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
@@ -59,7 +59,7 @@ export async function runSync(args: string[]): Promise<void> {
   });
   const [folder, ...extra] = positionals;
   if (folder === undefined || extra.length > 0) {
-    throw new CliError(`sync needs exactly one folder\n\n${SYNC_HELP}`, 2);
+    throw new CliError(`sync needs exactly one folder\n\n${HELP}`, 2);
   }
   const timeoutS = seconds('--timeout', values.timeout);
   const pollS = seconds('--poll', values.poll);

@@ -1,7 +1,7 @@
 import { CliError } from '../cli-error.js';
 import { chosenFolders, requireDevice, withFolder, parseWithJson } from './device-folders.js';
 
-export const VERIFY_HELP = `Usage: keepsake verify [<folder>] [--json]
+export const HELP = `Usage: keepsake verify [<folder>] [--json]
 
 Proves each synced folder (or <folder>) is in step, or lists every difference: this device's
 copy of the library is compared with the server's through the digest protocol (a few
@@ -14,7 +14,7 @@ Options:
 
 Exit status: 0 when there is no difference, 1 when there is any (each is listed).`;
 
-export async function runVerify(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { json: asJson, positionals } = parseWithJson(args);
   const device = await requireDevice();
   let differences = 0;

@@ -9,7 +9,7 @@ import {
   parseWithJson,
 } from './device-folders.js';
 
-export const WHY_HELP = `Usage: keepsake why <path|asset-id> [--json]
+export const HELP = `Usage: keepsake why <path|asset-id> [--json]
 
 Explains one photo: what this device holds and last synced, what the server holds, the
 asset's history (every change, by which device, when, with what outcome), and in one
@@ -21,10 +21,10 @@ Options:
   --json       the whole explanation as JSON
   -h, --help   this text`;
 
-export async function runWhy(args: string[]): Promise<void> {
+export async function run(args: string[]): Promise<void> {
   const { json: asJson, positionals } = parseWithJson(args);
   const [target] = positionals;
-  if (target === undefined) throw new CliError(`why needs a path or an asset id\n\n${WHY_HELP}`, 2);
+  if (target === undefined) throw new CliError(`why needs a path or an asset id\n\n${HELP}`, 2);
   const device = await requireDevice();
   const isPath = target.includes('/') || existsSync(target);
   const { folder, relative } = isPath

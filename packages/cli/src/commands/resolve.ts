@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { CliError } from '../cli-error.js';
+import { chosenFolders, requireDevice, withFolder } from './device-folders.js';
+
+export const HELP = `Usage: keepsake resolve <asset> --keep <version> | --keep-both [<folder>]
+
+Ends a conflict (see keepsake conflicts). <asset> is the asset id or its first characters.
+  --keep <version>   keep this version (its id, or the 8 characters after "~conflict-" in
+                     the conflict copy's name, or the start of its sha256) and retire the rest
+  --keep-both        keep every version, each other one as a photo of its own, where its
+                     conflict copy is now
+The choice is sent to the server and reaches every device, like any other change.`;
+
+export async function run(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      keep: { type: 'string' },
+      'keep-both': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [asset, folderArg] = positionals;
+  if (asset === undefined || (values.keep === undefined) === !values['keep-both']) {
+    throw new CliError(`resolve needs an asset and one of --keep or --keep-both\n\n${HELP}`, 2);
+  }
+  const device = await requireDevice();
+  const keep = values.keep === undefined ? ('both' as const) : { version: values.keep };
+  const folders = await chosenFolders(folderArg);
+  const folder = folders[0] ?? '';
+  await withFolder(folder, device, async (sync) => {
+    const ops = sync.resolve(asset, keep);
+    const report = await sync.untilQuiet(60_000);
+    const sent = report.errors.length === 0;
+    console.log(
+      sent
+        ? `resolved: ${String(ops.length)} change(s) sent; every device follows on its next sync`
+        : `recorded; it will be sent on the next sync (${report.errors.join('; ')})`,
+    );
+  });
+}
