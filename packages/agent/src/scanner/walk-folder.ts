@@ -1,4 +1,4 @@
-import { lstatSync, renameSync } from 'node:fs';
+import { lstatSync, renameSync, type Stats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { IgnoreRules } from './ignore-rules.js';
@@ -83,16 +83,7 @@ export async function* walkFolder(folder: string, rules: IgnoreRules): AsyncGene
             reason: 'its name is not valid UTF-8; rename the file to sync it',
           });
         }
-        if (stat?.isFile()) {
-          files.push({
-            path,
-            dir,
-            name,
-            size: stat.size,
-            mtimeMs: stat.mtimeMs,
-            inode: stat.ino,
-          });
-        }
+        if (stat?.isFile()) files.push(fileStat(path, dir, name, stat));
       }
     }
     yield { dir, files, misnamed };
@@ -127,10 +118,14 @@ export function statFile(folder: string, path: string): FileStat | undefined {
   const stat = lstatSync(join(folder, path), { throwIfNoEntry: false });
   if (!stat?.isFile()) return undefined;
   const slash = path.lastIndexOf('/') + 1;
+  return fileStat(path, path.slice(0, slash), path.slice(slash), stat);
+}
+
+function fileStat(path: string, dir: string, name: string, stat: Stats): FileStat {
   return {
     path,
-    dir: path.slice(0, slash),
-    name: path.slice(slash),
+    dir,
+    name,
     size: stat.size,
     mtimeMs: stat.mtimeMs,
     inode: stat.ino,

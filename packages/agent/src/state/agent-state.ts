@@ -70,18 +70,27 @@ const MIGRATIONS: readonly string[] = [
   -- grp is the group of the entry's placement (what the plan is keyed by), dir the folder of
   -- its path (what a scan looks at).
   CREATE TABLE local_index (
-    path  TEXT PRIMARY KEY,
-    dir   TEXT NOT NULL,
-    grp   TEXT NOT NULL,
-    hash  TEXT NOT NULL,
-    entry TEXT NOT NULL
+    path     TEXT PRIMARY KEY,
+    dir      TEXT NOT NULL,
+    grp      TEXT NOT NULL,
+    hash     TEXT NOT NULL,
+    asset_id TEXT NOT NULL,
+    entry    TEXT NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX local_index_by_dir ON local_index(dir);
+  CREATE INDEX local_index_by_asset ON local_index(asset_id);
   CREATE INDEX local_index_by_group ON local_index(grp);
   CREATE INDEX local_index_by_hash ON local_index(hash);
 
   -- The outbox: ops made here and not yet answered by the server, in the order they were made.
-  CREATE TABLE outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, op_id TEXT NOT NULL, op TEXT NOT NULL);
+  -- asset_id: the asset the op is about, if any (why and a lost blob look ops up by it).
+  CREATE TABLE outbox (
+    seq      INTEGER PRIMARY KEY AUTOINCREMENT,
+    op_id    TEXT NOT NULL,
+    asset_id TEXT,
+    op       TEXT NOT NULL
+  );
+  CREATE INDEX outbox_by_asset ON outbox(asset_id) WHERE asset_id IS NOT NULL;
   -- Blobs a pending op needs on the server. The bytes wait in .keepsake/staging/<hash> (a hard
   -- link to the user's file where the file system allows), so a rename or a delete of the
   -- file before it is uploaded loses nothing; upload_url is the tus upload to resume.

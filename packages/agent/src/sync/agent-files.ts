@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 
 /**
@@ -91,6 +92,35 @@ export class AgentFiles {
     await mkdir(dirname(target), { recursive: true });
     await rename(join(this.folder, relativePath), target);
   }
+}
+
+/**
+ * Copies to `target` the first of `paths` (files of the folder last seen holding `hash`) that
+ * still holds those bytes, checked by hashing the copy, flushed before it gets its name.
+ * False when none does any more.
+ */
+export async function copyHolding(
+  folder: string,
+  paths: readonly string[],
+  hash: string,
+  hasher: FileHasher,
+  target: string,
+): Promise<boolean> {
+  const copy = `${target}.copy`;
+  for (const path of paths) {
+    try {
+      await copyFile(join(folder, path), copy);
+      if ((await hasher.hash(copy)).hash === hash) {
+        await flushFile(copy);
+        await rename(copy, target);
+        return true;
+      }
+    } catch {
+      // gone or unreadable since it was seen: try the next
+    }
+    await rm(copy, { force: true });
+  }
+  return false;
 }
 
 async function linkOrCopy(source: string, target: string): Promise<void> {

@@ -3,7 +3,6 @@ import type { FileFacts, KnownFile } from '../scanner/file-facts.js';
 import { sameFile } from '../scanner/file-facts.js';
 import { statFile } from '../scanner/walk-folder.js';
 import type { HistoryEntry, ServerApi, ServerAsset } from '../server-api.js';
-import { pendingOpsFor } from './folder-status.js';
 import type { IndexStore } from './index-store.js';
 import type { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
@@ -64,7 +63,7 @@ export async function explain(
   const seen = path === undefined ? undefined : from.facts.get(path);
   const now = path === undefined ? undefined : statFile(from.folder, path);
   const file = seen && now ? { ...seen, changedSinceLook: !sameFile(now, seen) } : undefined;
-  const pending = assetId ? pendingOpsFor(from.outbox, assetId) : [];
+  const pending = assetId ? from.outbox.about(assetId) : [];
   const resources = asset?.versions.flatMap((v) => Object.values(v.resources)) ?? [];
   const staged = new Set(from.outbox.staged().map((b) => b.hash));
   const stagedUploads = resources.filter((r) => r && staged.has(r.hash)).length;

@@ -1,5 +1,4 @@
-import type { Asset, AssetId, Op } from '@keepsake/core';
-import type { StateDb } from '../state/agent-state.js';
+import { indexEntryFor } from '@keepsake/core';
 import type { IndexStore } from './index-store.js';
 import type { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
@@ -17,7 +16,6 @@ export interface FolderStatus {
 }
 
 export interface StatusSources {
-  readonly db: StateDb;
   readonly replica: Replica;
   readonly index: IndexStore;
   readonly outbox: Outbox;
@@ -31,13 +29,13 @@ export interface StatusSources {
 export function folderStatus(folder: string, from: StatusSources): FolderStatus {
   const staged = from.outbox.stagedTotals();
   const downloads = { files: 0, bytes: 0 };
-  const groups = from.db.prepare('SELECT grp FROM unsettled_groups').pluck().all() as string[];
-  for (const group of groups) {
+  const view = from.replica.view();
+  for (const group of from.replica.unsettledGroups()) {
     const known = from.index.inGroup(group);
     for (const file of from.replica.planGroup(group)) {
       if (known.get(file.path)?.hash === file.hash) continue;
       downloads.files += 1;
-      downloads.bytes += sizeOf(from.replica.asset(file.assetId), file.hash);
+      downloads.bytes += indexEntryFor(view, file).size;
     }
   }
   return {
@@ -46,25 +44,8 @@ export function folderStatus(folder: string, from: StatusSources): FolderStatus 
     pendingOps: from.outbox.pendingOps,
     uploads: { files: staged.count, bytes: staged.bytes },
     downloads,
-    conflicts: from.replica.conflicts().length,
+    conflicts: from.replica.conflictCount(),
     lastRound: from.state.lastRound,
     lastInStepAt: from.state.lastInStepAt,
   };
-}
-
-function sizeOf(asset: Asset | undefined, hash: string): number {
-  for (const version of asset?.versions ?? []) {
-    for (const resource of Object.values(version.resources)) {
-      if (resource?.hash === hash) return resource.size;
-    }
-  }
-  return 0;
-}
-
-/** Ops in the outbox that name an asset: what this device has not yet told the server of it. */
-export function pendingOpsFor(outbox: Outbox, assetId: AssetId): Op[] {
-  return outbox.first(Number.MAX_SAFE_INTEGER).filter((op) => {
-    const payload = op.payload as { assetId?: AssetId };
-    return payload.assetId === assetId;
-  });
 }

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   blobsOf,
   defaultRules,
@@ -24,7 +22,7 @@ import { FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
 import { ServerApi, ServerApiError } from '../server-api.js';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
 import { BlobTransfer, ONE_REQUEST_BYTES } from '../transfer/blob-transfer.js';
-import { AgentFiles } from './agent-files.js';
+import { AgentFiles, copyHolding } from './agent-files.js';
 import { backoffMs, isTransient, sleep } from './backoff.js';
 import { IndexStore } from './index-store.js';
 import { recordLocalChanges } from './local-changes.js';
@@ -310,7 +308,6 @@ export class FolderSync {
   /** What is pending here, from the state alone. */
   status(): FolderStatus {
     return folderStatus(this.folder, {
-      db: this.db,
       replica: this.#replica,
       index: this.#index,
       outbox: this.#outbox,
@@ -553,19 +550,9 @@ export class FolderSync {
    * refuses an op until it has every blob the op names.
    */
   async #recoverStaged(hash: BlobHash, size: number): Promise<void> {
-    for (const path of this.#facts.pathsWithHash(hash)) {
-      const copy = `${this.#files.stagedFile(hash)}.again`;
-      try {
-        await copyFile(join(this.folder, path), copy);
-        if ((await this.#hasher.hash(copy)).hash === hash) {
-          await rename(copy, this.#files.stagedFile(hash));
-          return;
-        }
-      } catch {
-        // gone or unreadable: try the next
-      }
-      await rm(copy, { force: true });
-    }
+    const paths = this.#facts.pathsWithHash(hash);
+    const staged = this.#files.stagedFile(hash);
+    if (await copyHolding(this.folder, paths, hash, this.#hasher, staged)) return;
     await this.#forgetBytes(hash);
     this.#say(
       `the bytes ${hash.slice(0, 12)}… (${String(size)} bytes) changed before they were uploaded; their files are read again and their current content synced`,

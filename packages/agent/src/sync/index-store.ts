@@ -16,12 +16,12 @@ export class IndexStore {
       inGroup: db.prepare('SELECT path, entry FROM local_index WHERE grp = ?').raw(),
       withHash: db.prepare('SELECT path, entry FROM local_index WHERE hash = ?').raw(),
       hashes: db.prepare('SELECT path, hash FROM local_index').raw(),
-      all: db.prepare('SELECT path, entry FROM local_index').raw(),
       put: db.prepare(
-        `INSERT INTO local_index (path, dir, grp, hash, entry) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO local_index (path, dir, grp, hash, asset_id, entry) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (path) DO UPDATE SET dir = excluded.dir, grp = excluded.grp,
-           hash = excluded.hash, entry = excluded.entry`,
+           hash = excluded.hash, asset_id = excluded.asset_id, entry = excluded.entry`,
       ),
+      ofAsset: db.prepare('SELECT path FROM local_index WHERE asset_id = ?').pluck(),
       drop: db.prepare('DELETE FROM local_index WHERE path = ?'),
       count: db.prepare('SELECT count(*) FROM local_index').pluck(),
     };
@@ -47,11 +47,7 @@ export class IndexStore {
 
   /** Paths whose entries belong to these assets. */
   pathsOfAssets(assets: ReadonlySet<string>): string[] {
-    const paths: string[] = [];
-    for (const [path, text] of this.#q.all.iterate() as IterableIterator<[string, string]>) {
-      if (assets.has((JSON.parse(text) as IndexEntry).assetId)) paths.push(path);
-    }
-    return paths;
+    return [...assets].flatMap((id) => this.#q.ofAsset.all(id) as string[]);
   }
 
   /** Every path with its hash, streamed: what a scan compares the folder with. */
@@ -69,6 +65,7 @@ export class IndexStore {
       splitPath(path).dir,
       groupKey(entry.placement),
       entry.hash,
+      entry.assetId,
       JSON.stringify(entry),
     );
   }

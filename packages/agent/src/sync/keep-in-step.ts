@@ -79,13 +79,17 @@ export async function keepInStep(
 
 /** A sleep that any event can cut short. */
 class Wakeup {
+  /** Ends the current wait; set only while one is under way. */
   #resolve: (() => void) | undefined;
+  /** A wake that came while nobody waited: the next wait returns at once. */
   #pending = false;
   #timer: NodeJS.Timeout | undefined;
 
   now(): void {
-    this.#pending = true;
-    this.#resolve?.();
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    if (resolve) resolve();
+    else this.#pending = true;
   }
 
   after(ms: number): void {
@@ -100,15 +104,18 @@ class Wakeup {
       this.#pending = false;
       return;
     }
+    // Each way out clears the resolver at once, so a wake that comes after the wait ended is
+    // kept for the next one rather than lost.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      const timer = setTimeout(() => {
+        this.#resolve = undefined;
+        resolve();
+      }, ms);
       this.#resolve = () => {
         clearTimeout(timer);
         resolve();
       };
     });
-    this.#resolve = undefined;
-    this.#pending = false;
   }
 }
 

@@ -48,12 +48,16 @@ export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDep
   // Paths the look could not judge (still being written, unreadable) are left as they were.
   const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
   const made: Op[] = [];
-  let chunk: string[] = [];
+  let chunk: DirNow[] = [];
   let files = 0;
   const dirty = deps.facts.dirtyDirs();
   for (const [i, dir] of dirty.entries()) {
-    chunk.push(dir);
-    files += deps.facts.inDir(dir).size;
+    const now = new Map<string, FileFacts>();
+    for (const [name, file] of deps.facts.inDir(dir)) {
+      now.set(`${dir}${name}`, { hash: file.hash as BlobHash, size: file.size });
+    }
+    chunk.push({ dir, now });
+    files += now.size;
     if (files >= FILES_PER_SCAN || i === dirty.length - 1) {
       made.push(...(await recordDirs(chunk, unsure, deps)));
       chunk = [];
@@ -63,20 +67,22 @@ export async function recordLocalChanges(look: FolderScan, deps: LocalChangesDep
   return made;
 }
 
+/** A dirty folder and what the look found in it, by path. */
+interface DirNow {
+  readonly dir: string;
+  readonly now: ReadonlyMap<string, FileFacts>;
+}
+
 async function recordDirs(
-  dirs: readonly string[],
+  dirs: readonly DirNow[],
   unsure: ReadonlySet<string>,
   deps: LocalChangesDeps,
 ): Promise<Op[]> {
   const { index, facts } = deps;
   const scopeIndex = new Map<string, IndexEntry>();
   const snapshot = new Map<string, FileFacts>();
-  for (const dir of dirs) {
+  for (const { dir, now } of dirs) {
     const known = index.inDir(dir);
-    const now = new Map<string, FileFacts>();
-    for (const [name, file] of facts.inDir(dir)) {
-      now.set(`${dir}${name}`, { hash: file.hash as BlobHash, size: file.size });
-    }
     const differs =
       [...known].some(([path, entry]) => !unsure.has(path) && now.get(path)?.hash !== entry.hash) ||
       [...now.keys()].some((path) => !known.has(path));
@@ -110,7 +116,7 @@ async function recordDirs(
   }
   if (scopeIndex.size === 0 && snapshot.size === 0) {
     deps.db.transaction(() => {
-      for (const dir of dirs) facts.clean(dir);
+      for (const { dir } of dirs) facts.clean(dir);
     })();
     return [];
   }
@@ -150,7 +156,7 @@ async function recordDirs(
     for (const op of ops) deps.outbox.add(op);
     for (const [hash, size] of staged) deps.outbox.stage(hash, size);
     deps.replica.unsettle(touched);
-    for (const dir of dirs) facts.clean(dir);
+    for (const { dir } of dirs) facts.clean(dir);
     deps.onRecorded();
   })();
   return ops;

@@ -18,7 +18,10 @@ export class Outbox {
 
   constructor(db: StateDb) {
     this.#q = {
-      add: db.prepare('INSERT INTO outbox (op_id, op) VALUES (?, ?)'),
+      add: db.prepare('INSERT INTO outbox (op_id, asset_id, op) VALUES (?, ?, ?)'),
+      about: db.prepare('SELECT op FROM outbox WHERE asset_id = ? ORDER BY seq').pluck(),
+      withAsset: db.prepare('SELECT op FROM outbox WHERE asset_id IS NOT NULL').pluck(),
+      dropAbout: db.prepare('DELETE FROM outbox WHERE asset_id = ?'),
       first: db.prepare('SELECT op FROM outbox ORDER BY seq LIMIT ?').pluck(),
       drop: db.prepare('DELETE FROM outbox WHERE op_id = ?'),
       replace: db.prepare('UPDATE outbox SET op = ? WHERE op_id = ?'),
@@ -36,7 +39,12 @@ export class Outbox {
   }
 
   add(op: Op): void {
-    this.#q.add.run(op.opId, JSON.stringify(op));
+    this.#q.add.run(op.opId, assetOf(op) ?? null, JSON.stringify(op));
+  }
+
+  /** Pending ops about one asset, oldest first. */
+  about(assetId: AssetId): Op[] {
+    return (this.#q.about.all(assetId) as string[]).map((text) => JSON.parse(text) as Op);
   }
 
   /** The oldest pending ops, up to `limit`. */
@@ -54,16 +62,13 @@ export class Outbox {
    * bytes are gone, so those ops can never be accepted. Returns the assets.
    */
   dropOpsNaming(hash: BlobHash): Set<AssetId> {
-    const ops = this.first(Number.MAX_SAFE_INTEGER);
     const assets = new Set<AssetId>();
-    for (const op of ops) {
-      const target = (op.payload as { assetId?: AssetId }).assetId;
+    for (const text of this.#q.withAsset.iterate() as IterableIterator<string>) {
+      const op = JSON.parse(text) as Op;
+      const target = assetOf(op);
       if (target !== undefined && blobsOf(op).includes(hash)) assets.add(target);
     }
-    for (const op of ops) {
-      const target = (op.payload as { assetId?: AssetId }).assetId;
-      if (target !== undefined && assets.has(target)) this.settle(op.opId);
-    }
+    for (const asset of assets) this.#q.dropAbout.run(asset);
     return assets;
   }
 
@@ -99,3 +104,6 @@ export class Outbox {
     this.#q.unstage.run(hash);
   }
 }
+
+/** The asset an op is about, for the ops that name one. */
+const assetOf = (op: Op): AssetId | undefined => (op.payload as { assetId?: AssetId }).assetId;

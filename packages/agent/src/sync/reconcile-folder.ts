@@ -1,11 +1,12 @@
 import { join } from 'node:path';
-import { copyFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import {
   groupKey,
   indexEntryFor,
   planFolderChanges,
   type BlobHash,
   type FileFacts as FolderFacts,
+  type IndexEntry,
   type PlannedFile,
 } from '@keepsake/core';
 import type { FileFacts } from '../scanner/file-facts.js';
@@ -15,7 +16,7 @@ import { sameFile } from '../scanner/file-facts.js';
 import { statFile } from '../scanner/walk-folder.js';
 import type { StateDb } from '../state/agent-state.js';
 import type { BlobTransfer } from '../transfer/blob-transfer.js';
-import { flushFile, type AgentFiles } from './agent-files.js';
+import { copyHolding, type AgentFiles } from './agent-files.js';
 import type { IndexStore } from './index-store.js';
 import type { Replica } from './replica.js';
 
@@ -62,12 +63,11 @@ export async function reconcileFolder(
 ): Promise<ReconcileResult> {
   const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
   const result = { written: 0, removed: 0, left: 0, errors: [] as string[] };
-  const groups = deps.db.prepare('SELECT grp FROM unsettled_groups').pluck().all() as string[];
-  const settle = deps.db.prepare('DELETE FROM unsettled_groups WHERE grp = ?');
+  const groups = deps.replica.unsettledGroups();
   const view = deps.replica.view();
   for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
     const pass = groups.slice(i, i + GROUPS_PER_PASS);
-    const writes: { file: PlannedFile; group: string }[] = [];
+    const writes: { file: PlannedFile; entry: IndexEntry; group: string }[] = [];
     const removals: { path: string; group: string }[] = [];
     const blocked = new Set<string>();
     deps.db.transaction(() => {
@@ -88,7 +88,9 @@ export async function reconcileFolder(
         const changes = planFolderChanges(plan, snapshot, known);
         for (const file of changes.adopt) deps.index.put(file.path, indexEntryFor(view, file));
         for (const path of changes.forget) deps.index.drop(path);
-        for (const file of changes.writes) writes.push({ file, group });
+        for (const file of changes.writes) {
+          writes.push({ file, entry: indexEntryFor(view, file), group });
+        }
         for (const path of changes.removals) removals.push({ path, group });
       }
     })();
@@ -107,17 +109,17 @@ export async function reconcileFolder(
     const queue = [...writes];
     const written: Written[] = [];
     const progress = { files: 0, bytes: 0, totalFiles: writes.length, totalBytes: 0 };
-    for (const { file } of writes) progress.totalBytes += indexEntryFor(view, file).size;
+    for (const { entry } of writes) progress.totalBytes += entry.size;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          const done = await writeFile(next.file, await source(next.file.hash), deps, view);
+          const done = await writeFile(next.file, next.entry, await source(next.file.hash), deps);
           if (done) {
             written.push(done);
             if (written.length >= RECORD_BATCH) recordWritten(deps, written);
             result.written += 1;
             progress.files += 1;
-            progress.bytes += indexEntryFor(view, next.file).size;
+            progress.bytes += next.entry.size;
             deps.onProgress?.(progress);
           } else blocked.add(next.group);
         } catch (error) {
@@ -142,7 +144,7 @@ export async function reconcileFolder(
       }
     }
     deps.db.transaction(() => {
-      for (const group of pass) if (!blocked.has(group)) settle.run(group);
+      for (const group of pass) if (!blocked.has(group)) deps.replica.settle(group);
     })();
     result.left += blocked.size;
   }
@@ -153,9 +155,9 @@ export async function reconcileFolder(
 /** Writes one planned file; false when the user changed its name's file meanwhile. */
 async function writeFile(
   file: PlannedFile,
+  entry: IndexEntry,
   source: string,
   deps: ReconcileDeps,
-  view: ReturnType<Replica['view']>,
 ): Promise<Written | undefined> {
   // What the last look saw under the name (nothing, or the synced file being replaced) must
   // still be what is there at the moment of the rename.
@@ -168,7 +170,7 @@ async function writeFile(
   const placed = await deps.files.place({ file: source, ours: true }, file.path, stillExpected);
   if (placed === 'user-changed') return undefined;
   const stat = statFile(deps.files.folder, file.path);
-  return { file, stat, entry: indexEntryFor(view, file) };
+  return { file, stat, entry };
 }
 
 /**
@@ -189,7 +191,7 @@ function recordWritten(deps: ReconcileDeps, written: Written[]): void {
 interface Written {
   readonly file: PlannedFile;
   readonly stat: ReturnType<typeof statFile>;
-  readonly entry: ReturnType<typeof indexEntryFor>;
+  readonly entry: IndexEntry;
 }
 
 /**
@@ -199,20 +201,8 @@ interface Written {
 async function obtain(hash: BlobHash, deps: ReconcileDeps): Promise<string> {
   const target = deps.files.downloadedFile(hash);
   if (await exists(target)) return target;
-  for (const path of deps.facts.pathsWithHash(hash)) {
-    const copy = `${target}.local`;
-    try {
-      await copyFile(join(deps.files.folder, path), copy);
-      if ((await deps.hasher.hash(copy)).hash === hash) {
-        await flushFile(copy);
-        await rename(copy, target);
-        return target;
-      }
-    } catch {
-      // gone or unreadable since the look: try the next, or the server
-    }
-    await rm(copy, { force: true });
-  }
+  const paths = deps.facts.pathsWithHash(hash);
+  if (await copyHolding(deps.files.folder, paths, hash, deps.hasher, target)) return target;
   await deps.transfer.download(hash, target);
   return target;
 }

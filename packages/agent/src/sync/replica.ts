@@ -43,6 +43,9 @@ export class Replica {
          ON CONFLICT (id) DO UPDATE SET state = excluded.state, conflict = excluded.conflict`,
       ),
       inConflict: db.prepare('SELECT state FROM replica_assets WHERE conflict = 1').pluck(),
+      conflictCount: db.prepare('SELECT count(*) FROM replica_assets WHERE conflict = 1').pluck(),
+      unsettled: db.prepare('SELECT grp FROM unsettled_groups').pluck(),
+      settle: db.prepare('DELETE FROM unsettled_groups WHERE grp = ?'),
       withPrefix: db
         .prepare('SELECT state FROM replica_assets WHERE id >= ? AND id < ? LIMIT 2')
         .pluck(),
@@ -121,6 +124,20 @@ export class Replica {
   /** Assets with more than one current version, as this device last heard. */
   conflicts(): Asset[] {
     return (this.#q.inConflict.all() as string[]).map(decodeAsset);
+  }
+
+  conflictCount(): number {
+    return this.#q.conflictCount.get() as number;
+  }
+
+  /** Groups whose files may differ from the plan. */
+  unsettledGroups(): string[] {
+    return this.#q.unsettled.all() as string[];
+  }
+
+  /** The folder shows the plan in this group now. */
+  settle(group: string): void {
+    this.#q.settle.run(group);
   }
 
   /** The asset whose id starts with `prefix`, if exactly one does. */
