@@ -41,6 +41,8 @@ export class FaultProxy {
    */
   cutNext:
     { readonly request: string; readonly upstream: boolean; readonly after: number } | undefined;
+  /** While set, every request starting with this is refused: its connection cut at once. */
+  refuse: string | undefined;
   /** Bytes that came in towards the server and back, over every connection so far. */
   readonly carried = { up: 0, down: 0 };
   readonly #server: Server;
@@ -72,8 +74,14 @@ export class FaultProxy {
     let armed: { upstream: boolean; after: number } | undefined;
     let carried = 0;
     client.on('data', (chunk: Buffer) => {
+      const refused = this.refuse;
+      if (refused !== undefined && startsWith(chunk, refused)) {
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
       const plan = this.cutNext;
-      if (!armed && plan && chunk.subarray(0, plan.request.length).toString() === plan.request) {
+      if (!armed && plan && startsWith(chunk, plan.request)) {
         armed = plan;
         this.cutNext = undefined;
       }
@@ -111,8 +119,7 @@ export class FaultProxy {
     forward(upstream, client, fault.kind !== 'pass' && !fault.upstream ? fault : undefined);
     client.on('data', (chunk: Buffer) => {
       const request = this.loseReplyTo;
-      if (request === undefined || !chunk.subarray(0, request.length).equals(Buffer.from(request)))
-        return;
+      if (request === undefined || !startsWith(chunk, request)) return;
       this.loseReplyTo = undefined;
       upstream.pause(); // the reply stays unread until the connection is cut
       setTimeout(() => {
@@ -181,3 +188,7 @@ function forward(from: Socket, to: Socket, fault: Exclude<Fault, { kind: 'pass' 
   });
   from.on('end', () => to.end());
 }
+
+/** Whether a chunk from the client begins with this request line prefix. */
+const startsWith = (chunk: Buffer, prefix: string) =>
+  chunk.subarray(0, prefix.length).toString('latin1') === prefix;
