@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice, WatchingAgent } from './agent-process.js';
 import { put, serverForFile, USER_PASSWORD } from './households.js';
@@ -47,6 +49,8 @@ describe('keepsake sync, left running', () => {
     await withAgents([a.watch(), b.watch()], async () => {
       put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
       await b.until((files) => files.get('door-knocker.jpg') === a.files().get('door-knocker.jpg'));
+      rmSync(join(b.folder, 'door-knocker.jpg'));
+      await a.until((files) => files.size === 0);
     });
   });
 

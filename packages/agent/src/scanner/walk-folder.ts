@@ -116,9 +116,13 @@ function libraryName(parent: string, name: string): string | undefined {
 /** What the file system says of one file of the folder now; undefined if it is not a file. */
 export function statFile(folder: string, path: string): FileStat | undefined {
   const stat = lstatSync(join(folder, path), { throwIfNoEntry: false });
-  if (!stat?.isFile()) return undefined;
+  return stat?.isFile() ? statAs(path, stat) : undefined;
+}
+
+/** What `stats` says of a file, as the file at `path` (relative to the synced folder). */
+export function statAs(path: string, stats: Stats): FileStat {
   const slash = path.lastIndexOf('/') + 1;
-  return fileStat(path, path.slice(0, slash), path.slice(slash), stat);
+  return fileStat(path, path.slice(0, slash), path.slice(slash), stats);
 }
 
 function fileStat(path: string, dir: string, name: string, stat: Stats): FileStat {

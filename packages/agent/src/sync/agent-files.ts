@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, open, rename, rm } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
+import { statAs, type FileStat } from '../scanner/walk-folder.js';
 
 /**
  * The agent's own places inside `<folder>/.keepsake/`, and the only ways it writes to the user's
@@ -55,34 +56,30 @@ export class AgentFiles {
   }
 
   /**
-   * Puts `source` at `relativePath`, whole or not at all: to a temp file, flushed, then renamed
-   * over the name. A verified download is linked (it is the agent's own file, dropped after);
-   * another file of the user's is copied, so the two never share bytes an in-place edit of one
-   * would change. `stillExpected` is asked just before the rename, so a file the user touched
-   * meanwhile wins.
+   * Puts a verified download at `relativePath`, whole or not at all: linked to a temp file (the
+   * download was flushed before it got its name), then renamed over the name. `stillExpected`
+   * is asked just before the rename, so a file the user touched meanwhile wins (undefined is
+   * returned). Returns what the placed file is, as stat'ed before the rename: the user may
+   * delete or change it the moment it appears, and what was placed must still be recorded, or
+   * that change would go unnoticed.
    */
   async place(
-    source: { readonly file: string; readonly ours: boolean },
+    source: string,
     relativePath: string,
     stillExpected: () => boolean,
-  ): Promise<'placed' | 'user-changed'> {
+  ): Promise<FileStat | undefined> {
     const target = join(this.folder, relativePath);
     const temp = join(this.#tmp, randomBytes(8).toString('hex'));
-    // A download was flushed before it got its name; a copy has to be flushed here.
-    if (source.ours) {
-      await linkOrCopy(source.file, temp);
-    } else {
-      await copyFile(source.file, temp);
-      await flushFile(temp);
-    }
+    await linkOrCopy(source, temp);
+    const placed = statAs(relativePath, await lstat(temp));
     await mkdir(dirname(target), { recursive: true });
     if (!stillExpected()) {
       await rm(temp, { force: true });
-      return 'user-changed';
+      return undefined;
     }
     await rename(temp, target);
     await flushFile(dirname(target));
-    return 'placed';
+    return placed;
   }
 
   /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */

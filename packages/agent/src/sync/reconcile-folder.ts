@@ -13,7 +13,7 @@ import type { FileFacts } from '../scanner/file-facts.js';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
 import { sameFile } from '../scanner/file-facts.js';
-import { statFile } from '../scanner/walk-folder.js';
+import { statFile, type FileStat } from '../scanner/walk-folder.js';
 import type { StateDb } from '../state/agent-state.js';
 import type { BlobTransfer } from '../transfer/blob-transfer.js';
 import { copyHolding, type AgentFiles } from './agent-files.js';
@@ -167,10 +167,8 @@ async function writeFile(
     if (!seen) return now === undefined;
     return now !== undefined && sameFile(now, seen);
   };
-  const placed = await deps.files.place({ file: source, ours: true }, file.path, stillExpected);
-  if (placed === 'user-changed') return undefined;
-  const stat = statFile(deps.files.folder, file.path);
-  return { file, stat, entry };
+  const stat = await deps.files.place(source, file.path, stillExpected);
+  return stat && { file, stat, entry };
 }
 
 /**
@@ -181,7 +179,7 @@ async function writeFile(
 function recordWritten(deps: ReconcileDeps, written: Written[]): void {
   deps.db.transaction(() => {
     for (const { file, stat, entry } of written) {
-      if (stat) deps.facts.record([{ ...stat, hash: file.hash }], false);
+      deps.facts.record([{ ...stat, hash: file.hash }], false);
       deps.index.put(file.path, entry);
     }
   })();
@@ -190,7 +188,7 @@ function recordWritten(deps: ReconcileDeps, written: Written[]): void {
 
 interface Written {
   readonly file: PlannedFile;
-  readonly stat: ReturnType<typeof statFile>;
+  readonly stat: FileStat;
   readonly entry: IndexEntry;
 }
 
