@@ -131,14 +131,17 @@ describe('agents under network faults and crashes', () => {
             owner.device.run(['sync', owner.device.folder, '--once', '--timeout', '20']),
           );
         const victim = random.pick(owners);
+        let kill: NodeJS.Timeout | undefined;
         if (victim && random.chance(0.5)) {
           const after = 100 + random.int(1500);
           log.push(`${String(round)} kill ${victim.device.name} after ${String(after)} ms`);
-          setTimeout(() => {
+          kill = setTimeout(() => {
             victim.device.killRunning();
           }, after);
         }
         await Promise.all(running);
+        // A kill meant for this round must not land on a later run (the final check's).
+        clearTimeout(kill);
       }
       proxy.faulty = false;
       for (let pass = 0; pass < 2; pass++)
