@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { request } from 'node:http';
 import {
   createUpload,
   patchUpload,
@@ -190,5 +191,84 @@ describe('resumable uploads (tus) over HTTP', () => {
     await vi.waitFor(() => {
       expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
     });
+  });
+});
+
+describe('photo-sized uploads sent whole in the request that creates them', () => {
+  it('stores the blob bit-exact at once, answering as tus does, and keeps no upload files', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(700_000);
+    const created = await createUpload(t.api, alice.token, bytes, undefined, true);
+    expect(created.status).toBe(201);
+    expect(created.headers.get('upload-offset')).toBe(String(bytes.length));
+    expect(created.headers.get('tus-resumable')).toBe('1.0.0');
+    // Nothing is left to resume: its address is gone, as a finished tus upload's is.
+    const url = new URL(created.headers.get('location') ?? '', t.server.url).href;
+    expect((await offsetOf(url, alice.token)).status).toBe(404);
+    const hash = sha256Of(bytes);
+    const download = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
+    expect(sha256Of(new Uint8Array(await download.arrayBuffer()))).toBe(hash);
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    // Sent again (a retry after a lost answer), it is the same blob, stored once.
+    expect((await createUpload(t.api, alice.token, bytes, undefined, true)).status).toBe(201);
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+  });
+
+  it('refuses a wrong hash, a missing hash or a full quota, storing nothing', async () => {
+    const t = await startTestServer({ defaultQuotaBytes: 15_000 });
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(9_000);
+    const claimed = sha256Of('something else');
+    const mismatch = await createUpload(t.api, alice.token, bytes, claimed, true);
+    expect(mismatch.status).toBe(460);
+    expect(await mismatch.text()).toContain('checksum-mismatch');
+    expect((await t.api(`/api/v1/blobs/${claimed}`, { token: alice.token })).status).toBe(404);
+    const noHash = await createUpload(t.api, alice.token, bytes, 'not-a-hash', true);
+    expect(noHash.status).toBe(400);
+    expect(await noHash.text()).toContain('sha256');
+    expect((await createUpload(t.api, alice.token, bytes, undefined, true)).status).toBe(201);
+    const overQuota = await createUpload(t.api, alice.token, randomBytes(9_000), undefined, true);
+    expect(overQuota.status).toBe(413);
+    expect(await overQuota.text()).toContain('quota');
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+  });
+
+  it('keeps nothing of a body cut short, and goes on serving', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(500_000);
+    const hash = sha256Of(bytes);
+    await new Promise<void>((resolve) => {
+      const cut = request(`${t.server.url}/api/v1/uploads`, {
+        method: 'POST',
+        headers: {
+          ...TUS,
+          authorization: `Bearer ${alice.token}`,
+          'content-type': 'application/offset+octet-stream',
+          'content-length': String(bytes.length),
+          'upload-length': String(bytes.length),
+          'upload-metadata': `sha256 ${Buffer.from(hash).toString('base64')}`,
+        },
+      });
+      cut.on('error', () => {
+        resolve();
+      });
+      cut.write(bytes.subarray(0, 200_000), () => {
+        setTimeout(() => cut.destroy(), 100);
+      });
+    });
+    expect((await t.api(`/api/v1/blobs/${hash}`, { token: alice.token })).status).toBe(404);
+    expect((await createUpload(t.api, alice.token, bytes, undefined, true)).status).toBe(201);
+    expect((await t.api(`/api/v1/blobs/${hash}`, { token: alice.token })).status).toBe(200);
+  });
+
+  it('lets a file a crash left between its write and its storing expire', async () => {
+    const t = await startTestServer({ uploadExpiryMs: 1 });
+    mkdirSync(join(t.dataDir, 'uploads'), { recursive: true });
+    writeFileSync(join(t.dataDir, 'uploads', 'left-by-a-crash.whole'), randomBytes(100));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await t.server.expireStaleUploads()).toBe(1);
+    expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
   });
 });

@@ -48,7 +48,10 @@ export async function startTestServer(
         ...init.headers,
       },
       ...(init.body !== undefined && {
-        body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+        body:
+          typeof init.body === 'string' || init.body instanceof Uint8Array
+            ? init.body
+            : JSON.stringify(init.body),
       }),
     });
   const json = async <T>(response: Response): Promise<T> => (await response.json()) as T;
@@ -92,11 +95,16 @@ export const tusMetadata = (values: Record<string, string>): string =>
 const TUS = { 'tus-resumable': '1.0.0' };
 
 /** Creates a tus upload for `bytes`, returning its URL. */
+/**
+ * Creates an upload of `bytes`; with `whole`, its body goes in the same request (tus
+ * creation-with-upload), as the agent sends a photo.
+ */
 export async function createUpload(
   api: Api,
   token: string,
   bytes: Uint8Array,
   hash = sha256Of(bytes),
+  whole = false,
 ): Promise<Response> {
   return api('/api/v1/uploads', {
     method: 'POST',
@@ -105,7 +113,9 @@ export async function createUpload(
       ...TUS,
       'upload-length': String(bytes.length),
       'upload-metadata': tusMetadata({ sha256: hash }),
+      ...(whole && { 'content-type': 'application/offset+octet-stream' }),
     },
+    ...(whole && { body: Buffer.from(bytes) }),
   });
 }
 

@@ -4,10 +4,13 @@ import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SHA256_HEX, asBlobHash, type UserId } from '@keepsake/core';
+import { Metadata } from '@tus/utils';
 import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { HashingFileStore } from './hashing-file-store.js';
+import { wholeUploads, type Creation } from './whole-upload.js';
+import { ApiError, badRequest } from '../http/api-error.js';
 import type { ServerContext } from '../http/server-context.js';
 import type { ZodApp } from '../http/zod-app.js';
 
@@ -38,8 +41,9 @@ export function uploadsRoutes(
   app: ZodApp,
   ctx: ServerContext,
 ): { expireStale: () => Promise<number> } {
+  const directory = join(ctx.config.dataDir, 'uploads');
   const datastore = new HashingFileStore({
-    directory: join(ctx.config.dataDir, 'uploads'),
+    directory,
     expirationPeriodInMilliseconds: ctx.config.uploadExpiryMs,
   });
   // The user each request was authenticated as, by its Node request: tus hands the hooks a web
@@ -51,6 +55,53 @@ export function uploadsRoutes(
     if (!caller) throw refuse(401, 'unauthorized', 'sign in or send a device token');
     return caller;
   };
+
+  /** What a creation declares, checked: the SHA-256 it names, a stated size, room in the quota. */
+  const checkCreation = async (
+    owner: UserId,
+    declaredHash: string | null | undefined,
+    size: number | undefined,
+  ): Promise<Creation> => {
+    const hash = declaredHash ?? '';
+    if (!SHA256_HEX.test(hash)) {
+      throw badRequest('Upload-Metadata must carry sha256: the lowercase hex SHA-256 of the bytes');
+    }
+    if (size === undefined) {
+      throw badRequest('state the size with Upload-Length; deferred lengths are not accepted');
+    }
+    const user = await ctx.store.userById(owner);
+    const quota = user?.quotaBytes ?? ctx.config.defaultQuotaBytes;
+    if (quota !== null && (await ctx.store.libraryBytes(owner)) + size > quota) {
+      throw new ApiError(
+        413,
+        'quota-exceeded',
+        `this upload would take the library past its quota of ${quota} bytes; free space or ask an administrator for more`,
+      );
+    }
+    return { hash: asBlobHash(hash), size };
+  };
+
+  /** The verified bytes in `file`, then the library's claim on them; `file` is consumed. */
+  const store = async (owner: UserId, blob: Creation, file: string) => {
+    await storeBlobFiles(
+      ctx.blobGate,
+      ctx.store,
+      ctx.now(),
+      { stored: [blob.hash] },
+      () => ctx.blobs.adoptFile(blob.hash, file),
+      () => ctx.store.addLibraryBlobs(owner, [blob], ctx.now()),
+    );
+    ctx.metrics.uploadBytes.inc(blob.size);
+    ctx.media.poke();
+  };
+
+  const whole = wholeUploads({
+    uploadsDir: directory,
+    uploadsPath: UPLOADS_PATH,
+    checkCreation: (owner, metadata, size) =>
+      checkCreation(owner, Metadata.parse(metadata).sha256, size),
+    store,
+  });
 
   const tus = new Server({
     path: UPLOADS_PATH,
@@ -65,35 +116,17 @@ export function uploadsRoutes(
         throw refuse(404, 'not-found', 'no upload here');
     },
     onUploadCreate: async (req, upload) => {
-      const hash = upload.metadata?.sha256 ?? '';
-      if (!SHA256_HEX.test(hash)) {
-        throw refuse(
-          400,
-          'bad-request',
-          'Upload-Metadata must carry sha256: the lowercase hex SHA-256 of the bytes',
-        );
-      }
-      if (upload.size === undefined) {
-        throw refuse(
-          400,
-          'bad-request',
-          'state the size with Upload-Length; deferred lengths are not accepted',
-        );
-      }
       const owner = callerOf(req);
-      const user = await ctx.store.userById(owner);
-      const quota = user?.quotaBytes ?? ctx.config.defaultQuotaBytes;
-      if (quota !== null && (await ctx.store.libraryBytes(owner)) + upload.size > quota) {
-        throw refuse(
-          413,
-          'quota-exceeded',
-          `this upload would take the library past its quota of ${quota} bytes; free space or ask an administrator for more`,
-        );
+      try {
+        const { hash } = await checkCreation(owner, upload.metadata?.sha256, upload.size);
+        return { metadata: { ...upload.metadata, sha256: hash, owner } };
+      } catch (error) {
+        if (error instanceof ApiError) throw refuse(error.status, error.code, error.message);
+        throw error;
       }
-      return { metadata: { ...upload.metadata, sha256: hash, owner } };
     },
     onUploadFinish: async (req, upload) => {
-      const file = join(ctx.config.dataDir, 'uploads', upload.id);
+      const file = join(directory, upload.id);
       const declared = asBlobHash(upload.metadata?.sha256 ?? '');
       // Hashed as it arrived when every byte came through this process; else read it again.
       const digest =
@@ -108,28 +141,11 @@ export function uploadsRoutes(
           `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
         );
       }
-      // The bytes, then the library's claim on them.
-      await storeBlobFiles(
-        ctx.blobGate,
-        ctx.store,
-        ctx.now(),
-        { stored: [declared] },
-        async () => {
-          // The blob store takes a second link to the bytes: tus still looks at the upload's own
-          // file after this hook, and removes it with its record once the response is out.
-          const adopted = `${file}.adopt`;
-          await link(file, adopted);
-          await ctx.blobs.adoptFile(declared, adopted);
-        },
-        () =>
-          ctx.store.addLibraryBlobs(
-            callerOf(req),
-            [{ hash: declared, size: actual.size }],
-            ctx.now(),
-          ),
-      );
-      ctx.metrics.uploadBytes.inc(actual.size);
-      ctx.media.poke();
+      // The blob store takes a second link to the bytes: tus still looks at the upload's own
+      // file after this hook, and removes it with its record once the response is out.
+      const adopted = `${file}.adopt`;
+      await link(file, adopted);
+      await store(callerOf(req), { hash: declared, size: actual.size }, adopted);
       return {};
     },
   });
@@ -145,6 +161,7 @@ export function uploadsRoutes(
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { user } = await ctx.auth.user(request);
+    if (await whole.take(request, reply, user.id)) return;
     callers.set(request.raw, user.id);
     void reply.hijack();
     await tus.handle(request.raw, reply.raw);
@@ -153,7 +170,8 @@ export function uploadsRoutes(
   app.all(`${UPLOADS_PATH}/*`, { schema: { hide: true } }, handler);
   /** Expired unfinished uploads, and finished ones a crash left behind before their cleanup. */
   const expireStale = async () => {
-    let removed = await tus.cleanUpExpiredUploads();
+    let removed =
+      (await tus.cleanUpExpiredUploads()) + (await whole.expireStale(ctx.config.uploadExpiryMs));
     for (const id of (await datastore.configstore.list?.()) ?? []) {
       const info = await datastore.configstore.get(id);
       if (info && info.size !== undefined && info.offset === info.size) {

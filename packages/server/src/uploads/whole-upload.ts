@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { BlobHash, UserId } from '@keepsake/core';
+import { ApiError, badRequest } from '../http/api-error.js';
+
+/** Bodies up to this size may be taken whole in the request that creates their upload. */
+export const WHOLE_UPLOAD_MAX_BYTES = 16 * 1024 * 1024;
+/** Bytes held in memory by whole uploads at once; past it, uploads go through tus's files. */
+const WHOLE_UPLOADS_BUDGET = 128 * 1024 * 1024;
+
+const TUS_HEADERS = { 'tus-resumable': '1.0.0' };
+
+/** What a creation request declares, checked: the blob it names and its size. */
+export interface Creation {
+  readonly hash: BlobHash;
+  readonly size: number;
+}
+
+export interface WholeUploads {
+  /**
+   * Takes a photo-sized upload sent whole in the request that creates it (tus creation-with-
+   * upload, Content-Length equal to Upload-Length) without tus's upload files: the bytes are
+   * read into memory, hashed once, written once, and stored. Returns false, having done
+   * nothing, for any other request, which tus then handles.
+   */
+  take(request: FastifyRequest, reply: FastifyReply, owner: UserId): Promise<boolean>;
+  /** Removes files a crash left between their write and their storing; returns how many. */
+  expireStale(olderThanMs: number): Promise<number>;
+}
+
+/**
+ * The whole-upload path: most photos are a few MB, and through tus's file store each one cost
+ * a record file, a data file written 64 KiB at a time, a web-stream conversion of the body and
+ * several renames and removals, several milliseconds of CPU per photo. Cut short, nothing is
+ * kept and the client sends it again, as it would a creation-with-upload tus had cut short;
+ * bigger blobs keep the resumable path.
+ */
+export function wholeUploads(deps: {
+  readonly uploadsDir: string;
+  readonly uploadsPath: string;
+  /** Checks the declared metadata and size, and the owner's quota; throws an ApiError. */
+  readonly checkCreation: (
+    owner: UserId,
+    metadata: string | undefined,
+    size: number,
+  ) => Promise<Creation>;
+  /** Makes the verified file the blob and records it in the owner's library; consumes it. */
+  readonly store: (owner: UserId, creation: Creation, file: string) => Promise<void>;
+}): WholeUploads {
+  let buffered = 0;
+  let dirMade: Promise<unknown> | undefined;
+  return {
+    async take(request, reply, owner) {
+      const size = wholeSize(request, deps.uploadsPath);
+      if (size === undefined || buffered + size > WHOLE_UPLOADS_BUDGET) return false;
+      buffered += size;
+      try {
+        if (request.headers['tus-resumable'] !== '1.0.0') {
+          throw new ApiError(412, 'bad-request', 'send Tus-Resumable: 1.0.0');
+        }
+        const creation = await deps.checkCreation(owner, header(request, 'upload-metadata'), size);
+        const bytes = await readBody(request, size);
+        const actual = createHash('sha256').update(bytes).digest('hex');
+        if (actual !== creation.hash) {
+          throw new ApiError(
+            460,
+            'checksum-mismatch',
+            `the bytes received hash to ${actual}, not the declared ${creation.hash}; nothing was stored, upload again`,
+          );
+        }
+        const id = randomBytes(16).toString('hex');
+        const file = join(deps.uploadsDir, `${id}.whole`);
+        await (dirMade ??= mkdir(deps.uploadsDir, { recursive: true }));
+        await writeFile(file, bytes);
+        await deps.store(owner, creation, file);
+        // The upload is complete and has no record to resume: its address answers 404, as a
+        // finished tus upload's does once tus has removed it.
+        await reply
+          .status(201)
+          .headers({
+            ...TUS_HEADERS,
+            location: `${deps.uploadsPath}/${id}`,
+            'upload-offset': String(size),
+          })
+          .send();
+        return true;
+      } finally {
+        buffered -= size;
+      }
+    },
+
+    async expireStale(olderThanMs) {
+      const names = await readdir(deps.uploadsDir).catch(() => []);
+      let removed = 0;
+      for (const name of names.filter((n) => n.endsWith('.whole'))) {
+        const file = join(deps.uploadsDir, name);
+        const modified = (await stat(file).catch(() => undefined))?.mtimeMs;
+        if (modified === undefined || Date.now() - modified < olderThanMs) continue;
+        await rm(file, { force: true });
+        removed += 1;
+      }
+      return removed;
+    },
+  };
+}
+
+/** The size of a creation-with-upload request that carries its whole body; else undefined. */
+function wholeSize(request: FastifyRequest, uploadsPath: string): number | undefined {
+  if (request.method !== 'POST' || request.url !== uploadsPath) return undefined;
+  if (header(request, 'content-type') !== 'application/offset+octet-stream') return undefined;
+  const declared = Number(header(request, 'upload-length'));
+  const length = Number(header(request, 'content-length'));
+  const whole = Number.isSafeInteger(declared) && declared > 0 && length === declared;
+  return whole && declared <= WHOLE_UPLOAD_MAX_BYTES ? declared : undefined;
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** The request body, which Content-Length said is `size` bytes, in one buffer. */
+async function readBody(request: FastifyRequest, size: number): Promise<Buffer> {
+  const body = Buffer.allocUnsafe(size);
+  let offset = 0;
+  for await (const chunk of request.raw) {
+    const bytes = chunk as Buffer;
+    // Node's parser holds a body to its Content-Length; this guards the buffer regardless.
+    if (offset + bytes.length > size) throw badRequest('the body is longer than Upload-Length');
+    bytes.copy(body, offset);
+    offset += bytes.length;
+  }
+  if (offset !== size) {
+    throw badRequest(
+      `the body ended after ${String(offset)} of ${String(size)} bytes; send it again`,
+    );
+  }
+  return body;
+}
