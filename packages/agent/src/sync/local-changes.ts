@@ -122,14 +122,17 @@ async function recordDirs(
   }
 
   const metas = await readMetas(deps.files.folder, added);
-  const { ops, index: after } = scanFolder({
-    folder: snapshot,
-    index: scopeIndex,
-    replica: deps.replica.view(),
-    rules: defaultRules,
-    stamp: deps.stamp,
-    metaOf: (path) => metas.get(path) ?? {},
-  });
+  // One transaction for the op counter each stamp advances: a commit per op costs an fsync.
+  const { ops, index: after } = deps.db.transaction(() =>
+    scanFolder({
+      folder: snapshot,
+      index: scopeIndex,
+      replica: deps.replica.view(),
+      rules: defaultRules,
+      stamp: deps.stamp,
+      metaOf: (path) => metas.get(path) ?? {},
+    }),
+  )();
 
   // Every blob an op needs, from the file that holds it now (linked before the ops are durable).
   const sources = new Map<BlobHash, string>();

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import type { BlobHash } from '@keepsake/core';
 import { ServerApiError } from '../server-api.js';
+import { blobRequest, bodyText, type BlobRequest } from './http-request.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
 
@@ -14,10 +15,10 @@ const TUS = { 'tus-resumable': '1.0.0' };
  */
 export const ONE_REQUEST_BYTES = 16 * 1024 * 1024;
 
-const streamOf = (file: string, start: number, size: number) =>
-  Readable.toWeb(
-    size === 0 || start >= size ? Readable.from([]) : createReadStream(file, { start }),
-  ) as ReadableStream;
+/** Uploads up to this size are read into memory and sent with their length: one read, one write. */
+const BUFFERED_BYTES = 4 * 1024 * 1024;
+/** Downloaded bytes are written to disk in batches of about this size, not chunk by chunk. */
+const WRITE_BATCH_BYTES = 4 * 1024 * 1024;
 
 /**
  * Moves blob bytes between this device and the server. Uploads use the tus protocol: one upload
@@ -45,14 +46,13 @@ export class BlobTransfer {
     if (uploadUrl === undefined && size <= ONE_REQUEST_BYTES) {
       // A photo-sized blob goes in the request that creates its upload (tus creation-with-
       // upload): half the round trips. Cut short, it is simply sent again.
-      const response = await this.#fetch(`${this.origin}/api/v1/uploads`, {
+      const response = await this.#request(`${this.origin}/api/v1/uploads`, {
         method: 'POST',
         headers: {
           ...this.#creation(hash, size),
           'content-type': 'application/offset+octet-stream',
         },
-        body: streamOf(file, 0, size),
-        duplex: 'half',
+        body: await bodyOf(file, hash, size),
       });
       await this.#expect(response, 201, `upload of ${hash}`);
       this.#whole(response, hash, size);
@@ -66,16 +66,14 @@ export class BlobTransfer {
       offset = 0;
     }
     if (offset === size && size > 0) return;
-    const body = streamOf(file, offset, size);
-    const response = await this.#fetch(url, {
+    const response = await this.#request(url, {
       method: 'PATCH',
       headers: {
         ...TUS,
         'content-type': 'application/offset+octet-stream',
         'upload-offset': String(offset),
       },
-      body,
-      duplex: 'half',
+      body: createReadStream(file, { start: offset, highWaterMark: 1 << 20 }),
     });
     await this.#expect(response, 204, `upload of ${hash}`);
     this.#whole(response, hash, size);
@@ -85,72 +83,50 @@ export class BlobTransfer {
    * A body that ended short of the stated size (the staged file shrank: rewritten in place) is
    * stored as an unfinished upload, never as the blob: told as the mismatch it is.
    */
-  #whole(response: Response, hash: BlobHash, size: number): void {
-    const offset = Number(response.headers.get('upload-offset') ?? size);
-    if (offset !== size) {
-      throw new ServerApiError(
-        `upload of ${hash}: the file gave ${String(offset)} of its ${String(size)} bytes; it changed since it was read`,
-        460,
-        'checksum-mismatch',
-      );
-    }
+  #whole(response: IncomingMessage, hash: BlobHash, size: number): void {
+    const offset = Number(response.headers['upload-offset'] ?? size);
+    if (offset !== size) throw changedSinceRead(hash, offset, size);
   }
 
   /** Fetches blob `hash` into `target`, resuming `${target}.part` if an earlier try left one. */
   async download(hash: BlobHash, target: string): Promise<void> {
     const part = `${target}.part`;
     const have = (await stat(part).catch(() => undefined))?.size ?? 0;
-    const response = await this.#fetch(`${this.origin}/api/v1/blobs/${hash}`, {
+    const response = await this.#request(`${this.origin}/api/v1/blobs/${hash}`, {
+      method: 'GET',
       headers: have > 0 ? { range: `bytes=${String(have)}-` } : {},
     });
     // 416: the part holds the whole blob already (a crash came just before the rename).
-    const complete = response.status === 416;
-    const append = complete || response.status === 206;
-    if (!append) await this.#expect(response, 200, `download of ${hash}`);
+    const complete = response.statusCode === 416;
+    const append = complete || response.statusCode === 206;
+    if (!append) await this.#expect(response, 200, `download of ${hash}`, true);
     const digest = createHash('sha256');
     if (append) for await (const chunk of createReadStream(part)) digest.update(chunk as Buffer);
-    if (complete) {
-      await response.body?.cancel();
-    } else {
-      if (!response.body) throw new ServerApiError(`download of ${hash}: the answer had no body`);
-      const hashing = new Transform({
-        transform(chunk: Buffer, _encoding, done) {
-          digest.update(chunk);
-          done(null, chunk);
-        },
-      });
-      await pipeline(
-        Readable.fromWeb(response.body as never),
-        hashing,
-        createWriteStream(part, { flags: append ? 'a' : 'w' }),
-      );
+    const handle = await open(part, append ? 'a' : 'w');
+    try {
+      if (complete) response.resume();
+      else await writeHashing(response, handle, digest);
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
-    await this.#finish(part, target, hash, digest.digest('hex'));
-  }
-
-  async #finish(part: string, target: string, hash: BlobHash, actual: string): Promise<void> {
+    const actual = digest.digest('hex');
     if (actual !== hash) {
       await rm(part, { force: true });
       throw new ServerApiError(
         `the bytes downloaded for ${hash} hash to ${actual}; they were thrown away and will be fetched again`,
       );
     }
-    const handle = await open(part, 'r+');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
     await rename(part, target);
   }
 
   async #create(hash: BlobHash, size: number): Promise<string> {
-    const response = await this.#fetch(`${this.origin}/api/v1/uploads`, {
+    const response = await this.#request(`${this.origin}/api/v1/uploads`, {
       method: 'POST',
       headers: this.#creation(hash, size),
     });
     await this.#expect(response, 201, `upload of ${hash}`);
-    const location = response.headers.get('location');
+    const location = response.headers.location;
     if (!location)
       throw new ServerApiError(`the server created an upload for ${hash} without a Location`);
     return new URL(location, this.origin).href;
@@ -166,32 +142,37 @@ export class BlobTransfer {
 
   /** The stored offset of an upload; undefined if the server no longer has it. */
   async #offset(url: string): Promise<number | undefined> {
-    const response = await this.#fetch(url, { method: 'HEAD', headers: TUS });
-    if (response.status === 404 || response.status === 410) return undefined;
-    await this.#expect(response, 200, 'upload offset');
-    return Number(response.headers.get('upload-offset') ?? 0);
-  }
-
-  async #fetch(url: string, init: RequestInit): Promise<Response> {
-    try {
-      return await fetch(url, {
-        ...init,
-        headers: {
-          ...(init.headers as Record<string, string>),
-          authorization: `Bearer ${this.token}`,
-        },
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw new ServerApiError(
-        `cannot reach ${this.origin} (${cause?.code ?? cause?.message ?? String(error)})`,
-      );
+    const response = await this.#request(url, { method: 'HEAD', headers: TUS });
+    if (response.statusCode === 404 || response.statusCode === 410) {
+      response.resume();
+      return undefined;
     }
+    await this.#expect(response, 200, 'upload offset');
+    return Number(response.headers['upload-offset'] ?? 0);
   }
 
-  async #expect(response: Response, status: number, what: string): Promise<void> {
-    if (response.status === status) return;
-    const text = await response.text().catch(() => '');
+  #request(url: string, init: BlobRequest): Promise<IncomingMessage> {
+    return blobRequest(url, {
+      ...init,
+      headers: { ...init.headers, authorization: `Bearer ${this.token}` },
+    });
+  }
+
+  /**
+   * Reads an answer other than `status` into the error it is; drains the expected one unless
+   * its body is wanted (`keepBody`), so the connection is free for the next blob.
+   */
+  async #expect(
+    response: IncomingMessage,
+    status: number,
+    what: string,
+    keepBody = false,
+  ): Promise<void> {
+    if (response.statusCode === status) {
+      if (!keepBody) response.resume();
+      return;
+    }
+    const text = await bodyText(response).catch(() => '');
     let message = text.slice(0, 300);
     let code: string | undefined;
     try {
@@ -202,9 +183,47 @@ export class BlobTransfer {
       // not JSON: the text itself is the message
     }
     throw new ServerApiError(
-      `${what}: the server answered ${String(response.status)}${message ? `: ${message}` : ''}`,
-      response.status,
+      `${what}: the server answered ${String(response.statusCode)}${message ? `: ${message}` : ''}`,
+      response.statusCode,
       code,
     );
   }
+}
+
+/**
+ * The body of an upload of a whole file: in memory when photo-sized, with its length stated;
+ * else streamed. Bytes that are not `size` long any more changed since they were read, and are
+ * told as the mismatch they are.
+ */
+async function bodyOf(file: string, hash: BlobHash, size: number): Promise<Buffer | Readable> {
+  if (size > BUFFERED_BYTES) return createReadStream(file, { highWaterMark: 1 << 20 });
+  const bytes = await readFile(file);
+  if (bytes.length !== size) throw changedSinceRead(hash, bytes.length, size);
+  return bytes;
+}
+
+const changedSinceRead = (hash: BlobHash, got: number, size: number) =>
+  new ServerApiError(
+    `upload of ${hash}: the file gave ${String(got)} of its ${String(size)} bytes; it changed since it was read`,
+    460,
+    'checksum-mismatch',
+  );
+
+/** Writes a response's body to `handle` a few MiB at a time, hashing it on the way. */
+async function writeHashing(response: IncomingMessage, handle: FileHandle, digest: Hash) {
+  let batch: Buffer[] = [];
+  let batched = 0;
+  for await (const chunk of response) {
+    const bytes = chunk as Buffer;
+    digest.update(bytes);
+    batch.push(bytes);
+    batched += bytes.length;
+    if (batched >= WRITE_BATCH_BYTES) {
+      await handle.writeFile(Buffer.concat(batch, batched));
+      batch = [];
+      batched = 0;
+    }
+  }
+  if (!response.complete) throw new ServerApiError('the download was cut short');
+  if (batched > 0) await handle.writeFile(Buffer.concat(batch, batched));
 }
