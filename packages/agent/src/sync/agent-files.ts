@@ -61,7 +61,8 @@ export class AgentFiles {
    * is asked just before the rename, so a file the user touched meanwhile wins (undefined is
    * returned). Returns what the placed file is, as stat'ed before the rename: the user may
    * delete or change it the moment it appears, and what was placed must still be recorded, or
-   * that change would go unnoticed.
+   * that change would go unnoticed. The rename is durable once `flushDirs` has flushed the
+   * file's folder: placements are flushed a folder at a time, before they are recorded.
    */
   async place(
     source: string,
@@ -72,14 +73,26 @@ export class AgentFiles {
     const temp = join(this.#tmp, randomBytes(8).toString('hex'));
     await linkOrCopy(source, temp);
     const placed = statAs(relativePath, await lstat(temp));
-    await mkdir(dirname(target), { recursive: true });
     if (!stillExpected()) {
       await rm(temp, { force: true });
       return undefined;
     }
-    await rename(temp, target);
-    await flushFile(dirname(target));
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      // Most files go into a folder that exists: it is made only when the rename says it is not.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await mkdir(dirname(target), { recursive: true });
+      await rename(temp, target);
+    }
     return placed;
+  }
+
+  /** Flushes the folders of the files placed at `relativePaths`, each once. */
+  async flushDirs(relativePaths: Iterable<string>): Promise<void> {
+    const dirs = new Set<string>();
+    for (const path of relativePaths) dirs.add(dirname(join(this.folder, path)));
+    for (const dir of dirs) await flushFile(dir);
   }
 
   /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */

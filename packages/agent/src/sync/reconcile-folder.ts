@@ -116,7 +116,7 @@ export async function reconcileFolder(
           const done = await writeFile(next.file, next.entry, await source(next.file.hash), deps);
           if (done) {
             written.push(done);
-            if (written.length >= RECORD_BATCH) recordWritten(deps, written);
+            if (written.length >= RECORD_BATCH) await recordWritten(deps, written.splice(0));
             result.written += 1;
             progress.files += 1;
             progress.bytes += next.entry.size;
@@ -129,7 +129,7 @@ export async function reconcileFolder(
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
-    recordWritten(deps, written);
+    await recordWritten(deps, written);
     for (const { path, group } of removals) {
       if (blocked.has(group)) continue;
       // A name can pass from one group to another (a conflict copy kept as a photo of its
@@ -172,18 +172,19 @@ async function writeFile(
 }
 
 /**
- * Written files' facts and index entries, recorded a batch at a time: one commit for many
- * files. A crash before the commit loses nothing: the next look finds each file holding its
- * planned bytes and the plan adopts it.
+ * Written files' facts and index entries, recorded a batch at a time: their folders flushed
+ * once each, then one commit for many files. A crash before the commit loses nothing: the next
+ * look finds each file holding its planned bytes and the plan adopts it. Recorded before its
+ * folder was flushed, a placement a crash then lost would look like the user's deletion.
  */
-function recordWritten(deps: ReconcileDeps, written: Written[]): void {
+async function recordWritten(deps: ReconcileDeps, written: readonly Written[]): Promise<void> {
+  await deps.files.flushDirs(written.map(({ file }) => file.path));
   deps.db.transaction(() => {
     for (const { file, stat, entry } of written) {
       deps.facts.record([{ ...stat, hash: file.hash }], false);
       deps.index.put(file.path, entry);
     }
   })();
-  written.length = 0;
 }
 
 interface Written {
