@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, lstat, mkdir, open, rename, rm } from 'node:fs/promises';
+import { linkSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
@@ -51,8 +52,8 @@ export class AgentFiles {
   }
 
   /** The server has the blob: its staged bytes can go. */
-  async unstage(hash: string): Promise<void> {
-    await rm(this.stagedFile(hash), { force: true });
+  unstage(hash: string): void {
+    rmSync(this.stagedFile(hash), { force: true });
   }
 
   /**
@@ -72,18 +73,18 @@ export class AgentFiles {
     const target = join(this.folder, relativePath);
     const temp = join(this.#tmp, randomBytes(8).toString('hex'));
     await linkOrCopy(source, temp);
-    const placed = statAs(relativePath, await lstat(temp));
+    const placed = statAs(relativePath, lstatSync(temp));
     if (!stillExpected()) {
-      await rm(temp, { force: true });
+      rmSync(temp, { force: true });
       return undefined;
     }
     try {
-      await rename(temp, target);
+      renameSync(temp, target);
     } catch (error) {
       // Most files go into a folder that exists: it is made only when the rename says it is not.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await mkdir(dirname(target), { recursive: true });
-      await rename(temp, target);
+      mkdirSync(dirname(target), { recursive: true });
+      renameSync(temp, target);
     }
     return placed;
   }
@@ -133,9 +134,10 @@ export async function copyHolding(
   return false;
 }
 
+/** A hard link (synchronous: see BlobTransfer's imports), or a copy where links are refused. */
 async function linkOrCopy(source: string, target: string): Promise<void> {
   try {
-    await link(source, target);
+    linkSync(source, target);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;

@@ -494,7 +494,7 @@ export class FolderSync {
       this.db.transaction(() => {
         for (const hash of sent) this.#outbox.unstage(hash);
       })();
-      for (const hash of sent) await this.#files.unstage(hash);
+      for (const hash of sent) this.#files.unstage(hash);
       if (i + UPLOAD_STEP < staged.length) {
         await this.#push(new Set(staged.slice(i + UPLOAD_STEP).map((blob) => blob.hash)));
       }
@@ -553,7 +553,7 @@ export class FolderSync {
     const paths = this.#facts.pathsWithHash(hash);
     const staged = this.#files.stagedFile(hash);
     if (await copyHolding(this.folder, paths, hash, this.#hasher, staged)) return;
-    await this.#forgetBytes(hash);
+    this.#forgetBytes(hash);
     this.#say(
       `the bytes ${hash.slice(0, 12)}… (${String(size)} bytes) changed before they were uploaded; their files are read again and their current content synced`,
     );
@@ -566,7 +566,7 @@ export class FolderSync {
    * go up as an edit of that version; one of an asset the server never heard of is forgotten,
    * so its bytes are imported anew.
    */
-  async #forgetBytes(hash: BlobHash): Promise<void> {
+  #forgetBytes(hash: BlobHash): void {
     const dropped = this.#outbox.dropOpsNaming(hash);
     const view = this.#replica.view();
     this.db.transaction(() => {
@@ -583,7 +583,7 @@ export class FolderSync {
       }
       this.#outbox.unstage(hash);
     })();
-    await this.#files.unstage(hash);
+    this.#files.unstage(hash);
   }
 
   /**
@@ -598,7 +598,7 @@ export class FolderSync {
       this.#outbox.stage(hash, known.size);
       return;
     }
-    await this.#forgetBytes(hash);
+    this.#forgetBytes(hash);
     this.#say(
       `the server lacks the bytes ${hash.slice(0, 12)}… and no file here holds them any more; their files are read again and their current content synced`,
     );

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import {
   groupKey,
   indexEntryFor,
@@ -148,7 +148,7 @@ export async function reconcileFolder(
     })();
     result.left += blocked.size;
   }
-  await dropDownloads(deps.files);
+  dropDownloads(deps.files);
   return result;
 }
 
@@ -199,7 +199,7 @@ interface Written {
  */
 async function obtain(hash: BlobHash, deps: ReconcileDeps): Promise<string> {
   const target = deps.files.downloadedFile(hash);
-  if (await exists(target)) return target;
+  if (existsSync(target)) return target;
   const paths = deps.facts.pathsWithHash(hash);
   if (await copyHolding(deps.files.folder, paths, hash, deps.hasher, target)) return target;
   await deps.transfer.download(hash, target);
@@ -226,14 +226,8 @@ async function removeFile(path: string, deps: ReconcileDeps): Promise<boolean> {
  * Downloads are linked into place, so a finished one left over is not needed; a partial one is
  * kept for the next try to resume.
  */
-async function dropDownloads(files: AgentFiles): Promise<void> {
-  for (const name of await readdir(files.downloads)) {
-    if (!name.endsWith('.part')) await rm(join(files.downloads, name), { force: true });
+function dropDownloads(files: AgentFiles): void {
+  for (const name of readdirSync(files.downloads)) {
+    if (!name.endsWith('.part')) rmSync(join(files.downloads, name), { force: true });
   }
 }
-
-const exists = (path: string) =>
-  stat(path).then(
-    () => true,
-    () => false,
-  );
