@@ -12,6 +12,7 @@ import { HashingFileStore } from './hashing-file-store.js';
 import { wholeUploads, type Creation } from './whole-upload.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 import type { ServerContext } from '../http/server-context.js';
+import type { UserRecord } from '../store/metadata-store.js';
 import type { ZodApp } from '../http/zod-app.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
@@ -48,8 +49,8 @@ export function uploadsRoutes(
   });
   // The user each request was authenticated as, by its Node request: tus hands the hooks a web
   // Request built from the raw headers, so nothing a client sends can pose as this.
-  const callers = new WeakMap<IncomingMessage, UserId>();
-  const callerOf = (req: TusRequest): UserId => {
+  const callers = new WeakMap<IncomingMessage, UserRecord>();
+  const callerOf = (req: TusRequest): UserRecord => {
     const node = (req as { runtime?: { node?: { req?: IncomingMessage } } }).runtime?.node?.req;
     const caller = node && callers.get(node);
     if (!caller) throw refuse(401, 'unauthorized', 'sign in or send a device token');
@@ -58,7 +59,7 @@ export function uploadsRoutes(
 
   /** What a creation declares, checked: the SHA-256 it names, a stated size, room in the quota. */
   const checkCreation = async (
-    owner: UserId,
+    owner: UserRecord,
     declaredHash: string | null | undefined,
     size: number | undefined,
   ): Promise<Creation> => {
@@ -69,9 +70,8 @@ export function uploadsRoutes(
     if (size === undefined) {
       throw badRequest('state the size with Upload-Length; deferred lengths are not accepted');
     }
-    const user = await ctx.store.userById(owner);
-    const quota = user?.quotaBytes ?? ctx.config.defaultQuotaBytes;
-    if (quota !== null && (await ctx.store.libraryBytes(owner)) + size > quota) {
+    const quota = owner.quotaBytes ?? ctx.config.defaultQuotaBytes;
+    if (quota !== null && (await ctx.store.libraryBytes(owner.id)) + size > quota) {
       throw new ApiError(
         413,
         'quota-exceeded',
@@ -112,14 +112,14 @@ export function uploadsRoutes(
     onIncomingRequest: async (req, uploadId) => {
       if (req.method === 'POST' || req.method === 'OPTIONS') return;
       const upload = await datastore.getUpload(uploadId).catch(() => undefined);
-      if (upload?.metadata?.owner !== callerOf(req))
+      if (upload?.metadata?.owner !== callerOf(req).id)
         throw refuse(404, 'not-found', 'no upload here');
     },
     onUploadCreate: async (req, upload) => {
       const owner = callerOf(req);
       try {
         const { hash } = await checkCreation(owner, upload.metadata?.sha256, upload.size);
-        return { metadata: { ...upload.metadata, sha256: hash, owner } };
+        return { metadata: { ...upload.metadata, sha256: hash, owner: owner.id } };
       } catch (error) {
         if (error instanceof ApiError) throw refuse(error.status, error.code, error.message);
         throw error;
@@ -145,7 +145,7 @@ export function uploadsRoutes(
       // file after this hook, and removes it with its record once the response is out.
       const adopted = `${file}.adopt`;
       await link(file, adopted);
-      await store(callerOf(req), { hash: declared, size: actual.size }, adopted);
+      await store(callerOf(req).id, { hash: declared, size: actual.size }, adopted);
       return {};
     },
   });
@@ -161,8 +161,8 @@ export function uploadsRoutes(
   });
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     const { user } = await ctx.auth.user(request);
-    if (await whole.take(request, reply, user.id)) return;
-    callers.set(request.raw, user.id);
+    if (await whole.take(request, reply, user)) return;
+    callers.set(request.raw, user);
     void reply.hijack();
     await tus.handle(request.raw, reply.raw);
   };
