@@ -38,7 +38,7 @@ import type {
   UserRecord,
 } from '../metadata-store.js';
 import { checkpointInBackground } from './background-checkpoints.js';
-import { callerLookups, type CallerLookups } from './caller-lookups.js';
+import { requestReads, type RequestReads } from './request-reads.js';
 import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
 import {
@@ -59,14 +59,14 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #changesSince: Statement;
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
-  readonly #callers: CallerLookups;
+  readonly #callers: RequestReads;
   readonly #stopCheckpoints: () => Promise<void>;
 
   constructor(file: string) {
     this.#file = file;
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
-    this.#callers = callerLookups(this.#db);
+    this.#callers = requestReads(this.#db);
     this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
     this.#stopCheckpoints = checkpointInBackground(file);
@@ -703,10 +703,10 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean> {
-    return Promise.resolve(this.#q.libraryBlob.get(this.#lib(library), hash) !== undefined);
+    return this.#callers.libraryHasBlob(library, hash);
   }
   libraryBytes(library: UserId): Promise<number> {
-    return Promise.resolve((this.#q.usedBytes.get(this.#lib(library)) as number | undefined) ?? 0);
+    return this.#callers.libraryBytes(library);
   }
 }
 

@@ -193,7 +193,6 @@ export function prepareStatements(db: Db) {
       'INSERT OR IGNORE INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)',
     ),
     libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
-    usedBytes: value('SELECT used_bytes FROM libraries WHERE n = ?'),
     doubtBlobFile: s(
       'INSERT INTO blob_files_in_doubt (hash, since) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET since = excluded.since',
     ),

@@ -1,7 +1,7 @@
 import { startTsWorker } from '@keepsake/media';
 import { CursorError } from '../cursor.js';
 import type { CommitListener, MetadataStore } from '../metadata-store.js';
-import { callerLookups } from './caller-lookups.js';
+import { requestReads } from './request-reads.js';
 import { openReader } from './database.js';
 import type { StoreCall, StoreMessage } from './store-thread-worker.js';
 
@@ -15,8 +15,8 @@ const REVIVABLE: Record<string, new () => Error> = { CursorError };
  * every commit's fsync and every checkpoint would stall the event loop, and with it every
  * request, upload and push. Here the HTTP work (parsing, validation, JSON) runs beside the
  * store's on a second core, and calls still reach the store one at a time, in the order they
- * were made, exactly as they would in-process. Only the lookups of who is calling skip the
- * queue (see below).
+ * were made, exactly as they would in-process. Only the reads every request or blob transfer
+ * makes (who is calling, may it read this blob) skip the queue (see below).
  */
 export async function openStoreThread(file: string): Promise<MetadataStore> {
   const worker = startTsWorker(STORE_WORKER, { workerData: { file } });
@@ -59,13 +59,14 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
     });
 
   await call('ready', []);
-  // Who is calling is asked before every request does anything else, and the thread may be
-  // deep in a batch's commit: these lookups read beside it, on a connection of this thread's
-  // own, rather than queue behind it. Read-your-writes still holds: a write's call resolves only
-  // once it has committed, and each lookup sees the last commit.
+  // Who is calling is asked before every request does anything else, whether it may read a
+  // blob before every download, and the thread may be deep in a batch's commit: these reads go
+  // beside it, on a connection of this thread's own, rather than queue behind it (and cost no
+  // thread handoff). Read-your-writes still holds: a write's call resolves only once it has
+  // committed, and each read sees the last commit.
   const reader = openReader(file);
   const local: Partial<MetadataStore> = {
-    ...callerLookups(reader),
+    ...requestReads(reader),
     // Ops cross as JSON text: cheaper to copy and to parse than a structured clone, and the
     // text is what the change log stores, so the thread never serialises them again.
     submitOps: (library, ops, context) =>
