@@ -9,7 +9,7 @@ import {
   statSync,
 } from 'node:fs';
 import { promisify } from 'node:util';
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SHA256_HEX, type BlobHash } from '@keepsake/core';
@@ -19,6 +19,9 @@ import type { BlobStore, ByteRange } from './blob-store.js';
  * Blobs in a sharded folder tree, `ab/cd/abcd…`: two levels of 256 keep every directory small
  * at a million blobs. A blob arrives by rename after its bytes and the file are fsynced, and
  * the folder is fsynced after the rename, so a crash leaves either the whole blob or nothing.
+ * Calls that do not wait on the disk (stat, rename, mkdir) are made synchronously: each async
+ * one is two thread handoffs, which cost more than the call on a small machine. Only fsync and
+ * reading bytes, which may wait on the disk, are async.
  */
 export class FolderBlobStore implements BlobStore {
   constructor(private readonly root: string) {}
@@ -29,20 +32,13 @@ export class FolderBlobStore implements BlobStore {
     return join(this.root, hash.slice(0, 2), hash.slice(2, 4), hash);
   }
 
-  async size(hash: BlobHash): Promise<number | undefined> {
-    try {
-      return (await stat(this.pathOf(hash))).size;
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+  size(hash: BlobHash): Promise<number | undefined> {
+    return Promise.resolve(statSync(this.pathOf(hash), { throwIfNoEntry: false })?.size);
   }
 
   async adoptFile(hash: BlobHash, file: string): Promise<void> {
-    // Calls that do not wait on the disk are made synchronously: each async one is two thread
-    // handoffs, which cost more than the call on a small machine. Only fsync is async.
     const target = this.pathOf(hash);
-    if (statSync(target, { throwIfNoEntry: false })) {
+    if ((await this.size(hash)) !== undefined) {
       rmSync(file, { force: true });
       return;
     }
