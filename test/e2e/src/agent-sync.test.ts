@@ -139,6 +139,32 @@ describe('keepsake sync between devices', () => {
     ]);
   });
 
+  it('an AAE edit sidecar written after its photo synced joins that photo, and its edits travel', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('aae', ['a', 'b']);
+    put(a, 'heic/heic-iphone.heic', 'IMG_0001.HEIC');
+    await syncAll(a, b);
+    // The phone's Photos app records an edit beside the original, later.
+    put(a, 'sidecar/aae/exiftool-PLIST.aae', 'IMG_0001.AAE');
+    await syncAll(a, b);
+    expect(b.files()).toEqual(a.files());
+    const sidecarOf = async () => {
+      const assets = await library.assets();
+      expect(assets).toHaveLength(1);
+      const resources = assets[0]?.versions.at(-1)?.resources;
+      expect(Object.keys(resources ?? {}).sort()).toEqual(['original', 'sidecar']);
+      return resources?.sidecar?.hash;
+    };
+    expect(await sidecarOf()).toBe(a.files().get('IMG_0001.AAE'));
+    // Edited again on the other device: the new sidecar comes back, the photo stays one.
+    writeFileSync(join(b.folder, 'IMG_0001.AAE'), '<plist version="1.0"><dict/></plist>\n');
+    await syncAll(b, a);
+    expect(a.files()).toEqual(b.files());
+    expect(await sidecarOf()).toBe(b.files().get('IMG_0001.AAE'));
+  });
+
   it('edits made on two devices before either synced are both kept: a conflict copy beside the photo', async () => {
     const {
       library,
