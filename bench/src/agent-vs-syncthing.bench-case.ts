@@ -243,6 +243,10 @@ async function syncthingRun(root: string, library: string) {
 }
 
 export async function benchAgentVsSyncthing(): Promise<Record<string, number | string>> {
+  // Checked first: finding it missing after Keepsake's half would waste that half.
+  if (spawnSync('syncthing', ['--version']).error) {
+    throw new Error('syncthing is not installed: apt-get install syncthing, then run this again');
+  }
   const root = mkdtempSync(join(tmpdir(), 'keepsake-vs-syncthing-'));
   try {
     const library = join(root, 'library');
