@@ -193,4 +193,21 @@ describe('FileHasher', () => {
       code: 'ENOENT',
     });
   });
+
+  it('reads a big import a slice per look, leaving the rest for the next look and losing nothing', async () => {
+    for (let i = 0; i < 5; i++) put(`import/IMG_000${String(i)}.JPG`, randomBytes(1000));
+    // Each look may start reading until 1500 bytes are under way: two files a look.
+    const scanner = new FolderScanner(folder, new FileFacts(db), hasher, 0, () => 1500);
+    const looks = [];
+    for (let i = 0; i < 4; i++) looks.push(await withFiles(scanner.scan()));
+    expect(looks.map((look) => [look.hashed, look.unread, look.files.size])).toEqual([
+      [2, 3, 2],
+      [2, 1, 4],
+      [1, 0, 5],
+      [0, 0, 5],
+    ]);
+    // Files left unread say the next look has work now; the last looks have none.
+    expect(looks[0]?.settlesAt).toBeLessThanOrEqual(Date.now());
+    expect(looks[3]?.settlesAt).toBeUndefined();
+  });
 });

@@ -67,7 +67,10 @@ export interface RoundReport {
   readonly waiting: string[];
   /** Files that cannot be synced until the user acts (unreadable, or a name to change). */
   readonly unsyncable: string[];
-  /** How long until the first file still being written has settled and can be read. */
+  /**
+   * How long until the next look has files to read: the first file still being written will
+   * have settled, or 0 when this look left files unread.
+   */
   readonly settlesInMs?: number;
   readonly errors: string[];
 }
@@ -215,6 +218,7 @@ export class FolderSync {
     let written = 0;
     let removed = 0;
     const waiting = look.changing.map((path) => `${path}: still being written`);
+    if (look.unread > 0) waiting.push(`${String(look.unread)} file(s) to read in the next look`);
     const unsyncable = look.unreadable.map((u) => `${u.path}: ${u.reason}`);
     if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
       const reconciled = await reconcileFolder(look, this.#reconcileDeps());
