@@ -18,7 +18,8 @@ export async function storeBlobFiles(
   record: () => Promise<void>,
 ): Promise<void> {
   await gate.runAll([...(blobs.alsoHeld ?? []), ...blobs.stored], async () => {
-    await store.expectBlobFiles(blobs.stored, nowMs);
+    // Nothing stored (a photo whose thumbnails could not be made): nothing to be in doubt of.
+    if (blobs.stored.length > 0) await store.expectBlobFiles(blobs.stored, nowMs);
     await place();
     await record();
   });
