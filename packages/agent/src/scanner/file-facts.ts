@@ -126,12 +126,17 @@ export class FileFacts {
     this.#q.forget.run(path.slice(0, slash), path.slice(slash));
   }
 
-  /** Forgets files gone from their folders, and every file of folders not in `folders`. */
+  /**
+   * Forgets files gone from their folders and, given `folders` (every folder a whole walk
+   * found), every file of folders not among them.
+   */
   forget(
     gone: readonly { readonly dir: string; readonly name: string }[],
-    folders: Set<string>,
+    folders?: Set<string>,
   ): void {
-    const goneDirs = (this.#q.dirs.all() as string[]).filter((dir) => !folders.has(dir));
+    const goneDirs = folders
+      ? (this.#q.dirs.all() as string[]).filter((dir) => !folders.has(dir))
+      : [];
     this.db.transaction(() => {
       for (const { dir, name } of gone) {
         this.#q.forget.run(dir, name);

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  readFileSync,
   readdirSync,
   mkdirSync,
   mkdtempSync,
@@ -209,5 +210,40 @@ describe('FileHasher', () => {
     // Files left unread say the next look has work now; the last looks have none.
     expect(looks[0]?.settlesAt).toBeLessThanOrEqual(Date.now());
     expect(looks[3]?.settlesAt).toBeUndefined();
+
+    // A move that made a new inode (a copy, then a delete), beside new files: while any file
+    // is left unread, the vanished one stays known (it may be the move's unread end).
+    const moved = looks[3]?.files.get('import/IMG_0000.JPG');
+    renameSync(join(folder, 'import/IMG_0000.JPG'), join(folder, 'old.tmp'));
+    put('later/IMG_0000.JPG', readFileSync(join(folder, 'old.tmp')));
+    rmSync(join(folder, 'old.tmp'));
+    for (let i = 0; i < 3; i++) put(`later/new-${String(i)}.JPG`, randomBytes(1000));
+    for (let look = await withFiles(scanner.scan()); ; look = await withFiles(scanner.scan())) {
+      if (look.unread === 0) {
+        expect(look.files.has('import/IMG_0000.JPG')).toBe(false);
+        expect(look.files.get('later/IMG_0000.JPG')).toEqual(moved);
+        break;
+      }
+      expect(look.files.get('import/IMG_0000.JPG')).toEqual(moved);
+    }
+  });
+
+  it('does not let files that cannot be read use up a look', async () => {
+    put('locked.JPG', randomBytes(2000));
+    put('b.JPG', randomBytes(1000));
+    put('c.JPG', randomBytes(1000));
+    // The system refuses to read one file (simulated: these tests may run as root, who reads
+    // anything). Whatever order the walk finds them in, the first look reads the others.
+    const refusing = {
+      hash: (path: string) =>
+        path.endsWith('locked.JPG')
+          ? Promise.reject(Object.assign(new Error('permission denied'), { code: 'EACCES' }))
+          : hasher.hash(path),
+    } as unknown as FileHasher;
+    const scanner = new FolderScanner(folder, new FileFacts(db), refusing, 0, () => 1500);
+    let look = await withFiles(scanner.scan());
+    expect([...look.files.keys()].sort()).toEqual(['b.JPG', 'c.JPG']);
+    if (look.unread > 0) look = await withFiles(scanner.scan());
+    expect(look.unreadable).toEqual([{ path: 'locked.JPG', reason: 'EACCES' }]);
   });
 });

@@ -86,14 +86,18 @@ export class FolderScanner {
    * scan of a big folder does not start over. What is gone since the last scan is forgotten at
    * the end (not before: a file moved into a folder walked later is still found by its inode).
    */
-  async scan(onProgress: (progress: ScanProgress) => void = () => undefined): Promise<FolderScan> {
+  async scan(
+    onProgress: (progress: ScanProgress) => void = () => undefined,
+    /** Read every new or changed file, whatever the budget (a first match, a verification). */
+    whole = false,
+  ): Promise<FolderScan> {
     return scanWith(
       this.folder,
       await this.#currentRules(),
       this.facts,
       this.hasher,
       this.settleMs,
-      this.readBudget,
+      whole ? () => Infinity : this.readBudget,
       onProgress,
     );
   }
@@ -126,6 +130,7 @@ async function scanWith(
   const changing: string[] = [];
   const unreadable: { path: string; reason: string }[] = [];
   const progress = { seen: 0, hashed: 0, hashedBytes: 0 };
+  // Bytes of the reads started, less those that failed: what counts against the budget.
   let readingBytes = 0;
   let unread = 0;
   const gone: { dir: string; name: string }[] = [];
@@ -137,13 +142,27 @@ async function scanWith(
   };
   const reading = new Set<Promise<void>>();
 
+  /**
+   * Whether the look has read its budget. Decided on reads that succeeded: at the budget, the
+   * reads under way are waited for, and a failed one (unreadable, still changing) gives its
+   * share back. So a look that leaves files for the next one has read at least its budget,
+   * and no run of failing files can keep the rest unread look after look.
+   */
+  const overBudget = async () => {
+    if (readingBytes < readBudget(progress.seen)) return false;
+    await Promise.all(reading);
+    return readingBytes >= readBudget(progress.seen);
+  };
+
   const read = async (stat: FileStat) => {
+    let ok = false;
     try {
       const hashed = await hasher.hash(join(folder, stat.path));
       if (!hashed.steady || hashed.size !== stat.size || hashed.mtimeMs !== stat.mtimeMs) {
         changing.push(stat.path);
         return;
       }
+      ok = true;
       toRecord.push({ ...stat, hash: hashed.hash });
       if (toRecord.length >= RECORD_BATCH) flush();
       progress.hashed += 1;
@@ -152,6 +171,8 @@ async function scanWith(
       const { code, message } = error as NodeJS.ErrnoException;
       // Deleted between the walk and the read: it is simply not there.
       if (code !== 'ENOENT') unreadable.push({ path: stat.path, reason: code ?? message });
+    } finally {
+      if (!ok) readingBytes -= stat.size;
     }
   };
 
@@ -174,7 +195,7 @@ async function scanWith(
         toRecord.push({ ...stat, hash: moved.hash });
         continue;
       }
-      if (readingBytes >= readBudget(progress.seen)) {
+      if (await overBudget()) {
         unread += 1;
         settlesAt = now;
         continue;
@@ -191,11 +212,16 @@ async function scanWith(
   await Promise.all(reading);
   flush();
   // Files that changed while read, or could not be read, are not known any more either.
+  const unsure: { dir: string; name: string }[] = [];
   for (const path of [...changing, ...unreadable.map((u) => u.path)]) {
     const slash = path.lastIndexOf('/') + 1;
-    gone.push({ dir: path.slice(0, slash), name: path.slice(slash) });
+    unsure.push({ dir: path.slice(0, slash), name: path.slice(slash) });
   }
-  facts.forget(gone, folders);
+  // With files left unread, what vanished stays known until a look has read everything: a
+  // vanished file may be one of them under a new name (a move that made a new inode), which
+  // would otherwise be told apart as a deletion and a new photo.
+  if (unread > 0) facts.forget(unsure);
+  else facts.forget([...gone, ...unsure], folders);
   return {
     seen: progress.seen,
     folders: [...folders],

@@ -143,6 +143,7 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
     if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
     await copyFile(source, target);
+    await flushFile(target); // a link shares flushed bytes; a copy has its own to flush
   }
 }
 

@@ -220,7 +220,10 @@ export class FolderSync {
     const waiting = look.changing.map((path) => `${path}: still being written`);
     if (look.unread > 0) waiting.push(`${String(look.unread)} file(s) to read in the next look`);
     const unsyncable = look.unreadable.map((u) => `${u.path}: ${u.reason}`);
-    if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
+    if (look.unread > 0) {
+      // Brought to the plan once every file was read: an unread one may be a file the plan
+      // would otherwise fetch again, or one of a move whose other end was read.
+    } else if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
       const reconciled = await reconcileFolder(look, this.#reconcileDeps());
       written = reconciled.written;
       removed = reconciled.removed;
@@ -284,7 +287,7 @@ export class FolderSync {
   async #bootstrap(): Promise<void> {
     await this.#pull();
     this.#replica.unsettleAll();
-    const look = await this.#look();
+    const look = await this.#look(true);
     await reconcileFolder(look, this.#reconcileDeps());
     this.#state.bootstrapped = true;
   }
@@ -302,9 +305,11 @@ export class FolderSync {
     };
   }
 
-  async #look(): Promise<FolderScan> {
-    this.#lastLook = await this.#scanner.scan((p) =>
-      this.#events.onProgress?.({ phase: 'reading', files: p.hashed, bytes: p.hashedBytes }),
+  /** A look at the folder; `whole` reads every new or changed file, past the look's budget. */
+  async #look(whole = false): Promise<FolderScan> {
+    this.#lastLook = await this.#scanner.scan(
+      (p) => this.#events.onProgress?.({ phase: 'reading', files: p.hashed, bytes: p.hashedBytes }),
+      whole,
     );
     return this.#lastLook;
   }
@@ -340,7 +345,7 @@ export class FolderSync {
   /** `keepsake verify`: catches up with the feed, then compares everything. */
   async verify(): Promise<Verification> {
     await this.#pull();
-    return verifyFolder(await this.#look(), {
+    return verifyFolder(await this.#look(true), {
       folder: this.folder,
       facts: this.#facts,
       index: this.#index,

@@ -67,7 +67,7 @@ export async function reconcileFolder(
   const view = deps.replica.view();
   for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
     const pass = groups.slice(i, i + GROUPS_PER_PASS);
-    const writes: { file: PlannedFile; entry: IndexEntry; group: string }[] = [];
+    const writes: PlannedWrite[] = [];
     const removals: { path: string; group: string }[] = [];
     const blocked = new Set<string>();
     deps.db.transaction(() => {
@@ -108,15 +108,26 @@ export async function reconcileFolder(
     };
     const queue = [...writes];
     const written: Written[] = [];
+    // A batch that cannot be recorded (its folder vanished, say) leaves its groups unsettled.
+    const record = async (batch: readonly Written[]) => {
+      try {
+        await recordWritten(deps, batch);
+      } catch (error) {
+        for (const { group } of batch) blocked.add(group);
+        result.errors.push(
+          `recording ${String(batch.length)} placed file(s): ${(error as Error).message}`,
+        );
+      }
+    };
     const progress = { files: 0, bytes: 0, totalFiles: writes.length, totalBytes: 0 };
     for (const { entry } of writes) progress.totalBytes += entry.size;
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         try {
-          const done = await writeFile(next.file, next.entry, await source(next.file.hash), deps);
+          const done = await writeFile(next, await source(next.file.hash), deps);
           if (done) {
             written.push(done);
-            if (written.length >= RECORD_BATCH) await recordWritten(deps, written.splice(0));
+            if (written.length >= RECORD_BATCH) await record(written.splice(0));
             result.written += 1;
             progress.files += 1;
             progress.bytes += next.entry.size;
@@ -129,7 +140,7 @@ export async function reconcileFolder(
       }
     };
     await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
-    await recordWritten(deps, written);
+    await record(written);
     for (const { path, group } of removals) {
       if (blocked.has(group)) continue;
       // A name can pass from one group to another (a conflict copy kept as a photo of its
@@ -154,11 +165,11 @@ export async function reconcileFolder(
 
 /** Writes one planned file; false when the user changed its name's file meanwhile. */
 async function writeFile(
-  file: PlannedFile,
-  entry: IndexEntry,
+  write: PlannedWrite,
   source: string,
   deps: ReconcileDeps,
 ): Promise<Written | undefined> {
+  const { file } = write;
   // What the last look saw under the name (nothing, or the synced file being replaced) must
   // still be what is there at the moment of the rename.
   const seen = deps.facts.get(file.path);
@@ -168,7 +179,7 @@ async function writeFile(
     return now !== undefined && sameFile(now, seen);
   };
   const stat = await deps.files.place(source, file.path, stillExpected);
-  return stat && { file, stat, entry };
+  return stat && { ...write, stat };
 }
 
 /**
@@ -187,10 +198,16 @@ async function recordWritten(deps: ReconcileDeps, written: readonly Written[]): 
   })();
 }
 
-interface Written {
+/** A file the plan writes: where, its index entry once written, and its name group. */
+interface PlannedWrite {
   readonly file: PlannedFile;
-  readonly stat: FileStat;
   readonly entry: IndexEntry;
+  readonly group: string;
+}
+
+/** A file placed, with what it was as placed. */
+interface Written extends PlannedWrite {
+  readonly stat: FileStat;
 }
 
 /**

@@ -80,12 +80,6 @@ export async function verifyFolder(look: FolderScan, from: VerifySources): Promi
     differences.push({ what: path, problem: 'still being written; not synced yet' });
   }
   for (const { path, reason } of look.unreadable) differences.push({ what: path, problem: reason });
-  if (look.unread > 0) {
-    differences.push({
-      what: `${String(look.unread)} file(s)`,
-      problem: 'new or changed, not read yet (more than one look reads at once); not synced yet',
-    });
-  }
   return {
     differences,
     filesChecked,

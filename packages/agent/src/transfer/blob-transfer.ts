@@ -56,6 +56,10 @@ export class BlobTransfer {
     uploadUrl: string | undefined,
     onUrl: (url: string) => void,
   ): Promise<void> {
+    // A staged file that is gone or of another size changed since it was read: told as the
+    // mismatch it is, so its bytes are staged again or read afresh.
+    const now = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+    if (now !== size) throw changedSinceRead(hash, now, size);
     if (uploadUrl === undefined && size <= ONE_REQUEST_BYTES) {
       // A photo-sized blob goes in the request that creates its upload (tus creation-with-
       // upload): half the round trips. Cut short, it is simply sent again.
@@ -64,6 +68,7 @@ export class BlobTransfer {
         headers: {
           ...this.#creation(hash, size),
           'content-type': 'application/offset+octet-stream',
+          'content-length': String(size),
         },
         body: bodyOf(file, hash, size),
       });
@@ -86,7 +91,7 @@ export class BlobTransfer {
         'content-type': 'application/offset+octet-stream',
         'upload-offset': String(offset),
       },
-      body: createReadStream(file, { start: offset, highWaterMark: 1 << 20 }),
+      body: createReadStream(file, { start: offset, end: size - 1, highWaterMark: 1 << 20 }),
     });
     await this.#expect(response, 204, `upload of ${hash}`);
     this.#whole(response, hash, size);
@@ -105,23 +110,34 @@ export class BlobTransfer {
   async download(hash: BlobHash, target: string): Promise<void> {
     const part = `${target}.part`;
     const have = statSync(part, { throwIfNoEntry: false })?.size ?? 0;
+    // What an earlier try left is hashed before asking for the rest, not while the answer
+    // waits (a big part on a slow machine would outlast the connection's idle timeout).
+    const partDigest = createHash('sha256');
+    if (have > 0) {
+      for await (const chunk of createReadStream(part)) partDigest.update(chunk as Buffer);
+    }
     const response = await this.#request(`${this.origin}/api/v1/blobs/${hash}`, {
       method: 'GET',
       headers: have > 0 ? { range: `bytes=${String(have)}-` } : {},
     });
-    // 416: the part holds the whole blob already (a crash came just before the rename).
-    const complete = response.statusCode === 416;
-    const append = complete || response.statusCode === 206;
-    if (!append) await this.#expect(response, 200, `download of ${hash}`, true);
-    const digest = createHash('sha256');
-    if (append) for await (const chunk of createReadStream(part)) digest.update(chunk as Buffer);
-    const fd = openSync(part, append ? 'a' : 'w');
+    let digest: Hash;
     try {
-      if (complete) response.resume();
-      else await writeHashing(response, fd, digest);
-      await fsyncFd(fd);
-    } finally {
-      closeSync(fd);
+      // 416: the part holds the whole blob already (a crash came just before the rename).
+      const complete = response.statusCode === 416;
+      const append = complete || response.statusCode === 206;
+      if (!append) await this.#expect(response, 200, `download of ${hash}`, true);
+      digest = append ? partDigest : createHash('sha256');
+      const fd = openSync(part, append ? 'a' : 'w');
+      try {
+        if (complete) response.resume();
+        else await writeHashing(response, fd, digest);
+        await fsyncFd(fd);
+      } finally {
+        closeSync(fd);
+      }
+    } catch (error) {
+      response.destroy();
+      throw error;
     }
     const actual = digest.digest('hex');
     if (actual !== hash) {
@@ -204,12 +220,12 @@ export class BlobTransfer {
 }
 
 /**
- * The body of an upload of a whole file: in memory when photo-sized, with its length stated;
- * else streamed. Bytes that are not `size` long any more changed since they were read, and are
- * told as the mismatch they are.
+ * The body of an upload of a whole file (its length stated either way): in memory when
+ * photo-sized, else streamed. Bytes that are not `size` long changed since they were read.
  */
 function bodyOf(file: string, hash: BlobHash, size: number): Buffer | Readable {
-  if (size > BUFFERED_BYTES) return createReadStream(file, { highWaterMark: 1 << 20 });
+  if (size > BUFFERED_BYTES)
+    return createReadStream(file, { end: size - 1, highWaterMark: 1 << 20 });
   const bytes = readFileSync(file);
   if (bytes.length !== size) throw changedSinceRead(hash, bytes.length, size);
   return bytes;

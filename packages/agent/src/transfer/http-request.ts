@@ -1,6 +1,6 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { ServerApiError } from '../server-api.js';
 
 /** A connection that moves no byte for this long is given up (and the transfer retried). */
@@ -15,7 +15,7 @@ const agents = {
 export interface BlobRequest {
   readonly method: string;
   readonly headers: Record<string, string>;
-  /** A whole body, or a stream of one whose length is in the headers. */
+  /** A whole body (its length stated here), or a stream of one (stated by the caller or not). */
   readonly body?: Buffer | Readable;
 }
 
@@ -56,8 +56,8 @@ export function blobRequest(url: string, init: BlobRequest): Promise<IncomingMes
     if (body === undefined || Buffer.isBuffer(body)) {
       request.end(body);
     } else {
-      body.once('error', (error) => request.destroy(error));
-      body.pipe(request);
+      // Either end failing closes the other: a cut connection closes the file too.
+      pipeline(body, request, () => undefined);
     }
   });
 }

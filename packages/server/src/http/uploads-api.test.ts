@@ -215,8 +215,8 @@ describe('photo-sized uploads sent whole in the request that creates them', () =
     expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
   });
 
-  it('refuses a wrong hash, a missing hash or a full quota, storing nothing', async () => {
-    const t = await startTestServer({ defaultQuotaBytes: 15_000 });
+  it('refuses a wrong, missing or garbled hash, a file over the limit or a full quota, storing nothing', async () => {
+    const t = await startTestServer({ defaultQuotaBytes: 15_000, maxUploadBytes: 12_000 });
     const alice = await t.userWithDevice('alice');
     const bytes = randomBytes(9_000);
     const claimed = sha256Of('something else');
@@ -227,7 +227,21 @@ describe('photo-sized uploads sent whole in the request that creates them', () =
     const noHash = await createUpload(t.api, alice.token, bytes, 'not-a-hash', true);
     expect(noHash.status).toBe(400);
     expect(await noHash.text()).toContain('sha256');
+    const garbled = await t.api('/api/v1/uploads', {
+      method: 'POST',
+      token: alice.token,
+      headers: {
+        ...TUS,
+        'upload-length': String(bytes.length),
+        'upload-metadata': 'sha256 %%%not base64, ,',
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: bytes,
+    });
+    expect(garbled.status).toBe(400);
     expect((await createUpload(t.api, alice.token, bytes, undefined, true)).status).toBe(201);
+    const tooBig = await createUpload(t.api, alice.token, randomBytes(13_000), undefined, true);
+    expect(tooBig.status).toBe(413);
     const overQuota = await createUpload(t.api, alice.token, randomBytes(9_000), undefined, true);
     expect(overQuota.status).toBe(413);
     expect(await overQuota.text()).toContain('quota');

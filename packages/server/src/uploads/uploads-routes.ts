@@ -10,7 +10,7 @@ import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { HashingFileStore } from './hashing-file-store.js';
 import { wholeUploads, type Creation } from './whole-upload.js';
-import { ApiError, badRequest } from '../http/api-error.js';
+import { ApiError, badRequest, tooLarge } from '../http/api-error.js';
 import type { ServerContext } from '../http/server-context.js';
 import type { UserRecord } from '../store/metadata-store.js';
 import type { ZodApp } from '../http/zod-app.js';
@@ -70,6 +70,11 @@ export function uploadsRoutes(
     if (size === undefined) {
       throw badRequest('state the size with Upload-Length; deferred lengths are not accepted');
     }
+    if (size > ctx.config.maxUploadBytes) {
+      throw tooLarge(
+        `this file is ${String(size)} bytes; this server takes files up to ${String(ctx.config.maxUploadBytes)} bytes`,
+      );
+    }
     const quota = owner.quotaBytes ?? ctx.config.defaultQuotaBytes;
     if (quota !== null && (await ctx.store.libraryBytes(owner.id)) + size > quota) {
       throw new ApiError(
@@ -98,8 +103,7 @@ export function uploadsRoutes(
   const whole = wholeUploads({
     uploadsDir: directory,
     uploadsPath: UPLOADS_PATH,
-    checkCreation: (owner, metadata, size) =>
-      checkCreation(owner, Metadata.parse(metadata).sha256, size),
+    checkCreation: (owner, metadata, size) => checkCreation(owner, sha256Of(metadata), size),
     store,
   });
 
@@ -182,4 +186,14 @@ export function uploadsRoutes(
     return removed;
   };
   return { expireStale };
+}
+
+/** The sha256 a tus Upload-Metadata header declares; undefined when it declares none. */
+function sha256Of(metadata: string | undefined): string | undefined {
+  try {
+    return Metadata.parse(metadata).sha256 ?? undefined;
+  } catch {
+    // Malformed metadata declares nothing: the check says what it must carry.
+    return undefined;
+  }
 }

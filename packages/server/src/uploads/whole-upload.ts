@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -60,6 +60,7 @@ export function wholeUploads(deps: {
       buffered += size;
       try {
         if (request.headers['tus-resumable'] !== '1.0.0') {
+          void reply.header('tus-version', '1.0.0');
           throw new ApiError(412, 'bad-request', 'send Tus-Resumable: 1.0.0');
         }
         const creation = await deps.checkCreation(owner, header(request, 'upload-metadata'), size);
@@ -81,7 +82,12 @@ export function wholeUploads(deps: {
           dirMade = true;
         }
         writeFileSync(file, bytes);
-        await deps.store(owner.id, creation, file);
+        try {
+          await deps.store(owner.id, creation, file);
+        } catch (error) {
+          rmSync(file, { force: true });
+          throw error;
+        }
         // The upload is complete and has no record to resume: its address answers 404, as a
         // finished tus upload's does once tus has removed it.
         await reply
@@ -128,16 +134,32 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
   return Array.isArray(value) ? value[0] : value;
 };
 
+/** A body that moves no byte for this long is given up: its memory goes back to the budget. */
+const BODY_IDLE_MS = 60_000;
+
 /** The request body, which Content-Length said is `size` bytes, in one buffer. */
 async function readBody(request: FastifyRequest, size: number): Promise<Buffer> {
   const body = Buffer.allocUnsafe(size);
   let offset = 0;
-  for await (const chunk of request.raw) {
-    const bytes = chunk as Buffer;
-    // Node's parser holds a body to its Content-Length; this guards the buffer regardless.
-    if (offset + bytes.length > size) throw badRequest('the body is longer than Upload-Length');
-    bytes.copy(body, offset);
-    offset += bytes.length;
+  request.raw.setTimeout(BODY_IDLE_MS, () => {
+    request.raw.destroy(new Error(`no byte came for ${String(BODY_IDLE_MS / 1000)} s`));
+  });
+  try {
+    for await (const chunk of request.raw) {
+      const bytes = chunk as Buffer;
+      // Node's parser holds a body to its Content-Length; this guards the buffer regardless.
+      if (offset + bytes.length > size) throw badRequest('the body is longer than Upload-Length');
+      bytes.copy(body, offset);
+      offset += bytes.length;
+    }
+  } catch (error) {
+    if (error instanceof ApiError) throw error;
+    // The client went away or stalled mid-body: its fault, not the server's.
+    throw badRequest(
+      `the body stopped after ${String(offset)} of ${String(size)} bytes (${(error as Error).message}); send it again`,
+    );
+  } finally {
+    request.raw.setTimeout(0);
   }
   if (offset !== size) {
     throw badRequest(
