@@ -9,7 +9,7 @@ import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { HashingFileStore } from './hashing-file-store.js';
-import { wholeUploads, type Creation } from './whole-upload.js';
+import { checksumMismatch, wholeUploads, type Creation } from './whole-upload.js';
 import { ApiError, badRequest, tooLarge } from '../http/api-error.js';
 import type { ServerContext } from '../http/server-context.js';
 import type { UserRecord } from '../store/metadata-store.js';
@@ -139,11 +139,8 @@ export function uploadsRoutes(
         digest === undefined ? await hashFile(file) : { hash: digest, size: upload.size ?? 0 };
       if (actual.hash !== declared || actual.size !== upload.size) {
         await datastore.remove(upload.id);
-        throw refuse(
-          460,
-          'checksum-mismatch',
-          `the bytes received hash to ${actual.hash}, not the declared ${declared}; nothing was stored, upload again`,
-        );
+        const mismatch = checksumMismatch(actual.hash, declared);
+        throw refuse(mismatch.status, mismatch.code, mismatch.message);
       }
       // The blob store takes a second link to the bytes: tus still looks at the upload's own
       // file after this hook, and removes it with its record once the response is out.

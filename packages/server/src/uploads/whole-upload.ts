@@ -66,13 +66,7 @@ export function wholeUploads(deps: {
         const creation = await deps.checkCreation(owner, header(request, 'upload-metadata'), size);
         const bytes = await readBody(request, size);
         const actual = createHash('sha256').update(bytes).digest('hex');
-        if (actual !== creation.hash) {
-          throw new ApiError(
-            460,
-            'checksum-mismatch',
-            `the bytes received hash to ${actual}, not the declared ${creation.hash}; nothing was stored, upload again`,
-          );
-        }
+        if (actual !== creation.hash) throw checksumMismatch(actual, creation.hash);
         const id = randomBytes(16).toString('hex');
         const file = join(deps.uploadsDir, `${id}.whole`);
         // Written at once, as it was hashed at once: a page-cache write of a photo takes less
@@ -118,6 +112,14 @@ export function wholeUploads(deps: {
     },
   };
 }
+
+/** Bytes that do not hash to what their upload declared: refused, and nothing is stored. */
+export const checksumMismatch = (actual: string, declared: string): ApiError =>
+  new ApiError(
+    460,
+    'checksum-mismatch',
+    `the bytes received hash to ${actual}, not the declared ${declared}; nothing was stored, upload again`,
+  );
 
 /** The size of a creation-with-upload request that carries its whole body; else undefined. */
 function wholeSize(request: FastifyRequest, uploadsPath: string): number | undefined {
