@@ -64,8 +64,8 @@ export class AgentDevice {
   }
 
   /** `keepsake sync --once`; fails the test with the agent's own words if it is not in step. */
-  async syncOnce(): Promise<SyncReport> {
-    const run = await this.run(['sync', this.folder, '--once', '--json', '--timeout', '60']);
+  async syncOnce(env: NodeJS.ProcessEnv = {}): Promise<SyncReport> {
+    const run = await this.run(['sync', this.folder, '--once', '--json', '--timeout', '60'], env);
     const report = parseReport(run.stdout);
     if (run.code !== 0 || !report?.inStep) {
       throw new Error(

@@ -2,13 +2,31 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
-import { put, serverForFile } from './households.js';
+import { ADMIN_PASSWORD, put, serverForFile } from './households.js';
 
 // Real processes only: `keepsake serve`, and each device's `keepsake sync --once` in its own
 // process with its own config directory and folder, as users run them. Each test is a user of
 // its own, so libraries do not mix.
 
-const { household } = serverForFile();
+const { household, server } = serverForFile();
+
+/** Blobs the server has sent (its request counter, read as the administrator). */
+async function blobsServed(): Promise<number> {
+  const { url } = server();
+  const session = await fetch(`${url}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ user: 'admin', password: ADMIN_PASSWORD }),
+  });
+  const { token } = (await session.json()) as { token: string };
+  const metrics = await (
+    await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })
+  ).text();
+  return metrics
+    .split('\n')
+    .filter((line) => line.includes('method="GET"') && line.includes('route="/api/v1/blobs/:hash"'))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
 
 const syncAll = async (...devices: AgentDevice[]) => {
   for (const device of devices) await device.syncOnce();
@@ -163,6 +181,23 @@ describe('keepsake sync between devices', () => {
     await syncAll(b, a);
     expect(a.files()).toEqual(b.files());
     expect(await sidecarOf()).toBe(b.files().get('IMG_0001.AAE'));
+  });
+
+  it('a big import read a slice per look fetches nothing the device already holds, and doubles nothing', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('slices', ['a', 'b']);
+    await syncAll(a, b);
+    // The same card copied onto both devices; a syncs first, b reads one file per look.
+    const card = ['jpeg/door-knocker.jpg', 'jpeg/mongolia.jpeg', 'heic/classic-car.heic'];
+    for (const device of [a, b]) for (const photo of card) put(device, photo, `card/${photo}`);
+    await a.syncOnce();
+    const served = await blobsServed();
+    await b.syncOnce({ KEEPSAKE_LOOK_BYTES: '1' });
+    expect(await blobsServed()).toBe(served);
+    expect(b.files()).toEqual(a.files());
+    expect(await library.assets()).toHaveLength(3);
   });
 
   it('edits made on two devices before either synced are both kept: a conflict copy beside the photo', async () => {

@@ -18,7 +18,7 @@ import {
 import type { DeviceConfig } from '../device-config.js';
 import { FileFacts } from '../scanner/file-facts.js';
 import { FileHasher } from '../scanner/file-hasher.js';
-import { FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
+import { defaultReadBudget, FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
 import { ServerApi, ServerApiError } from '../server-api.js';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
 import { BlobTransfer, ONE_REQUEST_BYTES } from '../transfer/blob-transfer.js';
@@ -91,6 +91,11 @@ export interface SyncEvents {
   onProgress?(progress: SyncProgress): void;
 }
 
+export interface FolderSyncOptions {
+  /** Bytes one look reads at most before they are synced (default: `defaultReadBudget`). */
+  readonly lookBytes?: number | undefined;
+}
+
 /** How long a file must go unmodified before it is read (a copy or import still writing it). */
 export const SETTLE_MS = 150;
 
@@ -122,12 +127,20 @@ export class FolderSync {
     readonly folder: string,
     private readonly device: DeviceConfig,
     events: SyncEvents = {},
+    options: FolderSyncOptions = {},
   ) {
     this.db = openAgentState(folder);
     this.#files = new AgentFiles(folder);
     this.#facts = new FileFacts(this.db);
     this.#hasher = new FileHasher();
-    this.#scanner = new FolderScanner(folder, this.#facts, this.#hasher, SETTLE_MS);
+    const { lookBytes } = options;
+    this.#scanner = new FolderScanner(
+      folder,
+      this.#facts,
+      this.#hasher,
+      SETTLE_MS,
+      lookBytes === undefined ? defaultReadBudget : () => lookBytes,
+    );
     this.#replica = new Replica(this.db);
     this.#index = new IndexStore(this.db);
     this.#outbox = new Outbox(this.db);
@@ -218,11 +231,11 @@ export class FolderSync {
     let written = 0;
     let removed = 0;
     const waiting = look.changing.map((path) => `${path}: still being written`);
-    if (look.unread > 0) waiting.push(`${String(look.unread)} file(s) to read in the next look`);
     const unsyncable = look.unreadable.map((u) => `${u.path}: ${u.reason}`);
     if (look.unread > 0) {
       // Brought to the plan once every file was read: an unread one may be a file the plan
       // would otherwise fetch again, or one of a move whose other end was read.
+      waiting.push(`${String(look.unread)} file(s) to read in the next look`);
     } else if (this.#outbox.pendingOps === 0 && this.#outbox.stagedTotals().count === 0) {
       const reconciled = await reconcileFolder(look, this.#reconcileDeps());
       written = reconciled.written;

@@ -67,7 +67,7 @@ export async function withFolder<T>(
 ): Promise<T> {
   let sync: FolderSync | undefined;
   try {
-    sync = new FolderSync(folder, device, events);
+    sync = new FolderSync(folder, device, events, { lookBytes: lookBytesFromEnv() });
     return await use(sync);
   } catch (error) {
     if (error instanceof ServerApiError || error instanceof UsageError) {
@@ -87,4 +87,15 @@ export function parseWithJson(args: string[]): { json: boolean; positionals: str
     options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
   });
   return { json: values.json, positionals };
+}
+
+/** KEEPSAKE_LOOK_BYTES: how much one look at a folder reads before it is synced, if set. */
+function lookBytesFromEnv(): number | undefined {
+  const text = process.env.KEEPSAKE_LOOK_BYTES;
+  if (text === undefined || text === '') return undefined;
+  const bytes = Number(text);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) {
+    throw new CliError(`KEEPSAKE_LOOK_BYTES must be a whole number of bytes, not "${text}"`, 2);
+  }
+  return bytes;
 }

@@ -37,6 +37,11 @@ Options:
   --name <name>   the new device's name (default: this machine's name)
   -h, --help      this text
 
+Environment:
+  KEEPSAKE_LOOK_BYTES  bytes one look at the folder reads before what it read is synced; a
+                       big import goes up a slice at a time (default 256 MiB, or 64 KiB for
+                       each file in a bigger folder)
+
 Exit status: 0 when in step (--once) or stopped, 1 when something is still pending or failed
 (the reasons are printed), 2 on bad options or when this machine is not a device yet.`;
 
