@@ -11,14 +11,17 @@ export interface HashedFile {
 }
 
 // Plain JavaScript, run as each worker's whole program. One file at a time per worker, read
-// with blocking reads of 1 MiB into one buffer, as openssl does: the worker has nothing else to
-// do, and a blocking read costs no hop through libuv's thread pool (measured: the promise-based
-// reads, even double-buffered, ran at three quarters of openssl's speed; these at its speed).
+// with blocking reads into one buffer, as openssl does: the worker has nothing else to do, and a
+// blocking read costs no hop through libuv's thread pool (measured: the promise-based reads,
+// even double-buffered, ran at three quarters of openssl's speed; these at its speed). 128 KiB
+// a read: from disk, the kernel's readahead fetches what comes next while a short read's bytes
+// are hashed, where a 1 MiB read waits for more of its bytes first (measured cold: 8-10% faster
+// than 1 MiB reads; warm: the same).
 const WORKER = `
 const { parentPort } = require('node:worker_threads');
 const { createHash } = require('node:crypto');
 const { openSync, readSync, fstatSync, closeSync } = require('node:fs');
-const buffer = Buffer.allocUnsafe(1 << 20);
+const buffer = Buffer.allocUnsafe(128 * 1024);
 parentPort.on('message', ({ id, file }) => {
   let fd;
   try {
