@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { copyFile, mkdir, open, rename, rm } from 'node:fs/promises';
+import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { flush, makeFolders } from '@keepsake/durable-files';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 import { statAs, type FileStat } from '../scanner/walk-folder.js';
@@ -63,7 +64,8 @@ export class AgentFiles {
    * returned). Returns what the placed file is, as stat'ed before the rename: the user may
    * delete or change it the moment it appears, and what was placed must still be recorded, or
    * that change would go unnoticed. The rename is durable once `flushDirs` has flushed the
-   * file's folder: placements are flushed a folder at a time, before they are recorded.
+   * file's folder: placements are flushed a folder at a time, before they are recorded (a
+   * folder made for one is flushed into its parent here).
    */
   async place(
     source: string,
@@ -83,7 +85,12 @@ export class AgentFiles {
     } catch (error) {
       // Most files go into a folder that exists: it is made only when the rename says it is not.
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      mkdirSync(dirname(target), { recursive: true });
+      await makeFolders(dirname(target));
+      // The folder's flush let other work run: ask again.
+      if (!stillExpected()) {
+        rmSync(temp, { force: true });
+        return undefined;
+      }
       renameSync(temp, target);
     }
     return placed;
@@ -93,7 +100,7 @@ export class AgentFiles {
   async flushDirs(relativePaths: Iterable<string>): Promise<void> {
     const dirs = new Set<string>();
     for (const path of relativePaths) dirs.add(dirname(join(this.folder, path)));
-    for (const dir of dirs) await flushFile(dir);
+    for (const dir of dirs) await flush(dir);
   }
 
   /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */
@@ -122,7 +129,7 @@ export async function copyHolding(
     try {
       await copyFile(join(folder, path), copy);
       if ((await hasher.hash(copy)).hash === hash) {
-        await flushFile(copy);
+        await flush(copy);
         await rename(copy, target);
         return true;
       }
@@ -143,16 +150,6 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
     if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
     await copyFile(source, target);
-    await flushFile(target); // a link shares flushed bytes; a copy has its own to flush
-  }
-}
-
-/** fsync of a file or folder: its bytes (or its entries) are on the disk when this returns. */
-export async function flushFile(path: string): Promise<void> {
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await flush(target); // a link shares flushed bytes; a copy has its own to flush
   }
 }

@@ -6,7 +6,6 @@ import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
   createReadStream,
-  fsync,
   openSync,
   readFileSync,
   renameSync,
@@ -14,10 +13,10 @@ import {
   statSync,
   writeSync,
 } from 'node:fs';
-import { promisify } from 'node:util';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { BlobHash } from '@keepsake/core';
+import { flushFd } from '@keepsake/durable-files';
 import { ServerApiError } from '../server-api.js';
 import { blobRequest, bodyText, type BlobRequest } from './http-request.js';
 
@@ -31,7 +30,6 @@ export const ONE_REQUEST_BYTES = 16 * 1024 * 1024;
 
 /** Uploads up to this size are read into memory and sent with their length: one read, one write. */
 const BUFFERED_BYTES = 4 * 1024 * 1024;
-const fsyncFd = promisify(fsync);
 
 /**
  * Moves blob bytes between this device and the server. Uploads use the tus protocol: one upload
@@ -131,7 +129,7 @@ export class BlobTransfer {
       try {
         if (complete) response.resume();
         else await writeHashing(response, fd, digest);
-        await fsyncFd(fd);
+        await flushFd(fd);
       } finally {
         closeSync(fd);
       }

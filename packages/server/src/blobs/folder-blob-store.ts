@@ -1,24 +1,16 @@
-import {
-  closeSync,
-  createReadStream,
-  fsync,
-  mkdirSync,
-  openSync,
-  renameSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
-import { promisify } from 'node:util';
+import { createReadStream, renameSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SHA256_HEX, type BlobHash } from '@keepsake/core';
+import { flush, makeFolders } from '@keepsake/durable-files';
 import type { BlobStore, ByteRange } from './blob-store.js';
 
 /**
  * Blobs in a sharded folder tree, `ab/cd/abcd…`: two levels of 256 keep every directory small
  * at a million blobs. A blob arrives by rename after its bytes and the file are fsynced, and
- * the folder is fsynced after the rename, so a crash leaves either the whole blob or nothing.
+ * the folder is fsynced after the rename (a shard folder made for it, into its parent first),
+ * so a crash leaves either the whole blob or nothing.
  * Calls that do not wait on the disk (stat, rename, mkdir) are made synchronously: each async
  * one is two thread handoffs, which cost more than the call on a small machine. Only fsync and
  * reading bytes, which may wait on the disk, are async.
@@ -42,16 +34,16 @@ export class FolderBlobStore implements BlobStore {
       rmSync(file, { force: true });
       return;
     }
-    await fsyncPath(file);
+    await flush(file);
     try {
       renameSync(file, target);
     } catch (error) {
       // The shard folders fill up early: one is made only when the rename says it is missing.
       if (!isMissing(error)) throw error;
-      mkdirSync(dirname(target), { recursive: true });
+      await makeFolders(dirname(target));
       renameSync(file, target);
     }
-    await fsyncPath(dirname(target));
+    await flush(dirname(target));
   }
 
   read(hash: BlobHash, range?: ByteRange): Readable {
@@ -80,17 +72,6 @@ export class FolderBlobStore implements BlobStore {
     }
   }
 }
-
-async function fsyncPath(path: string): Promise<void> {
-  const fd = openSync(path, 'r');
-  try {
-    await fsyncFd(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-const fsyncFd = promisify(fsync);
 
 async function readdirOrEmpty(dir: string): Promise<string[]> {
   try {

@@ -1,0 +1,39 @@
+import { closeSync, fsync, mkdirSync, openSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+// A write, a rename or a new folder is on the disk only once the file or the folder that holds
+// the new entry is flushed (fsync): until then a power cut may undo it, whatever the process
+// was told. Opening and closing do not wait on the disk and are synchronous; the fsync, which
+// does, runs on libuv's thread pool.
+
+/** fsync of an open file: its bytes are on the disk when this resolves. */
+export const flushFd: (fd: number) => Promise<void> = promisify(fsync);
+
+/** fsync of a file or folder by path: its bytes (or its entries) are on the disk when this resolves. */
+export async function flush(path: string): Promise<void> {
+  const fd = openSync(path, 'r');
+  try {
+    await flushFd(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Makes `dir` and any missing folders above it, each made one flushed into its parent: a new
+ * folder's entry lives in its parent, and flushing the new folder (which a caller does after
+ * renaming a file into it) says nothing of that entry. Folders that exist cost one mkdir.
+ */
+export async function makeFolders(dir: string): Promise<void> {
+  const target = resolve(dir);
+  const first = mkdirSync(target, { recursive: true });
+  if (first === undefined) return;
+  // mkdir answers with the topmost folder it made; every folder from there down is new.
+  const made = [target];
+  for (let folder = target; folder !== first && dirname(folder) !== folder;) {
+    folder = dirname(folder);
+    made.push(folder);
+  }
+  for (const folder of made) await flush(dirname(folder));
+}

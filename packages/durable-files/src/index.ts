@@ -1,0 +1,1 @@
+export { flush, flushFd, makeFolders } from './durable-files.js';
