@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flush, flushFd, makeFolders } from './durable-files.js';
+import { flush, flushFd, foldersFlushed, makeFolders } from './durable-files.js';
 
 // A power cut cannot be staged here: these show each call does its file-system work and
 // reports failures; that the flushes reach the disk is the kernel's promise for fsync.
@@ -49,5 +49,26 @@ describe('durable files', () => {
     await flush(file);
     await flush(root);
     await expect(flush(join(root, 'gone'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('lets a file renamed into a folder another call is still making wait for its flush', async () => {
+    const shard = join(root, 'ab', 'cd');
+    const making = makeFolders(shard);
+    // The folder exists at once (mkdir is synchronous); its entry's flush is still running, and
+    // no fsync can finish while only microtasks run.
+    expect(statSync(shard).isDirectory()).toBe(true);
+    let waited = false;
+    const waiting = foldersFlushed(shard).then(() => {
+      waited = true;
+    });
+    for (let turn = 0; turn < 20; turn++)
+      await new Promise<void>((r) => {
+        queueMicrotask(r);
+      });
+    expect(waited).toBe(false);
+    await making;
+    await waiting;
+    expect(waited).toBe(true);
+    await foldersFlushed(join(root, 'elsewhere'));
   });
 });

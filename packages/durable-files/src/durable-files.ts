@@ -20,20 +20,47 @@ export async function flush(path: string): Promise<void> {
   }
 }
 
+/** Folders made by `makeFolders` whose entries are being flushed into their parents. */
+const flushing = new Map<string, Promise<void>>();
+
 /**
  * Makes `dir` and any missing folders above it, each made one flushed into its parent: a new
  * folder's entry lives in its parent, and flushing the new folder (which a caller does after
- * renaming a file into it) says nothing of that entry. Folders that exist cost one mkdir.
+ * renaming a file into it) says nothing of that entry. Folders that exist cost one mkdir, and
+ * a wait for any of them another call made and is still flushing.
  */
 export async function makeFolders(dir: string): Promise<void> {
   const target = resolve(dir);
   const first = mkdirSync(target, { recursive: true });
-  if (first === undefined) return;
-  // mkdir answers with the topmost folder it made; every folder from there down is new.
-  const made = [target];
-  for (let folder = target; folder !== first && dirname(folder) !== folder;) {
-    folder = dirname(folder);
-    made.push(folder);
+  if (first !== undefined) {
+    // mkdir answers with the topmost folder it made; every folder from there down is new.
+    const made = [target];
+    for (let folder = target; folder !== first && dirname(folder) !== folder;) {
+      folder = dirname(folder);
+      made.push(folder);
+    }
+    const flushed = (async () => {
+      for (const folder of made) await flush(dirname(folder));
+    })();
+    for (const folder of made) flushing.set(folder, flushed);
+    try {
+      await flushed;
+    } finally {
+      for (const folder of made) if (flushing.get(folder) === flushed) flushing.delete(folder);
+    }
   }
-  for (const folder of made) await flush(dirname(folder));
+  await foldersFlushed(target);
+}
+
+/**
+ * Resolves once `dir` and the folders above it are durable in their parents, as far as this
+ * process made them: a file renamed into a folder another call has just made (and is still
+ * flushing) must wait for that flush before it is called stored.
+ */
+export async function foldersFlushed(dir: string): Promise<void> {
+  if (flushing.size === 0) return;
+  for (let folder = resolve(dir); ; folder = dirname(folder)) {
+    await flushing.get(folder);
+    if (dirname(folder) === folder) return;
+  }
 }

@@ -1,1 +1,1 @@
-export { flush, flushFd, makeFolders } from './durable-files.js';
+export { flush, flushFd, foldersFlushed, makeFolders } from './durable-files.js';

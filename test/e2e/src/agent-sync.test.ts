@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
@@ -99,6 +99,29 @@ describe('keepsake sync between devices', () => {
     const assets = await library.assets();
     expect(assets).toHaveLength(1);
     expect(assets[0]?.paths).toEqual(['door-knocker.jpg', 'favourites/door-knocker.jpg']);
+  });
+
+  it('two placements of one photo are two files: an edit of one is one new version for both', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('placements', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    put(a, 'jpeg/door-knocker.jpg', 'favourites/door-knocker.jpg');
+    await syncAll(a, b);
+    const [first, second] = ['door-knocker.jpg', 'favourites/door-knocker.jpg'].map((path) =>
+      statSync(join(b.folder, path)),
+    );
+    expect(first?.ino).not.toBe(second?.ino);
+    // Rewritten in place (same inode), as editors that truncate and write do.
+    writeFileSync(join(b.folder, 'favourites/door-knocker.jpg'), 'edited on b');
+    await syncAll(b, a, b);
+    const edited = b.files().get('favourites/door-knocker.jpg');
+    expect(b.files().get('door-knocker.jpg')).toBe(edited);
+    expect(a.files()).toEqual(b.files());
+    const assets = await library.assets();
+    expect(assets).toHaveLength(1);
+    expect(assets[0]?.versions).toHaveLength(1);
   });
 
   it('a delete trashes the asset on the server and moves the file to local trash elsewhere; restore brings it back', async () => {

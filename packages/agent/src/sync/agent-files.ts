@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
+import { constants, linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { flush, makeFolders } from '@keepsake/durable-files';
+import { flush, foldersFlushed, makeFolders } from '@keepsake/durable-files';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 import { statAs, type FileStat } from '../scanner/walk-folder.js';
@@ -58,8 +58,9 @@ export class AgentFiles {
   }
 
   /**
-   * Puts a verified download at `relativePath`, whole or not at all: linked to a temp file (the
-   * download was flushed before it got its name), then renamed over the name. `stillExpected`
+   * Puts a verified download at `relativePath`, whole or not at all: linked (or copied, see
+   * `placeBytes`) to a temp file (the download was flushed before it got its name), then renamed
+   * over the name. `stillExpected`
    * is asked just before the rename, so a file the user touched meanwhile wins (undefined is
    * returned). Returns what the placed file is, as stat'ed before the rename: the user may
    * delete or change it the moment it appears, and what was placed must still be recorded, or
@@ -74,33 +75,39 @@ export class AgentFiles {
   ): Promise<FileStat | undefined> {
     const target = join(this.folder, relativePath);
     const temp = join(this.#tmp, randomBytes(8).toString('hex'));
-    await linkOrCopy(source, temp);
-    const placed = statAs(relativePath, lstatSync(temp));
-    if (!stillExpected()) {
-      rmSync(temp, { force: true });
-      return undefined;
-    }
+    await placeBytes(source, temp);
+    let renamed = false;
     try {
-      renameSync(temp, target);
-    } catch (error) {
-      // Most files go into a folder that exists: it is made only when the rename says it is not.
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      await makeFolders(dirname(target));
-      // The folder's flush let other work run: ask again.
-      if (!stillExpected()) {
-        rmSync(temp, { force: true });
-        return undefined;
+      const placed = statAs(relativePath, lstatSync(temp));
+      if (!stillExpected()) return undefined;
+      try {
+        renameSync(temp, target);
+      } catch (error) {
+        // Most files go into a folder that exists: it is made only when the rename says it is not.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw inTheWay(error, relativePath);
+        await makeFolders(dirname(target)).catch((cause: unknown) => {
+          throw inTheWay(cause, relativePath);
+        });
+        // The folder's flush let other work run: ask again.
+        if (!stillExpected()) return undefined;
+        renameSync(temp, target);
       }
-      renameSync(temp, target);
+      renamed = true;
+      return placed;
+    } finally {
+      if (!renamed) rmSync(temp, { force: true });
     }
-    return placed;
   }
 
   /** Flushes the folders of the files placed at `relativePaths`, each once. */
   async flushDirs(relativePaths: Iterable<string>): Promise<void> {
     const dirs = new Set<string>();
     for (const path of relativePaths) dirs.add(dirname(join(this.folder, path)));
-    for (const dir of dirs) await flush(dir);
+    for (const dir of dirs) {
+      await flush(dir);
+      // A folder another placement has just made may still be flushing into its parent.
+      await foldersFlushed(dir);
+    }
   }
 
   /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */
@@ -141,6 +148,16 @@ export async function copyHolding(
   return false;
 }
 
+/**
+ * The bytes of `source` (a verified download) at `target`: linked while no placement holds them
+ * yet, else copied. Two placements must never share a file: an edit of one in place would
+ * change the other, which the scan takes to keep its bytes.
+ */
+async function placeBytes(source: string, target: string): Promise<void> {
+  if (lstatSync(source).nlink === 1) await linkOrCopy(source, target);
+  else await copyFlushed(source, target);
+}
+
 /** A hard link (synchronous: see BlobTransfer's imports), or a copy where links are refused. */
 async function linkOrCopy(source: string, target: string): Promise<void> {
   try {
@@ -149,7 +166,23 @@ async function linkOrCopy(source: string, target: string): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return;
     if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'ENOTSUP') throw error;
-    await copyFile(source, target);
-    await flush(target); // a link shares flushed bytes; a copy has its own to flush
+    await copyFlushed(source, target);
   }
+}
+
+/** A copy (a clone where the file system can), flushed: a link shares flushed bytes, a copy has its own. */
+async function copyFlushed(source: string, target: string): Promise<void> {
+  await copyFile(source, target, constants.COPYFILE_FICLONE);
+  await flush(target);
+}
+
+/** A placement refused by what stands at its name or on the way to it, told as the user's to fix. */
+function inTheWay(error: unknown, relativePath: string): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EISDIR' || code === 'ENOTDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
+    return new Error(
+      `a file or folder stands in the way of ${relativePath} (a folder where the file goes, or a file where a folder is needed); rename or move it and ${relativePath} will sync`,
+    );
+  }
+  return error as Error;
 }

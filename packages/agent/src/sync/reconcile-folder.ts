@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import {
   groupKey,
   indexEntryFor,
@@ -216,7 +216,11 @@ interface Written extends PlannedWrite {
  */
 async function obtain(hash: BlobHash, deps: ReconcileDeps): Promise<string> {
   const target = deps.files.downloadedFile(hash);
-  if (existsSync(target)) return target;
+  // A download with other names was placed before a crash (or an earlier pass) kept it from
+  // being dropped: the user may have edited it in place since, so it is no longer trusted.
+  const kept = lstatSync(target, { throwIfNoEntry: false });
+  if (kept?.nlink === 1) return target;
+  if (kept) rmSync(target, { force: true });
   const paths = deps.facts.pathsWithHash(hash);
   if (await copyHolding(deps.files.folder, paths, hash, deps.hasher, target)) return target;
   await deps.transfer.download(hash, target);

@@ -3,7 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SHA256_HEX, type BlobHash } from '@keepsake/core';
-import { flush, makeFolders } from '@keepsake/durable-files';
+import { flush, foldersFlushed, makeFolders } from '@keepsake/durable-files';
 import type { BlobStore, ByteRange } from './blob-store.js';
 
 /**
@@ -44,6 +44,8 @@ export class FolderBlobStore implements BlobStore {
       renameSync(file, target);
     }
     await flush(dirname(target));
+    // The shard folder may be one another upload has just made and is still flushing.
+    await foldersFlushed(dirname(target));
   }
 
   read(hash: BlobHash, range?: ByteRange): Readable {
