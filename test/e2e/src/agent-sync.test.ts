@@ -1,4 +1,14 @@
-import { mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
@@ -122,6 +132,53 @@ describe('keepsake sync between devices', () => {
     const assets = await library.assets();
     expect(assets).toHaveLength(1);
     expect(assets[0]?.versions).toHaveLength(1);
+  });
+
+  it('a folder a device ignores is neither placed there nor deleted from the library', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('ignores', ['a', 'b']);
+    writeFileSync(join(b.folder, '.keepsakeignore'), 'Screenshots/\n');
+    put(a, 'jpeg/door-knocker.jpg', 'Screenshots/door-knocker.jpg');
+    put(a, 'jpeg/mongolia.jpeg', 'mongolia.jpeg');
+    await syncAll(a, b, a);
+    const screenshot = a.files().get('Screenshots/door-knocker.jpg');
+    expect(screenshot).toBeDefined();
+    expect(b.files().has('Screenshots/door-knocker.jpg')).toBe(false);
+    expect(b.files().has('mongolia.jpeg')).toBe(true);
+    expect(await library.assets()).toHaveLength(2);
+
+    // The rule dropped: the folder arrives.
+    rmSync(join(b.folder, '.keepsakeignore'));
+    await syncAll(b);
+    expect(b.files().get('Screenshots/door-knocker.jpg')).toBe(screenshot);
+
+    // A rule added for a folder already synced stops syncing it here; it deletes nothing.
+    writeFileSync(join(b.folder, '.keepsakeignore'), 'Screenshots/\n');
+    rmSync(join(b.folder, 'Screenshots'), { recursive: true });
+    await syncAll(b, a);
+    expect(a.files().get('Screenshots/door-knocker.jpg')).toBe(screenshot);
+    expect(await library.assets()).toHaveLength(2);
+    expect(await library.assets('trashed')).toHaveLength(0);
+  });
+
+  it('a file is never placed through a linked folder, which would put it outside the synced one', async () => {
+    const {
+      library,
+      devices: [a, b],
+    } = await household('linked-folder', ['a', 'b']);
+    const elsewhere = mkdtempSync(join(tmpdir(), 'keepsake-elsewhere-'));
+    try {
+      symlinkSync(elsewhere, join(b.folder, 'Archive'));
+      put(a, 'jpeg/door-knocker.jpg', 'Archive/door-knocker.jpg');
+      await syncAll(a, b, a);
+      expect(readdirSync(elsewhere)).toEqual([]);
+      expect(a.files().has('Archive/door-knocker.jpg')).toBe(true);
+      expect(await library.assets()).toHaveLength(1);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('a delete trashes the asset on the server and moves the file to local trash elsewhere; restore brings it back', async () => {

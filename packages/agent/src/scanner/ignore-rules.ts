@@ -48,6 +48,8 @@ export const DEFAULT_IGNORES: readonly string[] = [
 /** Decides which paths (relative, `/`-separated; folders end in `/`) the agent leaves alone. */
 export interface IgnoreRules {
   ignores(path: string): boolean;
+  /** The folder's own rules as written, '' without a `.keepsakeignore`: one set from another. */
+  readonly text: string;
   /** Forgets the answers kept so far: called after each folder, so they do not pile up. */
   release(): void;
 }
@@ -63,13 +65,14 @@ export async function loadIgnoreRules(folder: string): Promise<IgnoreRules> {
     own = await readFile(join(folder, IGNORE_FILE), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    return { ignores: ignoredByDefault, release: () => undefined };
+    return { ignores: ignoredByDefault, text: '', release: () => undefined };
   }
   const rules: Ignore = ignore()
     .add([...DEFAULT_IGNORES])
     .add(own);
   return {
     ignores: (path) => rules.ignores(path),
+    text: own,
     release: () => {
       // `ignore` keeps every answer in a cache it never trims, one entry per path asked: a
       // million entries for a million files. It has no call to empty it, so the cache object
@@ -77,4 +80,16 @@ export async function loadIgnoreRules(folder: string): Promise<IgnoreRules> {
       (rules as unknown as { _ignoreCache?: object })._ignoreCache = Object.create(null) as object;
     },
   };
+}
+
+/**
+ * Whether the folder syncs the file at `path` (relative, `/`-separated): neither it nor a folder
+ * on its way is ignored. A file placed where the walk does not look would be read back as
+ * deleted, and the deletion would reach every device.
+ */
+export function syncedHere(path: string, rules: IgnoreRules): boolean {
+  for (let slash = path.indexOf('/'); slash !== -1; slash = path.indexOf('/', slash + 1)) {
+    if (rules.ignores(path.slice(0, slash + 1))) return false;
+  }
+  return !rules.ignores(path);
 }

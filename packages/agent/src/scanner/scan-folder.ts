@@ -34,6 +34,8 @@ export interface FolderScan {
   readonly settlesAt: number | undefined;
   /** Files that could not be read (permissions, say), with the reason. */
   readonly unreadable: { readonly path: string; readonly reason: string }[];
+  /** The ignore rules the look went by: nothing is placed where it would not look. */
+  readonly rules: IgnoreRules;
 }
 
 export interface ScanProgress {
@@ -230,5 +232,6 @@ async function scanWith(
     unread,
     settlesAt,
     unreadable,
+    rules,
   };
 }

@@ -18,6 +18,7 @@ import {
 import type { DeviceConfig } from '../device-config.js';
 import { FileFacts } from '../scanner/file-facts.js';
 import { FileHasher } from '../scanner/file-hasher.js';
+import { syncedHere, type IgnoreRules } from '../scanner/ignore-rules.js';
 import { defaultReadBudget, FolderScanner, type FolderScan } from '../scanner/scan-folder.js';
 import { ServerApi, ServerApiError } from '../server-api.js';
 import { openAgentState, type StateDb } from '../state/agent-state.js';
@@ -210,6 +211,7 @@ export class FolderSync {
     if (!this.#state.bootstrapped) await this.#bootstrap();
     const fresh = lookAgain || !this.#lastLook;
     const look = !fresh && this.#lastLook ? this.#lastLook : await this.#look();
+    if (fresh) this.#followRules(look.rules);
     const ops = !fresh
       ? []
       : await recordLocalChanges(look, {
@@ -241,6 +243,11 @@ export class FolderSync {
       written = reconciled.written;
       removed = reconciled.removed;
       errors.push(...reconciled.errors);
+      if (reconciled.notHere > 0) {
+        this.#say(
+          `${String(reconciled.notHere)} file(s) of the library not placed here: .keepsakeignore leaves them out, or a linked folder is on their way`,
+        );
+      }
       if (reconciled.left > 0) waiting.push(`${String(reconciled.left)} name group(s) not settled`);
     } else {
       waiting.push(`${String(this.#outbox.pendingOps)} op(s) not yet answered`);
@@ -301,8 +308,33 @@ export class FolderSync {
     await this.#pull();
     this.#replica.unsettleAll();
     const look = await this.#look(true);
+    this.#followRules(look.rules);
     await reconcileFolder(look, this.#reconcileDeps());
     this.#state.bootstrapped = true;
+  }
+
+  /**
+   * When the folder's ignore rules changed, files it synced that they now leave out stop being
+   * synced here, without an op: a new rule is no deletion (the photos stay in the library and on
+   * other devices). Every group is then planned again, so what a dropped rule left out is placed.
+   */
+  #followRules(rules: IgnoreRules): void {
+    if (this.#state.ignoreRules === rules.text) return;
+    const leaving: string[] = [];
+    for (const [path] of this.#index.hashes()) if (!syncedHere(path, rules)) leaving.push(path);
+    this.db.transaction(() => {
+      for (const path of leaving) {
+        this.#index.drop(path);
+        this.#facts.forgetFile(path);
+      }
+      this.#replica.unsettleAll();
+      this.#state.ignoreRules = rules.text;
+    })();
+    if (leaving.length > 0) {
+      this.#say(
+        `${String(leaving.length)} file(s) no longer synced here: .keepsakeignore leaves them out`,
+      );
+    }
   }
 
   #reconcileDeps(): ReconcileDeps {

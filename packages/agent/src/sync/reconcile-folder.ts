@@ -11,6 +11,7 @@ import {
 } from '@keepsake/core';
 import type { FileFacts } from '../scanner/file-facts.js';
 import type { FileHasher } from '../scanner/file-hasher.js';
+import { syncedHere, type IgnoreRules } from '../scanner/ignore-rules.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
 import { sameFile } from '../scanner/file-facts.js';
 import { statFile, type FileStat } from '../scanner/walk-folder.js';
@@ -41,6 +42,8 @@ export interface ReconcileResult {
   readonly removed: number;
   /** Groups left unsettled: a download failed, or the user touched a file meanwhile. */
   readonly left: number;
+  /** Files not placed here: the folder's ignore rules leave them out, or a linked folder is on their way. */
+  readonly notHere: number;
   readonly errors: string[];
 }
 
@@ -62,7 +65,8 @@ export async function reconcileFolder(
   deps: ReconcileDeps,
 ): Promise<ReconcileResult> {
   const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
-  const result = { written: 0, removed: 0, left: 0, errors: [] as string[] };
+  const result = { written: 0, removed: 0, left: 0, notHere: 0, errors: [] as string[] };
+  const placeable = placeableHere(look.rules, deps.files.folder);
   const groups = deps.replica.unsettledGroups();
   const view = deps.replica.view();
   for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
@@ -89,7 +93,8 @@ export async function reconcileFolder(
         for (const file of changes.adopt) deps.index.put(file.path, indexEntryFor(view, file));
         for (const path of changes.forget) deps.index.drop(path);
         for (const file of changes.writes) {
-          writes.push({ file, entry: indexEntryFor(view, file), group });
+          if (placeable(file.path)) writes.push({ file, entry: indexEntryFor(view, file), group });
+          else result.notHere += 1;
         }
         for (const path of changes.removals) removals.push({ path, group });
       }
@@ -161,6 +166,30 @@ export async function reconcileFolder(
   }
   dropDownloads(deps.files);
   return result;
+}
+
+/**
+ * Whether a planned file may be written at its path: the walk looks there (a file it does not
+ * see would be read back as deleted, and the deletion would reach every device), and no folder
+ * on the way is a symbolic link (the walk does not follow one, and the file would land outside
+ * the folder). Folders are checked once per reconcile.
+ */
+function placeableHere(rules: IgnoreRules, folder: string): (path: string) => boolean {
+  const linked = new Map<string, boolean>();
+  const throughLink = (dir: string): boolean => {
+    if (dir === '') return false;
+    let answer = linked.get(dir);
+    if (answer === undefined) {
+      const parent = dir.lastIndexOf('/');
+      answer =
+        throughLink(parent === -1 ? '' : dir.slice(0, parent)) ||
+        lstatSync(join(folder, dir), { throwIfNoEntry: false })?.isSymbolicLink() === true;
+      linked.set(dir, answer);
+    }
+    return answer;
+  };
+  return (path) =>
+    syncedHere(path, rules) && !throughLink(path.slice(0, Math.max(0, path.lastIndexOf('/'))));
 }
 
 /** Writes one planned file; false when the user changed its name's file meanwhile. */

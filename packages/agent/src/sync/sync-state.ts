@@ -46,6 +46,14 @@ export class SyncState {
     this.#write('bootstrapped', done ? 'yes' : 'no');
   }
 
+  /** The folder's own ignore rules as last followed (`IgnoreRules.text`). */
+  get ignoreRules(): string | undefined {
+    return this.#read('ignore_rules');
+  }
+  set ignoreRules(text: string | undefined) {
+    if (text !== undefined) this.#write('ignore_rules', text);
+  }
+
   /** The device id the state belongs to: a folder synced by another device starts over. */
   get device(): string | undefined {
     return this.#read('device');
