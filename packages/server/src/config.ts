@@ -36,3 +36,9 @@ export const defaultConfig = (overrides: Partial<ServerConfig> = {}): ServerConf
   mediaWorkers: Math.max(1, availableParallelism() - 1),
   ...overrides,
 });
+
+/** The bytes a user's library may hold: their own quota, else the default; null for no limit. */
+export const quotaOf = (
+  user: { readonly quotaBytes: number | null },
+  config: Pick<ServerConfig, 'defaultQuotaBytes'>,
+): number | null => user.quotaBytes ?? config.defaultQuotaBytes;

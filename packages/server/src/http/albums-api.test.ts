@@ -1,3 +1,4 @@
+import { asUserId } from '@keepsake/core';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, opFrom } from '../test-support/ops.js';
 import {
@@ -152,6 +153,45 @@ describe('albums and sharing over HTTP', () => {
     expect((await contribute(carol.token, sha256Of(carolsPhoto))).status).toBe(403);
     // Nobody can push someone else's photo in: it must be in the contributor's own library.
     expect((await contribute(bob.token, sha256Of(carolsPhoto))).status).toBe(404);
+  });
+
+  it("refuses a contribution past the owner's quota: the owner's library is not filled for them", async () => {
+    // Alice's two photos take 48 of her 100 bytes; Bob's 58-byte photo fits his quota, not hers.
+    const t = await startTestServer({ defaultQuotaBytes: 100 });
+    const { alice, bob } = await aliceSharesOnePhoto(t);
+    await t.api('/api/v1/ops', {
+      token: alice.token,
+      body: {
+        ops: [
+          opFrom(alice.deviceId, {
+            kind: 'shareAlbum',
+            albumId: 'album-trip',
+            user: bob.userId,
+            role: 'contributor',
+          }),
+        ],
+      },
+    });
+    const bobsPhoto = bytes('a long name for a photo of bob at the harbour');
+    expect(bobsPhoto.length).toBe(58);
+    expect((await uploadBlob(t.api, bob.token, bobsPhoto)).status).toBe(204);
+    await t.api('/api/v1/ops', {
+      token: bob.token,
+      body: { ops: [importOpFor(bob.deviceId, bobsPhoto, 'Camera/IMG_9.HEIC')] },
+    });
+    const usedBefore = await t.server.context.store.libraryBytes(asUserId(alice.userId));
+
+    const response = await t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
+      token: bob.token,
+      body: { assetId: sha256Of(bobsPhoto) },
+    });
+    expect(response.status).toBe(413);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('quota-exceeded');
+    expect(error.message).toContain('quota of 100 bytes');
+    expect(await t.server.context.store.libraryBytes(asUserId(alice.userId))).toBe(usedBefore);
+    const blob = await t.api(`/api/v1/blobs/${sha256Of(bobsPhoto)}`, { token: alice.token });
+    expect(blob.status).toBe(404);
   });
 
   it('takes the access away on the next request once the share is withdrawn', async () => {

@@ -2,6 +2,10 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ApiError } from './api-error.js';
 
+/** What an unexpected failure answers: its message may name server paths, so it is only logged. */
+export const INTERNAL_ERROR_MESSAGE =
+  'the server failed on this request; it is logged, and the request can be retried';
+
 const send = (reply: FastifyReply, status: number, code: string, message: string) =>
   reply.status(status).send({ error: { code, message } });
 
@@ -39,10 +43,5 @@ export function handleError(error: FastifyError, request: FastifyRequest, reply:
   const status = error.statusCode ?? 500;
   if (status < 500) return send(reply, status, 'bad-request', error.message);
   request.log.error({ err: error }, 'request failed');
-  return send(
-    reply,
-    500,
-    'internal',
-    'the server failed on this request; it is logged, and the request can be retried',
-  );
+  return send(reply, 500, 'internal', INTERNAL_ERROR_MESSAGE);
 }

@@ -1,17 +1,73 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it, vi } from 'vitest';
 import { request } from 'node:http';
+import { asBlobHash, asUserId } from '@keepsake/core';
 import {
   createUpload,
   patchUpload,
   sha256Of,
   startTestServer,
+  tusMetadata,
   uploadBlob,
+  type TestServer,
 } from '../test-support/test-server.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The id of the tus upload at `url`: the name of its file in the uploads folder. */
+const uploadIdOf = (url: string) => new URL(url).pathname.split('/').at(-1) ?? '';
+
+/** Sets a file's times `ms` into the past, as if nothing had written it since. */
+const age = (file: string, ms: number) => {
+  const then = new Date(Date.now() - ms);
+  utimesSync(file, then, then);
+};
+
+/**
+ * A whole-body upload sent but for its last byte: the server has checked its creation and
+ * waits for the rest. `finish` sends it and gives the answer.
+ */
+async function heldWholeUpload(t: TestServer, token: string, bytes: Uint8Array) {
+  const sending = request(`${t.server.url}/api/v1/uploads`, {
+    method: 'POST',
+    headers: {
+      ...TUS,
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/offset+octet-stream',
+      'content-length': String(bytes.length),
+      'upload-length': String(bytes.length),
+      'upload-metadata': tusMetadata({ sha256: sha256Of(bytes) }),
+    },
+  });
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    sending.on('error', reject);
+    sending.on('response', (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, body });
+      });
+    });
+  });
+  await new Promise((resolve) => sending.write(bytes.subarray(0, -1), resolve));
+  return {
+    finish: () => {
+      sending.end(bytes.subarray(-1));
+      return answer;
+    },
+  };
+}
+
+/** A PATCH's status and body. */
+const answerOf = async (response: Response) => ({
+  status: response.status,
+  body: await response.text(),
+});
 
 /** Sends the first `cut` bytes of a PATCH and drops the connection, as a network switch would. */
 async function cutPatch(url: string, token: string, bytes: Uint8Array, cut: number): Promise<void> {
@@ -181,6 +237,130 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect(await t.server.expireStaleUploads()).toBeGreaterThan(0);
     expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
     expect([404, 410]).toContain((await offsetOf(url, alice.token)).status);
+  });
+
+  it('holds the quota against uploads all let in before any finished, on both paths', async () => {
+    const t = await startTestServer({ defaultQuotaBytes: 100_000 });
+    const alice = await t.userWithDevice('alice');
+    const { store } = t.server.context;
+    const files = Array.from({ length: 6 }, () => randomBytes(30_000));
+    // Each creation is checked against an empty library: all six are let in.
+    const resumable = await Promise.all(
+      files.slice(0, 3).map(async (bytes) => {
+        const created = await createUpload(t.api, alice.token, bytes);
+        expect(created.status).toBe(201);
+        return { bytes, url: created.headers.get('location') ?? '' };
+      }),
+    );
+    const whole = await Promise.all(
+      files.slice(3).map((bytes) => heldWholeUpload(t, alice.token, bytes)),
+    );
+    await sleep(200); // for the whole uploads' creations to be checked while nothing is stored
+    const patch = ({ bytes, url }: { bytes: Uint8Array; url: string }) =>
+      patchUpload(url, alice.token, 0, bytes).then(answerOf);
+    const [first, second, third] = resumable;
+    const [fourth, fifth, sixth] = whole;
+    if (!first || !second || !third || !fourth || !fifth || !sixth) throw new Error('six uploads');
+
+    // Three fit, one after the other; the other three then finish together.
+    expect((await fourth.finish()).status).toBe(201);
+    expect((await patch(first)).status).toBe(204);
+    expect((await patch(second)).status).toBe(204);
+    const refused = await Promise.all([patch(third), fifth.finish(), sixth.finish()]);
+    for (const answer of refused) {
+      expect(answer.status).toBe(413);
+      expect(answer.body).toContain('quota-exceeded');
+      expect(answer.body).toContain('100000 bytes');
+    }
+    expect(await store.libraryBytes(asUserId(alice.userId))).toBe(90_000);
+
+    for (const bytes of [third.bytes, files[4], files[5]]) {
+      const hash = asBlobHash(sha256Of(bytes ?? ''));
+      expect((await t.api(`/api/v1/blobs/${hash}`, { token: alice.token })).status).toBe(404);
+      // Stored, never recorded: the journal of files in doubt has them, for retention to free.
+      expect(await store.blobRecorded(hash)).toBe(false);
+      expect(await store.blobFileDoubtedSince(hash)).toBeDefined();
+    }
+    // The refused resumable upload is gone: a resuming client starts afresh, and is told at once.
+    expect((await offsetOf(third.url, alice.token)).status).toBe(404);
+    await vi.waitFor(() => {
+      expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    });
+  });
+
+  it('finishes an upload whose last finish died between its link and the blob store', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(50_000);
+    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    // As a crash leaves it: every byte on disk, and the link the blob store never took.
+    const file = join(t.dataDir, 'uploads', uploadIdOf(url));
+    writeFileSync(file, bytes);
+    linkSync(file, `${file}.adopt`);
+    expect(await offsetOf(url, alice.token)).toEqual({ status: 200, offset: bytes.length });
+
+    const finished = await patchUpload(url, alice.token, bytes.length, new Uint8Array(0));
+    expect(finished.status).toBe(204);
+    const hash = sha256Of(bytes);
+    const download = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
+    expect(sha256Of(new Uint8Array(await download.arrayBuffer()))).toBe(hash);
+    await vi.waitFor(() => {
+      expect(readdirSync(join(t.dataDir, 'uploads'))).toEqual([]);
+    });
+  });
+
+  it('answers a failed finish without server paths, keeps no link, and finishes when asked again', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(50_000);
+    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    const { blobs } = t.server.context;
+    const adopt = blobs.adoptFile.bind(blobs);
+    blobs.adoptFile = (_hash, file) =>
+      Promise.reject(new Error(`EIO: i/o error, rename '${file}'`));
+    let failed: { status: number; body: string };
+    try {
+      failed = await answerOf(await patchUpload(url, alice.token, 0, bytes));
+    } finally {
+      blobs.adoptFile = adopt;
+    }
+    expect(failed.status).toBe(500);
+    expect(failed.body).toContain('internal');
+    expect(failed.body).not.toContain(t.dataDir);
+    expect(readdirSync(join(t.dataDir, 'uploads')).filter((n) => n.endsWith('.adopt'))).toEqual([]);
+
+    const finished = await patchUpload(url, alice.token, bytes.length, new Uint8Array(0));
+    expect(finished.status).toBe(204);
+    const hash = sha256Of(bytes);
+    expect((await t.api(`/api/v1/blobs/${hash}`, { token: alice.token })).status).toBe(200);
+  });
+
+  it('sweeps old links and complete uploads no finish holds; keeps young links and partial uploads', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const uploads = join(t.dataDir, 'uploads');
+    const created = async (bytes: Uint8Array, written: Uint8Array) => {
+      const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+      const file = join(uploads, uploadIdOf(url));
+      writeFileSync(file, written);
+      age(file, 2 * 60 * 1000);
+      return url;
+    };
+    const bytes = randomBytes(20_000);
+    // Every byte on disk and no finish coming: a crash took it, or its finish failed.
+    const complete = await created(bytes, bytes);
+    const partial = await created(bytes, bytes.subarray(0, 5_000));
+    const oldLink = join(uploads, `${'e'.repeat(32)}.adopt`);
+    const youngLink = join(uploads, `${'f'.repeat(32)}.adopt`);
+    writeFileSync(oldLink, bytes);
+    age(oldLink, 2 * DAY);
+    writeFileSync(youngLink, bytes);
+
+    expect(await t.server.expireStaleUploads()).toBe(2);
+    expect(existsSync(oldLink)).toBe(false);
+    expect(existsSync(youngLink)).toBe(true);
+    expect((await offsetOf(complete, alice.token)).status).toBe(404);
+    expect(await offsetOf(partial, alice.token)).toEqual({ status: 200, offset: 5_000 });
   });
 
   it('leaves no partial upload files behind once an upload completes', async () => {

@@ -110,6 +110,11 @@ export interface Commit {
 }
 export type CommitListener = (library: UserId, commit: Commit) => void;
 
+/** `addLibraryBlobs` refused blobs that would take a library past its quota; nothing was added. */
+export class QuotaExceededError extends Error {
+  override readonly name = 'QuotaExceededError';
+}
+
 export interface MetadataStore {
   close(): Promise<void>;
 
@@ -204,11 +209,18 @@ export interface MetadataStore {
   requeueMedia(hash: BlobHash, nowMs: number): Promise<void>;
   media(hash: BlobHash): Promise<MediaRecord | undefined>;
 
-  /** Records that a library holds these blobs (its owner uploaded the bytes); new blobs join the media queue. */
+  /**
+   * Records that a library holds these blobs (its owner uploaded the bytes), as of `nowMs` even
+   * for those it held already (collection spares what arrived lately); new blobs join the media
+   * queue. With `quotaBytes`, throws QuotaExceededError and adds nothing when the blobs the
+   * library does not hold yet would take its used bytes past it: uploads in progress are not in
+   * the used bytes a creation was checked against, so the last word is here.
+   */
   addLibraryBlobs(
     library: UserId,
     blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
     nowMs: number,
+    quotaBytes?: number | null,
   ): Promise<void>;
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;

@@ -1,21 +1,32 @@
 import { randomBytes } from 'node:crypto';
-import { link } from 'node:fs/promises';
+import { link, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { SHA256_HEX, asBlobHash, type UserId } from '@keepsake/core';
-import { Metadata } from '@tus/utils';
+import { SHA256_HEX, asBlobHash } from '@keepsake/core';
+import { Metadata, type Upload } from '@tus/utils';
 import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
+import { quotaOf } from '../config.js';
 import { HashingFileStore } from './hashing-file-store.js';
-import { checksumMismatch, wholeUploads, type Creation } from './whole-upload.js';
+import { checksumMismatch, removeStaleFiles, wholeUploads, type Creation } from './whole-upload.js';
 import { ApiError, badRequest, tooLarge } from '../http/api-error.js';
+import { INTERNAL_ERROR_MESSAGE } from '../http/error-handler.js';
 import type { ServerContext } from '../http/server-context.js';
-import type { UserRecord } from '../store/metadata-store.js';
+import { QuotaExceededError, type UserRecord } from '../store/metadata-store.js';
 import type { ZodApp } from '../http/zod-app.js';
 
 export const UPLOADS_PATH = '/api/v1/uploads';
+
+/** The second link to a finished upload's file that the blob store takes (see onUploadFinish). */
+const ADOPT = '.adopt';
+
+/**
+ * How long a complete upload file must lie untouched before the sweep takes it for one no
+ * finish will come for: an upload's finish starts only once its last write has been flushed.
+ */
+const COMPLETE_UNTOUCHED_MS = 60_000;
 
 type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0];
 
@@ -31,6 +42,15 @@ class TusRefusal extends Error {
 }
 const refuse = (status: number, code: string, message: string) =>
   new TusRefusal(status, code, message);
+const refusal = (error: ApiError) => refuse(error.status, error.code, error.message);
+
+/** An upload the library has no room for: the same answer at its creation and at its finish. */
+const overQuota = (quota: number) =>
+  new ApiError(
+    413,
+    'quota-exceeded',
+    `this upload would take the library past its quota of ${String(quota)} bytes; free space or ask an administrator for more`,
+  );
 
 /**
  * Resumable uploads over the tus protocol (1.0, creation + expiration extensions). The client
@@ -75,29 +95,71 @@ export function uploadsRoutes(
         `this file is ${String(size)} bytes; this server takes files up to ${String(ctx.config.maxUploadBytes)} bytes`,
       );
     }
-    const quota = owner.quotaBytes ?? ctx.config.defaultQuotaBytes;
+    // A first look, so that a client learns before it sends a byte; uploads in progress are
+    // not counted here, and the claim on the finished bytes is checked again (see `store`).
+    const quota = quotaOf(owner, ctx.config);
     if (quota !== null && (await ctx.store.libraryBytes(owner.id)) + size > quota) {
-      throw new ApiError(
-        413,
-        'quota-exceeded',
-        `this upload would take the library past its quota of ${quota} bytes; free space or ask an administrator for more`,
-      );
+      throw overQuota(quota);
     }
     return { hash: asBlobHash(hash), size };
   };
 
-  /** The verified bytes in `file`, then the library's claim on them; `file` is consumed. */
-  const store = async (owner: UserId, blob: Creation, file: string) => {
-    await storeBlobFiles(
-      ctx.blobGate,
-      ctx.store,
-      ctx.now(),
-      { stored: [blob.hash] },
-      () => ctx.blobs.adoptFile(blob.hash, file),
-      () => ctx.store.addLibraryBlobs(owner, [blob], ctx.now()),
-    );
+  /**
+   * The verified bytes in `file`, then the library's claim on them, within its quota; `file` is
+   * consumed. Refused for the quota, the stored bytes stay in doubt, and retention frees them
+   * unless another library holds them.
+   */
+  const store = async (owner: UserRecord, blob: Creation, file: string) => {
+    const quota = quotaOf(owner, ctx.config);
+    try {
+      await storeBlobFiles(
+        ctx.blobGate,
+        ctx.store,
+        ctx.now(),
+        { stored: [blob.hash] },
+        () => ctx.blobs.adoptFile(blob.hash, file),
+        () => ctx.store.addLibraryBlobs(owner.id, [blob], ctx.now(), quota),
+      );
+    } catch (error) {
+      if (error instanceof QuotaExceededError && quota !== null) throw overQuota(quota);
+      throw error;
+    }
     ctx.metrics.uploadBytes.inc(blob.size);
     ctx.media.poke();
+  };
+
+  /** Uploads whose finish runs now: the sweep leaves their files alone. */
+  const finishing = new Set<string>();
+
+  /** Checks a complete tus upload's bytes and stores them as the owner's blob. */
+  const finish = async (owner: UserRecord, upload: Upload) => {
+    const file = join(directory, upload.id);
+    const declared = asBlobHash(upload.metadata?.sha256 ?? '');
+    // Hashed as it arrived when every byte came through this process; else read it again.
+    const digest =
+      upload.size === undefined ? undefined : datastore.takeDigest(upload.id, upload.size);
+    const actual =
+      digest === undefined ? await hashFile(file) : { hash: digest, size: upload.size ?? 0 };
+    if (actual.hash !== declared || actual.size !== upload.size) {
+      await datastore.remove(upload.id);
+      throw refusal(checksumMismatch(actual.hash, declared));
+    }
+    // The blob store takes a second link to the bytes: tus still looks at the upload's own
+    // file after this hook, and removes it with its record once the response is out. A link
+    // left by a finish that died before the blob store took it would fail every later finish.
+    const adopted = `${file}${ADOPT}`;
+    await rm(adopted, { force: true });
+    await link(file, adopted);
+    try {
+      await store(owner, { hash: declared, size: actual.size }, adopted);
+    } catch (error) {
+      await rm(adopted, { force: true });
+      if (!(error instanceof ApiError)) throw error;
+      // Refused (the quota filled meanwhile): nothing is kept, as for a checksum mismatch. A
+      // complete upload left in place would tell a resuming client it is done.
+      await datastore.remove(upload.id);
+      throw refusal(error);
+    }
   };
 
   const whole = wholeUploads({
@@ -125,29 +187,26 @@ export function uploadsRoutes(
         const { hash } = await checkCreation(owner, upload.metadata?.sha256, upload.size);
         return { metadata: { ...upload.metadata, sha256: hash, owner: owner.id } };
       } catch (error) {
-        if (error instanceof ApiError) throw refuse(error.status, error.code, error.message);
+        if (error instanceof ApiError) throw refusal(error);
         throw error;
       }
     },
     onUploadFinish: async (req, upload) => {
-      const file = join(directory, upload.id);
-      const declared = asBlobHash(upload.metadata?.sha256 ?? '');
-      // Hashed as it arrived when every byte came through this process; else read it again.
-      const digest =
-        upload.size === undefined ? undefined : datastore.takeDigest(upload.id, upload.size);
-      const actual =
-        digest === undefined ? await hashFile(file) : { hash: digest, size: upload.size ?? 0 };
-      if (actual.hash !== declared || actual.size !== upload.size) {
-        await datastore.remove(upload.id);
-        const mismatch = checksumMismatch(actual.hash, declared);
-        throw refuse(mismatch.status, mismatch.code, mismatch.message);
+      finishing.add(upload.id);
+      try {
+        await finish(callerOf(req), upload);
+        return {};
+      } finally {
+        finishing.delete(upload.id);
       }
-      // The blob store takes a second link to the bytes: tus still looks at the upload's own
-      // file after this hook, and removes it with its record once the response is out.
-      const adopted = `${file}.adopt`;
-      await link(file, adopted);
-      await store(callerOf(req).id, { hash: declared, size: actual.size }, adopted);
-      return {};
+    },
+    // tus answers an unexpected error with its message, and a file system's names the server's
+    // paths: it is logged instead, and answered as every other route answers one.
+    onResponseError: (_req, error) => {
+      if ('status_code' in error && typeof error.status_code === 'number') return undefined;
+      app.log.error({ err: error }, 'upload request failed');
+      const body = { error: { code: 'internal', message: INTERNAL_ERROR_MESSAGE } };
+      return { status_code: 500, body: JSON.stringify(body) };
     },
   });
 
@@ -169,18 +228,36 @@ export function uploadsRoutes(
   };
   app.all(UPLOADS_PATH, { schema: { hide: true } }, handler);
   app.all(`${UPLOADS_PATH}/*`, { schema: { hide: true } }, handler);
-  /** Expired unfinished uploads, and finished ones a crash left behind before their cleanup. */
-  const expireStale = async () => {
-    let removed =
-      (await tus.cleanUpExpiredUploads()) + (await whole.expireStale(ctx.config.uploadExpiryMs));
+  /**
+   * Complete uploads no finish holds: finished ones a crash left behind before their cleanup,
+   * and ones whose finish failed. A client resuming one finds every byte sent and, as tus
+   * clients do, takes it for done; kept until it expired, it would tell every retry that. It
+   * goes now, and the client's next try starts afresh. Complete means the file on disk is as
+   * long as the upload: tus keeps the offset of its creation, 0, in the record.
+   */
+  const removeComplete = async () => {
+    let removed = 0;
     for (const id of (await datastore.configstore.list?.()) ?? []) {
-      const info = await datastore.configstore.get(id);
-      if (info && info.size !== undefined && info.offset === info.size) {
-        await datastore.remove(id).catch(() => datastore.configstore.delete(id));
-        removed += 1;
-      }
+      const size = (await datastore.configstore.get(id))?.size;
+      const file = await stat(join(directory, id)).catch(() => undefined);
+      const untouched = file && Date.now() - file.mtimeMs >= COMPLETE_UNTOUCHED_MS;
+      if (size === undefined || file?.size !== size || !untouched || finishing.has(id)) continue;
+      await datastore.remove(id).catch(() => datastore.configstore.delete(id));
+      removed += 1;
     }
     return removed;
+  };
+
+  /** Expired unfinished uploads, and finished ones a crash left behind before their cleanup. */
+  const expireStale = async () => {
+    const expiry = ctx.config.uploadExpiryMs;
+    // Links a crash left between a finish's link and the blob store taking it go first: tus
+    // lists an upload only when its record sorts right after its file, and one hides it.
+    const links = await removeStaleFiles(directory, ADOPT, expiry, (name) =>
+      finishing.has(name.slice(0, -ADOPT.length)),
+    );
+    const expired = (await tus.cleanUpExpiredUploads()) + (await whole.expireStale(expiry));
+    return links + expired + (await removeComplete());
   };
   return { expireStale };
 }

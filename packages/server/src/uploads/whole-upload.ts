@@ -3,7 +3,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { BlobHash, UserId } from '@keepsake/core';
+import type { BlobHash } from '@keepsake/core';
 import type { UserRecord } from '../store/metadata-store.js';
 import { ApiError, badRequest } from '../http/api-error.js';
 
@@ -48,8 +48,11 @@ export function wholeUploads(deps: {
     metadata: string | undefined,
     size: number,
   ) => Promise<Creation>;
-  /** Makes the verified file the blob and records it in the owner's library; consumes it. */
-  readonly store: (owner: UserId, creation: Creation, file: string) => Promise<void>;
+  /**
+   * Makes the verified file the blob and records it in the owner's library, within its quota;
+   * consumes it. Throws an ApiError when the library has no room for it any more.
+   */
+  readonly store: (owner: UserRecord, creation: Creation, file: string) => Promise<void>;
 }): WholeUploads {
   let buffered = 0;
   let dirMade = false;
@@ -77,7 +80,7 @@ export function wholeUploads(deps: {
         }
         writeFileSync(file, bytes);
         try {
-          await deps.store(owner.id, creation, file);
+          await deps.store(owner, creation, file);
         } catch (error) {
           rmSync(file, { force: true });
           throw error;
@@ -98,19 +101,32 @@ export function wholeUploads(deps: {
       }
     },
 
-    async expireStale(olderThanMs) {
-      const names = await readdir(deps.uploadsDir).catch(() => []);
-      let removed = 0;
-      for (const name of names.filter((n) => n.endsWith('.whole'))) {
-        const file = join(deps.uploadsDir, name);
-        const modified = (await stat(file).catch(() => undefined))?.mtimeMs;
-        if (modified === undefined || Date.now() - modified < olderThanMs) continue;
-        await rm(file, { force: true });
-        removed += 1;
-      }
-      return removed;
+    expireStale(olderThanMs) {
+      return removeStaleFiles(deps.uploadsDir, '.whole', olderThanMs);
     },
   };
+}
+
+/**
+ * Removes the files in `directory` named `*<suffix>` that nothing wrote for `olderThanMs`,
+ * except those `keep` names (files in use); returns how many it removed.
+ */
+export async function removeStaleFiles(
+  directory: string,
+  suffix: string,
+  olderThanMs: number,
+  keep: (name: string) => boolean = () => false,
+): Promise<number> {
+  const names = await readdir(directory).catch(() => []);
+  let removed = 0;
+  for (const name of names.filter((n) => n.endsWith(suffix) && !keep(n))) {
+    const file = join(directory, name);
+    const modified = (await stat(file).catch(() => undefined))?.mtimeMs;
+    if (modified === undefined || Date.now() - modified < olderThanMs) continue;
+    await rm(file, { force: true });
+    removed += 1;
+  }
+  return removed;
 }
 
 /** Bytes that do not hash to what their upload declared: refused, and nothing is stored. */

@@ -10,9 +10,11 @@ import {
   type UserId,
 } from '@keepsake/core';
 import { z } from 'zod';
+import { quotaOf } from '../../config.js';
 import { contributedBlobs, contributionOps } from '../../library/contribute.js';
 import { SERVER_DEVICE } from '../../library/server-device.js';
-import { forbidden, notFound } from '../api-error.js';
+import { QuotaExceededError } from '../../store/metadata-store.js';
+import { ApiError, forbidden, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
 import { assetView, derivativeOf } from './assets.js';
@@ -134,6 +136,10 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         );
       if (!asset || !ops) throw notFound('live asset with that id in your library');
       const blobs = contributedBlobs(asset);
+      // The photo's bytes count against the owner's library, as anything it holds does: within
+      // the owner's quota, or contributors could fill a library its owner then cannot upload to.
+      const owner = library === caller.user.id ? undefined : await ctx.store.userById(library);
+      const quota = owner && quotaOf(owner, ctx.config);
       // Under the blobs' gates, as an upload claims bytes: a collection freeing them runs wholly
       // before (and the check below fails) or after (and finds them held by the album's owner).
       await ctx.blobGate.runAll(
@@ -143,8 +149,16 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
             if (!(await ctx.store.libraryHasBlob(caller.user.id, hash)))
               throw notFound(`blob ${hash} in your library`);
           }
-          if (library !== caller.user.id) {
-            await ctx.store.addLibraryBlobs(library, blobs, ctx.now());
+          if (library === caller.user.id) return;
+          try {
+            await ctx.store.addLibraryBlobs(library, blobs, ctx.now(), quota);
+          } catch (error) {
+            if (!(error instanceof QuotaExceededError)) throw error;
+            throw new ApiError(
+              413,
+              'quota-exceeded',
+              `this photo would take the album owner's library past its quota of ${String(quota)} bytes; ask the album's owner to free space`,
+            );
           }
         },
       );

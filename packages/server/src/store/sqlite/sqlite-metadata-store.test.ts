@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
-import type { StoredEntry } from '../metadata-store.js';
+import { QuotaExceededError, type StoredEntry } from '../metadata-store.js';
 import { MIGRATIONS } from './migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
@@ -307,6 +307,74 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(freed).toHaveLength(strays.length - 1);
     expect(freed).not.toContain(last);
     expect(await store.libraryHasBlob(ALICE, last)).toBe(true);
+    await store.close();
+  });
+
+  it('keeps a blob uploaded again after the garbage scan found it, and counts its bytes once', async () => {
+    const store = await storeWithUser(tempDir());
+    // More strays than one sweep transaction frees; the last in hash order is swept last.
+    const strays = Array.from({ length: 1500 }, (_, i) => asBlobHash(sha256Hex(`stray ${i}`)));
+    await store.addLibraryBlobs(
+      ALICE,
+      strays.map((hash) => ({ hash, size: 1 })),
+      0,
+    );
+    const last = [...strays].sort().at(-1) ?? asBlobHash('');
+
+    const collecting = store.collectGarbage(ALICE, 10);
+    // One turn: the scan has found every stray, the sweep has freed its first chunk.
+    await new Promise(setImmediate);
+    // The device uploads the bytes again (acknowledged), to send the op that names them.
+    await store.addLibraryBlobs(ALICE, [{ hash: last, size: 1 }], 20);
+    const freed = await collecting;
+    expect(freed).toHaveLength(strays.length - 1);
+    expect(freed).not.toContain(last);
+    expect(await store.libraryHasBlob(ALICE, last)).toBe(true);
+    expect(await store.libraryBytes(ALICE)).toBe(1);
+    // Its claim is as new as its upload: the next collection goes by that.
+    expect(await store.collectGarbage(ALICE, 15)).toEqual([]);
+    expect(await store.collectGarbage(ALICE, 25)).toEqual([last]);
+    expect(await store.libraryBytes(ALICE)).toBe(0);
+    await store.close();
+  });
+
+  it('holds a quota when adding blobs, counting only those the library lacks, and adds none past it', async () => {
+    const store = await storeWithUser(tempDir());
+    const [a, b, c] = hashesOf('a', 'b', 'c');
+    await store.addLibraryBlobs(ALICE, [{ hash: a, size: 60 }], 0, 100);
+    // `a` is held already: only `b` is new.
+    await store.addLibraryBlobs(
+      ALICE,
+      [
+        { hash: a, size: 60 },
+        { hash: b, size: 30 },
+      ],
+      1,
+      100,
+    );
+    expect(await store.libraryBytes(ALICE)).toBe(90);
+    await expect(store.addLibraryBlobs(ALICE, [{ hash: c, size: 20 }], 2, 100)).rejects.toThrow(
+      QuotaExceededError,
+    );
+    expect(await store.libraryBytes(ALICE)).toBe(90);
+    expect(await store.libraryHasBlob(ALICE, c)).toBe(false);
+    expect(await store.blobRecorded(c)).toBe(false);
+    // Holding again what it holds takes no room, even past a quota lowered since.
+    await store.addLibraryBlobs(ALICE, [{ hash: a, size: 60 }], 3, 50);
+    // The same blob twice in one call counts once.
+    await store.addLibraryBlobs(
+      ALICE,
+      [
+        { hash: c, size: 20 },
+        { hash: c, size: 20 },
+      ],
+      4,
+      110,
+    );
+    expect(await store.libraryBytes(ALICE)).toBe(110);
+    // Without a quota, no limit.
+    await store.addLibraryBlobs(ALICE, [{ hash: asBlobHash(sha256Hex('d')), size: 1 }], 5);
+    expect(await store.libraryBytes(ALICE)).toBe(111);
     await store.close();
   });
 

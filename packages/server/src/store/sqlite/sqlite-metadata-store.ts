@@ -37,6 +37,7 @@ import type {
   SubmitRequest,
   UserRecord,
 } from '../metadata-store.js';
+import { QuotaExceededError } from '../metadata-store.js';
 import { checkpointInBackground } from './background-checkpoints.js';
 import { requestReads, type RequestReads } from './request-reads.js';
 import { openDatabase, openReader, type Db } from './database.js';
@@ -484,7 +485,7 @@ export class SqliteMetadataStore implements MetadataStore {
         size: number;
       }[];
       db.exec('COMMIT');
-      return { seq, candidates };
+      return { seq, arrivedBefore, candidates };
     } finally {
       db.close();
     }
@@ -492,11 +493,12 @@ export class SqliteMetadataStore implements MetadataStore {
 
   /**
    * Releases the library's claim on the scan's candidates, a chunk per transaction with a turn
-   * for other calls between, except those an op logged after the scan's snapshot names: that op
-   * may have put them back into use. Returns the blobs nothing holds now; their records stay
-   * until `forgetBlob`, which decides again under the blob's gate.
+   * for other calls between, except those an op logged after the scan's snapshot names (that op
+   * may have put them back into use) and those uploaded again since the scan (their claim is new
+   * again). Returns the blobs nothing holds now; their records stay until `forgetBlob`, which
+   * decides again under the blob's gate.
    */
-  async #sweep(lib: number, { seq, candidates }: GarbageScan): Promise<BlobHash[]> {
+  async #sweep(lib: number, { seq, arrivedBefore, candidates }: GarbageScan): Promise<BlobHash[]> {
     const q = this.#q;
     const namedSince = new Set<BlobHash>();
     let seen = seq;
@@ -510,8 +512,8 @@ export class SqliteMetadataStore implements MetadataStore {
         }
         for (const { hash, size } of candidates.slice(start, start + GARBAGE_SWEEP_CHUNK)) {
           if (namedSince.has(hash)) continue;
-          // Gone already: another collection got there first.
-          if (q.deleteLibraryBlob.run(lib, hash).changes === 0) continue;
+          // Gone already (another collection got there first), or uploaded again since the scan.
+          if (q.deleteStaleLibraryBlob.run(lib, hash, arrivedBefore).changes === 0) continue;
           q.addUsedBytes.run(-size, lib);
           if (!this.#held(hash)) freed.push(hash);
         }
@@ -631,19 +633,51 @@ export class SqliteMetadataStore implements MetadataStore {
     library: UserId,
     blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
     nowMs: number,
+    quotaBytes?: number | null,
   ): Promise<void> {
-    this.#db.transaction(() => {
-      for (const { hash, size } of blobs) {
-        this.#q.settleBlobFile.run(hash);
-        if (this.#q.insertBlob.run(hash, size, nowMs).changes > 0) {
-          this.#q.enqueueMedia.run(hash, nowMs);
+    const q = this.#q;
+    const lib = this.#lib(library);
+    try {
+      this.#db.transaction(() => {
+        // Checked in the transaction that adds them: concurrent uploads each passed their
+        // creation's check against the same used bytes, and only one of them can be last.
+        if (quotaBytes !== undefined && quotaBytes !== null) {
+          this.#checkQuota(lib, blobs, quotaBytes);
         }
-        if (this.#q.insertLibraryBlob.run(this.#lib(library), hash, size, nowMs).changes > 0) {
-          this.#q.addUsedBytes.run(size, this.#lib(library));
+        for (const { hash, size } of blobs) {
+          q.settleBlobFile.run(hash);
+          if (q.insertBlob.run(hash, size, nowMs).changes > 0) q.enqueueMedia.run(hash, nowMs);
+          // An upsert answers one change whether it inserted or refreshed: asked first.
+          const isNew = q.libraryBlob.get(lib, hash) === undefined;
+          q.upsertLibraryBlob.run(lib, hash, size, nowMs);
+          if (isNew) q.addUsedBytes.run(size, lib);
         }
-      }
-    })();
+      })();
+    } catch (error) {
+      // A refusal is an answer, as the interface says: a rejection, not a throw.
+      return Promise.reject(asError(error));
+    }
     return Promise.resolve();
+  }
+
+  /** Throws QuotaExceededError if the blobs the library lacks would take it past `quotaBytes`. */
+  #checkQuota(
+    lib: number,
+    blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
+    quotaBytes: number,
+  ): void {
+    const lacking = new Map<BlobHash, number>();
+    for (const { hash, size } of blobs) {
+      if (this.#q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
+    }
+    let adding = 0;
+    for (const size of lacking.values()) adding += size;
+    const used = (this.#q.usedBytes.get(lib) as number | undefined) ?? 0;
+    if (adding > 0 && used + adding > quotaBytes) {
+      throw new QuotaExceededError(
+        `the library holds ${String(used)} bytes; ${String(adding)} more would pass its quota of ${String(quotaBytes)} bytes`,
+      );
+    }
   }
   requeueMedia(hash: BlobHash, nowMs: number): Promise<void> {
     this.#q.requeueMedia.run(nowMs, hash);
@@ -717,9 +751,11 @@ const namedAsset = (op: Op): AssetId | undefined =>
 /** Candidates a garbage sweep frees in one transaction. */
 const GARBAGE_SWEEP_CHUNK = 1000;
 
-/** What a garbage scan found, and the seq of the snapshot it read. */
+/** What a garbage scan found, the seq of the snapshot it read, and the age it looked for. */
 interface GarbageScan {
   readonly seq: number;
+  /** Candidates arrived before this; a claim refreshed since is no longer one. */
+  readonly arrivedBefore: number;
   readonly candidates: readonly { readonly hash: BlobHash; readonly size: number }[];
 }
 

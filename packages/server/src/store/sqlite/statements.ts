@@ -170,7 +170,11 @@ export function prepareStatements(db: Db) {
       'INSERT OR REPLACE INTO derivatives (original, role, hash) VALUES (?, ?, ?)',
     ),
     opsSince: s('SELECT seq, op FROM changes WHERE library = ? AND seq > ? ORDER BY seq'),
-    deleteLibraryBlob: s('DELETE FROM library_blobs WHERE library = ? AND hash = ?'),
+    // Only while the claim is still as old as the scan found it: bytes uploaded again since
+    // (which refreshes added_at) were just acknowledged to a device that will name them.
+    deleteStaleLibraryBlob: s(
+      'DELETE FROM library_blobs WHERE library = ? AND hash = ? AND added_at < ?',
+    ),
     derivativesOf: s('SELECT hash FROM derivatives WHERE original = ?'),
     deleteDerivativesOf: s('DELETE FROM derivatives WHERE original = ?'),
     // Named, as the hash appears twice in it.
@@ -189,8 +193,12 @@ export function prepareStatements(db: Db) {
     ),
     media: s('SELECT kind, file_type, meta, derivatives, error FROM media WHERE hash = ?'),
     insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
-    insertLibraryBlob: s(
-      'INSERT OR IGNORE INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)',
+    // Holding a blob again makes it new again: garbage collection spares what arrived lately,
+    // and a device that just uploaded these bytes is about to send the op naming them. Never
+    // older, though: a clock stepped back must not make a claim collectable sooner.
+    upsertLibraryBlob: s(
+      `INSERT INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (library, hash) DO UPDATE SET added_at = max(added_at, excluded.added_at)`,
     ),
     libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
     doubtBlobFile: s(
@@ -202,6 +210,7 @@ export function prepareStatements(db: Db) {
     blobFilesInDoubt: value(
       'SELECT hash FROM blob_files_in_doubt WHERE since < ? ORDER BY since, hash LIMIT ?',
     ),
+    usedBytes: value('SELECT used_bytes FROM libraries WHERE n = ?'),
     addUsedBytes: s('UPDATE libraries SET used_bytes = used_bytes + ? WHERE n = ?'),
   };
 }

@@ -1,10 +1,11 @@
-import { asDeviceId, asUserId, opSchema } from '@keepsake/core';
+import { asBlobHash, asDeviceId, asUserId, opSchema, sha256Hex } from '@keepsake/core';
 import { serverLogOf } from '@keepsake/sim';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { CursorError } from '../cursor.js';
+import { QuotaExceededError } from '../metadata-store.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 import { openStoreThread } from './store-thread.js';
 
@@ -109,6 +110,10 @@ describe('the SQLite store in its own thread', () => {
     await expect(
       store.assets(ALICE, { filter: 'live', limit: 10, cursor: 'not-a-cursor' }),
     ).rejects.toBeInstanceOf(CursorError);
+    const big = { hash: asBlobHash(sha256Hex('big')), size: 200 };
+    const refused = store.addLibraryBlobs(ALICE, [big], 0, 100);
+    await expect(refused).rejects.toBeInstanceOf(QuotaExceededError);
+    await expect(refused).rejects.toThrow(/quota of 100 bytes/);
     await expect(store.headSeq(asUserId('user-nobody'))).rejects.toThrow(/no library user-nobody/);
     expect(await store.headSeq(ALICE)).toBe(0);
     await store.close();

@@ -1,14 +1,20 @@
 import { startTsWorker } from '@keepsake/media';
 import { CursorError } from '../cursor.js';
-import type { CommitListener, MetadataStore } from '../metadata-store.js';
+import { QuotaExceededError, type CommitListener, type MetadataStore } from '../metadata-store.js';
 import { requestReads } from './request-reads.js';
 import { openReader } from './database.js';
 import type { StoreCall, StoreMessage } from './store-thread-worker.js';
 
 const STORE_WORKER = new URL('./store-thread-worker.ts', import.meta.url);
 
-/** Errors callers tell apart by class; any other error crosses the thread as a plain Error. */
-const REVIVABLE: Record<string, new () => Error> = { CursorError };
+/**
+ * Errors callers tell apart by class, made again from their message; any other error crosses
+ * the thread as a plain Error.
+ */
+const REVIVABLE: Record<string, new (message: string) => Error> = {
+  CursorError,
+  QuotaExceededError,
+};
 
 /**
  * The SQLite store in a thread of its own. better-sqlite3 is synchronous: in the main thread
@@ -95,6 +101,6 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
 
 function revive(error: { name: string; message: string }): Error {
   const Known = REVIVABLE[error.name];
-  if (Known) return new Known();
+  if (Known) return new Known(error.message);
   return Object.assign(new Error(error.message), { name: error.name });
 }
