@@ -110,12 +110,26 @@ export class AgentFiles {
     }
   }
 
-  /** Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`. */
-  async moveToTrash(relativePath: string, when: Date): Promise<void> {
+  /**
+   * Moves a file out of the user's folder into `.keepsake/trash/<when>/<path>`, if it is still
+   * what `stillExpected` looks for at the moment of the rename (nothing is awaited between the
+   * two: a save by the user meanwhile wins); false when it was not. Durable when this resolves:
+   * a move a power cut undid would bring back, unknown to the index, a photo trashed elsewhere.
+   */
+  async moveToTrash(
+    relativePath: string,
+    when: Date,
+    stillExpected: () => boolean,
+  ): Promise<boolean> {
     const stamp = when.toISOString().replace(/[:.]/g, '-');
+    const source = join(this.folder, relativePath);
     const target = join(this.trash, stamp, relativePath);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(join(this.folder, relativePath), target);
+    await makeFolders(dirname(target));
+    if (!stillExpected()) return false;
+    renameSync(source, target);
+    await flush(dirname(target));
+    await flush(dirname(source));
+    return true;
   }
 }
 

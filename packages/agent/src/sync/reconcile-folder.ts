@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import {
+  checkLibraryPath,
   groupKey,
   indexEntryFor,
   planFolderChanges,
@@ -172,7 +173,7 @@ export async function reconcileFolder(
  * Whether a planned file may be written at its path: the walk looks there (a file it does not
  * see would be read back as deleted, and the deletion would reach every device), and no folder
  * on the way is a symbolic link (the walk does not follow one, and the file would land outside
- * the folder). Folders are checked once per reconcile.
+ * the folder), and the path is a safe relative one. Folders are checked once per reconcile.
  */
 function placeableHere(rules: IgnoreRules, folder: string): (path: string) => boolean {
   const linked = new Map<string, boolean>();
@@ -188,8 +189,12 @@ function placeableHere(rules: IgnoreRules, folder: string): (path: string) => bo
     }
     return answer;
   };
+  // The server checks every path it logs; checked again here, a path from a faulty server
+  // still cannot reach outside the folder.
   return (path) =>
-    syncedHere(path, rules) && !throughLink(path.slice(0, Math.max(0, path.lastIndexOf('/'))));
+    checkLibraryPath(path).ok &&
+    syncedHere(path, rules) &&
+    !throughLink(path.slice(0, Math.max(0, path.lastIndexOf('/'))));
 }
 
 /** Writes one planned file; false when the user changed its name's file meanwhile. */
@@ -264,7 +269,11 @@ async function removeFile(path: string, deps: ReconcileDeps): Promise<boolean> {
     return true;
   }
   if (!seen || !sameFile(now, seen)) return false;
-  await deps.files.moveToTrash(path, new Date());
+  const unchanged = () => {
+    const still = statFile(deps.files.folder, path);
+    return still !== undefined && sameFile(still, seen);
+  };
+  if (!(await deps.files.moveToTrash(path, new Date(), unchanged))) return false;
   deps.db.transaction(() => {
     deps.index.drop(path);
     deps.facts.forgetFile(path);
