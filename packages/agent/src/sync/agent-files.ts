@@ -60,9 +60,8 @@ export class AgentFiles {
   /**
    * Puts a verified download at `relativePath`, whole or not at all: linked (or copied, see
    * `placeBytes`) to a temp file (the download was flushed before it got its name), then renamed
-   * over the name. `stillExpected`
-   * is asked just before the rename, so a file the user touched meanwhile wins (undefined is
-   * returned). Returns what the placed file is, as stat'ed before the rename: the user may
+   * over the name. `stillExpected` is asked just before the rename, so a file the user touched
+   * meanwhile wins (undefined is returned). Returns what the placed file is, as stat'ed before the rename: the user may
    * delete or change it the moment it appears, and what was placed must still be recorded, or
    * that change would go unnoticed. The rename is durable once `flushDirs` has flushed the
    * file's folder: placements are flushed a folder at a time, before they are recorded (a
