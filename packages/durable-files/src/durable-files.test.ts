@@ -10,7 +10,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { flush, flushFd, foldersFlushed, makeFolders } from './durable-files.js';
+import { flush, flushFd, flushFolder, foldersFlushed, makeFolders } from './durable-files.js';
 
 // A power cut cannot be staged here: these show each call does its file-system work and
 // reports failures; that the flushes reach the disk is the kernel's promise for fsync.
@@ -69,6 +69,6 @@ describe('durable files', () => {
     await making;
     await waiting;
     expect(waited).toBe(true);
-    await foldersFlushed(join(root, 'elsewhere'));
+    await flushFolder(root);
   });
 });

@@ -20,6 +20,16 @@ export async function flush(path: string): Promise<void> {
   }
 }
 
+/**
+ * fsync of a folder after a file was renamed into it, and a wait for the folders on its way
+ * that another call made and is still flushing into their parents: the file is stored once
+ * this resolves, whoever made its folder.
+ */
+export async function flushFolder(dir: string): Promise<void> {
+  await flush(dir);
+  await foldersFlushed(dir);
+}
+
 /** Folders made by `makeFolders` whose entries are being flushed into their parents. */
 const flushing = new Map<string, Promise<void>>();
 
@@ -52,11 +62,7 @@ export async function makeFolders(dir: string): Promise<void> {
   await foldersFlushed(target);
 }
 
-/**
- * Resolves once `dir` and the folders above it are durable in their parents, as far as this
- * process made them: a file renamed into a folder another call has just made (and is still
- * flushing) must wait for that flush before it is called stored.
- */
+/** Resolves once `dir` and the folders above it are in their parents, as far as this process made them. */
 export async function foldersFlushed(dir: string): Promise<void> {
   if (flushing.size === 0) return;
   for (let folder = resolve(dir); ; folder = dirname(folder)) {

@@ -1,1 +1,1 @@
-export { flush, flushFd, foldersFlushed, makeFolders } from './durable-files.js';
+export { flush, flushFd, flushFolder, makeFolders } from './durable-files.js';

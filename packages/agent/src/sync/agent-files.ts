@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { constants, linkSync, lstatSync, renameSync, rmSync } from 'node:fs';
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { flush, foldersFlushed, makeFolders } from '@keepsake/durable-files';
+import { flush, flushFolder, makeFolders } from '@keepsake/durable-files';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 import { statAs, type FileStat } from '../scanner/walk-folder.js';
@@ -102,11 +102,8 @@ export class AgentFiles {
   async flushDirs(relativePaths: Iterable<string>): Promise<void> {
     const dirs = new Set<string>();
     for (const path of relativePaths) dirs.add(dirname(join(this.folder, path)));
-    for (const dir of dirs) {
-      await flush(dir);
-      // A folder another placement has just made may still be flushing into its parent.
-      await foldersFlushed(dir);
-    }
+    // A folder another placement has just made may still be flushing into its parent.
+    for (const dir of dirs) await flushFolder(dir);
   }
 
   /**

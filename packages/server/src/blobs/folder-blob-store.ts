@@ -3,7 +3,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { SHA256_HEX, type BlobHash } from '@keepsake/core';
-import { flush, foldersFlushed, makeFolders } from '@keepsake/durable-files';
+import { flush, flushFolder, makeFolders } from '@keepsake/durable-files';
 import type { BlobStore, ByteRange } from './blob-store.js';
 
 /**
@@ -43,9 +43,8 @@ export class FolderBlobStore implements BlobStore {
       await makeFolders(dirname(target));
       renameSync(file, target);
     }
-    await flush(dirname(target));
     // The shard folder may be one another upload has just made and is still flushing.
-    await foldersFlushed(dirname(target));
+    await flushFolder(dirname(target));
   }
 
   read(hash: BlobHash, range?: ByteRange): Readable {

@@ -639,19 +639,24 @@ export class SqliteMetadataStore implements MetadataStore {
     const lib = this.#lib(library);
     try {
       this.#db.transaction(() => {
+        // What takes room: the blobs the library does not hold yet, each once.
+        const lacking = new Map<BlobHash, number>();
+        for (const { hash, size } of blobs) {
+          if (q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
+        }
+        let adding = 0;
+        for (const size of lacking.values()) adding += size;
         // Checked in the transaction that adds them: concurrent uploads each passed their
         // creation's check against the same used bytes, and only one of them can be last.
         if (quotaBytes !== undefined && quotaBytes !== null) {
-          this.#checkQuota(lib, blobs, quotaBytes);
+          this.#checkQuota(lib, adding, quotaBytes);
         }
         for (const { hash, size } of blobs) {
           q.settleBlobFile.run(hash);
           if (q.insertBlob.run(hash, size, nowMs).changes > 0) q.enqueueMedia.run(hash, nowMs);
-          // An upsert answers one change whether it inserted or refreshed: asked first.
-          const isNew = q.libraryBlob.get(lib, hash) === undefined;
           q.upsertLibraryBlob.run(lib, hash, size, nowMs);
-          if (isNew) q.addUsedBytes.run(size, lib);
         }
+        if (adding > 0) q.addUsedBytes.run(adding, lib);
       })();
     } catch (error) {
       // A refusal is an answer, as the interface says: a rejection, not a throw.
@@ -660,18 +665,8 @@ export class SqliteMetadataStore implements MetadataStore {
     return Promise.resolve();
   }
 
-  /** Throws QuotaExceededError if the blobs the library lacks would take it past `quotaBytes`. */
-  #checkQuota(
-    lib: number,
-    blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
-    quotaBytes: number,
-  ): void {
-    const lacking = new Map<BlobHash, number>();
-    for (const { hash, size } of blobs) {
-      if (this.#q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
-    }
-    let adding = 0;
-    for (const size of lacking.values()) adding += size;
+  /** Throws QuotaExceededError if `adding` more bytes would take the library past `quotaBytes`. */
+  #checkQuota(lib: number, adding: number, quotaBytes: number): void {
     const used = (this.#q.usedBytes.get(lib) as number | undefined) ?? 0;
     if (adding > 0 && used + adding > quotaBytes) {
       throw new QuotaExceededError(
