@@ -1,14 +1,35 @@
-import type {
-  BlobHash,
-  DigestRequest,
-  Lifecycle,
-  LogEntry,
-  Op,
-  Outcome,
-  Reply,
-  RetryLater,
-  Version,
+import { z } from 'zod';
+import {
+  logEntrySchema,
+  type BlobHash,
+  type DigestRequest,
+  type Lifecycle,
+  type LogEntry,
+  type Op,
+  type Outcome,
+  type Reply,
+  type RetryLater,
+  type Version,
 } from '@keepsake/core';
+
+/** A page of the change feed as `GET /api/v1/changes` answers it. */
+const feedPageSchema = z.object({
+  entries: z.array(logEntrySchema),
+  head: z.number().int().nonnegative(),
+  serverTime: z.number(),
+});
+
+/** Where a feed page is wrong: the field, and the seq of the entry it is in if it says one. */
+function describeIssue(page: unknown, issue: z.core.$ZodIssue | undefined): string {
+  if (!issue) return 'no reason given';
+  const [top, index] = issue.path;
+  const entries = (page as { entries?: unknown } | undefined)?.entries;
+  const entry =
+    top === 'entries' && Array.isArray(entries) ? (entries[Number(index)] as unknown) : undefined;
+  const seq = (entry as { seq?: unknown } | undefined)?.seq;
+  const where = typeof seq === 'number' ? `entry seq ${String(seq)}, ` : '';
+  return `${where}${issue.path.join('.') || 'the page'}: ${issue.message}`;
+}
 
 /** How long one API call may take before it is given up (and retried by the caller). */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -102,15 +123,26 @@ export class ServerApi {
     return this.#call('POST', '/api/v1/ops', { token, body: { ops } });
   }
 
-  /** Feed entries after `since`, in seq order, and the library's head. */
+  /**
+   * Feed entries after `since`, in seq order, and the library's head. Every entry is checked as
+   * the server checks what it is sent (core's `logEntrySchema`): the replica applies nothing a
+   * faulty server or proxy garbled, and says which entry and field were wrong.
+   */
   async changes(
     token: string,
     since: number,
     limit: number,
   ): Promise<{ entries: LogEntry[]; head: number; serverTime: number }> {
-    return this.#call('GET', `/api/v1/changes?since=${String(since)}&limit=${String(limit)}`, {
-      token,
-    });
+    const page = await this.#call<unknown>(
+      'GET',
+      `/api/v1/changes?since=${String(since)}&limit=${String(limit)}`,
+      { token },
+    );
+    const parsed = feedPageSchema.safeParse(page);
+    if (parsed.success) return parsed.data;
+    throw new ServerApiError(
+      `${this.origin} sent a change feed page that is not valid (${describeIssue(page, parsed.error.issues[0])}); none of it was applied, and the feed is read again at the next sync. If this goes on, the server needs its administrator (keepsake fsck checks its database).`,
+    );
   }
 
   /** Which of these blobs the library already has on the server. */

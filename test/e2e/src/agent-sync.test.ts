@@ -1,4 +1,5 @@
 import {
+  linkSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -109,6 +110,24 @@ describe('keepsake sync between devices', () => {
     const assets = await library.assets();
     expect(assets).toHaveLength(1);
     expect(assets[0]?.paths).toEqual(['door-knocker.jpg', 'favourites/door-knocker.jpg']);
+  });
+
+  it('a download a crash left linked to a placed file is not trusted for the next placement', async () => {
+    const {
+      devices: [a, b],
+    } = await household('leftover-download', ['a', 'b']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await syncAll(a, b);
+    const hash = b.files().get('door-knocker.jpg') ?? '';
+    // What a crash between placing a download (a hard link) and dropping it leaves, once the
+    // user has edited the placed file in place: the download's name, other bytes.
+    const placed = join(mkdtempSync(join(tmpdir(), 'keepsake-placed-')), 'edited.jpg');
+    writeFileSync(placed, 'edited by the user after the crash');
+    linkSync(placed, join(b.folder, '.keepsake/downloads', hash));
+    put(a, 'jpeg/door-knocker.jpg', 'favourites/door-knocker.jpg');
+    await syncAll(a, b);
+    expect(b.files().get('favourites/door-knocker.jpg')).toBe(hash);
+    expect(b.files()).toEqual(a.files());
   });
 
   it('two placements of one photo are two files: an edit of one is one new version for both', async () => {

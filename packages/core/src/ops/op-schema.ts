@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
+import { REJECT_REASONS, type LogEntry, type Outcome } from './outcome.js';
 import {
   assetIdSchema,
   branded,
@@ -148,6 +149,20 @@ export type OpPayload = Op['payload'];
 export type OpKind = OpPayload['kind'];
 export type PayloadOf<K extends OpKind> = Extract<OpPayload, { kind: K }>;
 export type OpOf<K extends OpKind> = Op & { payload: PayloadOf<K> };
+
+/** An outcome as the change feed carries it, checked where the feed arrives. */
+export const outcomeSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('applied'), note: z.string().exactOptional() }),
+  z.object({ status: z.literal('merged'), note: z.string(), siblings: z.array(versionId) }),
+  z.object({ status: z.literal('rejected'), reason: z.enum(REJECT_REASONS), message: z.string() }),
+]) satisfies z.ZodType<Outcome>;
+
+/** One entry of a library's change log as the feed carries it. */
+export const logEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  op: opSchema,
+  outcome: outcomeSchema,
+}) satisfies z.ZodType<LogEntry>;
 
 export const MAX_OPS_PER_BATCH = 1000;
 export const opBatchSchema = z.array(opSchema).max(MAX_OPS_PER_BATCH);
