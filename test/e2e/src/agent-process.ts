@@ -23,12 +23,14 @@ export class AgentDevice {
   readonly config: string;
   readonly folder: string;
 
+  /** `folder`: where the synced folder goes (another file system, say); else beside the config. */
   constructor(
     readonly name: string,
     root: string = mkdtempSync(join(tmpdir(), `keepsake-${name}-`)),
+    folder: string = join(root, 'Photos'),
   ) {
     this.config = join(root, 'config');
-    this.folder = join(root, 'Photos');
+    this.folder = folder;
     mkdirSync(this.folder, { recursive: true });
   }
 

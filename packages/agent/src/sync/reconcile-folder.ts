@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { lstatSync, readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import {
   checkLibraryPath,
   groupKey,
@@ -10,7 +10,7 @@ import {
   type IndexEntry,
   type PlannedFile,
 } from '@keepsake/core';
-import type { FileFacts } from '../scanner/file-facts.js';
+import type { FileFacts, KnownFile } from '../scanner/file-facts.js';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { syncedHere, type IgnoreRules } from '../scanner/ignore-rules.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
@@ -70,6 +70,7 @@ export async function reconcileFolder(
   const placeable = placeableHere(look.rules, deps.files.folder);
   const groups = deps.replica.unsettledGroups();
   const view = deps.replica.view();
+  const caseOnly: CaseRename[] = [];
   for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
     const pass = groups.slice(i, i + GROUPS_PER_PASS);
     const writes: PlannedWrite[] = [];
@@ -87,6 +88,12 @@ export async function reconcileFolder(
           if (file) snapshot.set(path, { hash: file.hash as BlobHash, size: file.size });
         }
         if (touchedByUser) {
+          blocked.add(group);
+          continue;
+        }
+        const renames = caseRenames(plan, known, deps);
+        if (renames.length > 0) {
+          caseOnly.push(...renames);
           blocked.add(group);
           continue;
         }
@@ -166,7 +173,105 @@ export async function reconcileFolder(
     result.left += blocked.size;
   }
   dropDownloads(deps.files);
+  if (caseOnly.length > 0 && (await renameToPlannedCase(caseOnly, deps, result)) > 0) {
+    // Their groups are planned again, now that their files go by the names the plan gives.
+    const again = await reconcileFolder(look, deps);
+    return {
+      written: result.written + again.written,
+      removed: result.removed + again.removed,
+      left: again.left,
+      notHere: result.notHere + again.notHere,
+      errors: [...result.errors, ...again.errors],
+    };
+  }
   return result;
+}
+
+/** A synced file whose name the plan gives, in another letter case, to a planned file. */
+interface CaseRename {
+  readonly from: string;
+  readonly to: string;
+  readonly entry: IndexEntry;
+  readonly seen: KnownFile;
+}
+
+const folded = (path: string) => path.normalize('NFC').toLowerCase();
+
+/**
+ * The synced files of a name group whose names the plan gives to planned files in another
+ * letter case or normalization (a case-only rename on another device; or two devices that
+ * named two photos alike but for case, one of which the plan moves to a suffixed name), where
+ * the file system folds names (exFAT, and APFS and NTFS as usually formatted). There the
+ * planned name finds the synced file: the write would find it in its way, and its removal
+ * under its old name would take the planned file too. Such a file is renamed to the planned
+ * name instead; planned again, the group then adopts it, or replaces its bytes as any synced
+ * file's (they are on the server). Where the file system tells the two names apart, the
+ * planned name finds nothing here, and the plan's write and removal stand.
+ */
+function caseRenames(
+  plan: ReadonlyMap<string, PlannedFile>,
+  known: ReadonlyMap<string, IndexEntry>,
+  deps: ReconcileDeps,
+): CaseRename[] {
+  const renames: CaseRename[] = [];
+  for (const path of plan.keys()) {
+    if (known.has(path)) continue;
+    for (const [old, entry] of known) {
+      if (plan.has(old) || folded(old) !== folded(path)) continue;
+      const seen = deps.facts.get(old);
+      const there = statFile(deps.files.folder, old);
+      if (seen && there && sameFile(there, seen) && foundByOtherName(deps.files.folder, path)) {
+        renames.push({ from: old, to: path, entry, seen });
+      }
+    }
+  }
+  return renames;
+}
+
+/**
+ * Whether `path` finds a file though its folder lists no entry of exactly that name: the file
+ * system folded the name to another's. (Inode numbers cannot tell: through FUSE, each spelling
+ * of a name may get one of its own.)
+ */
+function foundByOtherName(folder: string, path: string): boolean {
+  if (!statFile(folder, path)) return false;
+  const slash = path.lastIndexOf('/');
+  const listed = readdirSync(join(folder, path.slice(0, Math.max(0, slash))));
+  return !listed.includes(path.slice(slash + 1));
+}
+
+/**
+ * Renames files to the names the plan gives them, each only if it is still the file last seen,
+ * and records them under their new names once the renames are durable: recorded first, a rename
+ * a power cut then undid would read as the user renaming the photo back. Returns how many.
+ */
+async function renameToPlannedCase(
+  renames: readonly CaseRename[],
+  deps: ReconcileDeps,
+  result: { errors: string[] },
+): Promise<number> {
+  const done: CaseRename[] = [];
+  for (const rename of renames) {
+    const now = statFile(deps.files.folder, rename.from);
+    if (!now || !sameFile(now, rename.seen)) continue;
+    try {
+      renameSync(join(deps.files.folder, rename.from), join(deps.files.folder, rename.to));
+      done.push(rename);
+    } catch (error) {
+      result.errors.push(`renaming ${rename.from} to ${rename.to}: ${(error as Error).message}`);
+    }
+  }
+  await deps.files.flushDirs(done.map(({ to }) => to));
+  deps.db.transaction(() => {
+    for (const { from, to, entry, seen } of done) {
+      deps.facts.forgetFile(from);
+      const stat = statFile(deps.files.folder, to);
+      if (stat) deps.facts.record([{ ...stat, hash: seen.hash }], false);
+      deps.index.drop(from);
+      deps.index.put(to, entry);
+    }
+  })();
+  return done.length;
 }
 
 /**
