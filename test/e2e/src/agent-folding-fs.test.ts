@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentDevice } from './agent-process.js';
 import { foldingMountMissing, mountFolding, type FoldingMount } from './folding-mount.js';
 import { serverForFile, USER_PASSWORD } from './households.js';
+import type { LibraryClient } from './library-client.js';
 
 // One device on Linux's ext4, which tells IMG_1.jpg from img_1.jpg, and one whose folder is on
 // a real exFAT mount, which does not (as SD cards, USB drives, and macOS and Windows disks as
@@ -51,22 +52,33 @@ describe.skipIf(missing !== undefined)('a folder on a file system that folds nam
     return { library, linux, folding };
   }
 
+  /**
+   * Syncs two new photos named alike but for case, and checks both devices end with both,
+   * under names the exFAT folder can hold side by side, and stay quiet.
+   */
+  async function twoPhotosOnBoth(
+    library: LibraryClient,
+    linux: AgentDevice,
+    folding: AgentDevice,
+  ): Promise<void> {
+    await linux.syncOnce();
+    await folding.syncOnce();
+    await linux.syncOnce();
+    expect(new Set(names(folding).map((name) => name.toLowerCase())).size).toBe(2);
+    expect(new Set(folding.files().values()).size).toBe(2);
+    expect(folding.files()).toEqual(linux.files());
+    expect(await library.assets()).toHaveLength(2);
+    for (const device of [folding, linux]) expect((await device.syncOnce()).opsMade).toBe(0);
+  }
+
   it('two photos whose names differ only in case are two files there, and nothing fights', async () => {
     const { library, linux, folding } = await linuxAndFolding('case-pair');
     writeFileSync(join(linux.folder, 'IMG_1.jpg'), 'the first photo');
     writeFileSync(join(linux.folder, 'img_1.jpg'), 'a second photo');
-    await linux.syncOnce();
-    await folding.syncOnce();
-    await linux.syncOnce();
+    await twoPhotosOnBoth(library, linux, folding);
     // Under one name each would overwrite the other: one goes by the deterministic suffix, on
     // both devices alike.
-    const there = names(folding);
-    expect(new Set(there.map((name) => name.toLowerCase())).size).toBe(2);
-    expect(there.some((name) => /^img_1~[0-9a-f]{4}\.jpg$/i.test(name))).toBe(true);
-    expect(folding.files()).toEqual(linux.files());
-    expect(await library.assets()).toHaveLength(2);
-    // Quiet from then on.
-    for (const device of [folding, linux]) expect((await device.syncOnce()).opsMade).toBe(0);
+    expect(names(folding).some((name) => /^img_1~[0-9a-f]{4}\.jpg$/i.test(name))).toBe(true);
     expect(folding.trashedHashes()).toEqual([]);
   });
 
@@ -98,13 +110,6 @@ describe.skipIf(missing !== undefined)('a folder on a file system that folds nam
     const { library, linux, folding } = await linuxAndFolding('case-both');
     writeFileSync(join(linux.folder, 'Photo.jpg'), 'taken on the laptop');
     writeFileSync(join(folding.folder, 'PHOTO.JPG'), 'taken on the camera');
-    await linux.syncOnce();
-    await folding.syncOnce();
-    await linux.syncOnce();
-    expect(new Set(names(folding).map((name) => name.toLowerCase())).size).toBe(2);
-    expect(folding.files()).toEqual(linux.files());
-    expect([...new Set(folding.files().values())]).toHaveLength(2);
-    expect(await library.assets()).toHaveLength(2);
-    for (const device of [folding, linux]) expect((await device.syncOnce()).opsMade).toBe(0);
+    await twoPhotosOnBoth(library, linux, folding);
   });
 });
