@@ -112,4 +112,19 @@ describe.skipIf(missing !== undefined)('a folder on a file system that folds nam
     writeFileSync(join(folding.folder, 'PHOTO.JPG'), 'taken on the camera');
     await twoPhotosOnBoth(library, linux, folding);
   });
+
+  it('a photo deleted elsewhere goes to the local trash, even when a new photo takes its name but for case', async () => {
+    const { linux, folding } = await linuxAndFolding('case-replaced');
+    writeFileSync(join(folding.folder, 'PHOTO.JPG'), 'the old photo');
+    await folding.syncOnce();
+    await linux.syncOnce();
+    const old = folding.files().get('PHOTO.JPG');
+    rmSync(join(linux.folder, 'PHOTO.JPG'));
+    writeFileSync(join(linux.folder, 'Photo.jpg'), 'a new photo');
+    await linux.syncOnce();
+    await folding.syncOnce();
+    expect(names(folding)).toEqual(['Photo.jpg']);
+    expect(folding.files()).toEqual(linux.files());
+    expect(folding.trashedHashes()).toEqual([old]);
+  });
 });

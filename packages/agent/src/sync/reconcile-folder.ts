@@ -5,9 +5,11 @@ import {
   groupKey,
   indexEntryFor,
   planFolderChanges,
+  resolveAssetId,
   type BlobHash,
   type FileFacts as FolderFacts,
   type IndexEntry,
+  type Library,
   type PlannedFile,
 } from '@keepsake/core';
 import type { FileFacts, KnownFile } from '../scanner/file-facts.js';
@@ -64,17 +66,20 @@ const RECORD_BATCH = 64;
 export async function reconcileFolder(
   look: FolderScan,
   deps: ReconcileDeps,
+  /** Only these of the unsettled groups (those whose files were just renamed). */
+  only?: ReadonlySet<string>,
 ): Promise<ReconcileResult> {
   const unsure = new Set([...look.changing, ...look.unreadable.map((u) => u.path)]);
   const result = { written: 0, removed: 0, left: 0, notHere: 0, errors: [] as string[] };
   const placeable = placeableHere(look.rules, deps.files.folder);
-  const groups = deps.replica.unsettledGroups();
+  const groups = deps.replica.unsettledGroups().filter((group) => only?.has(group) ?? true);
   const view = deps.replica.view();
   const caseOnly: CaseRename[] = [];
   for (let i = 0; i < groups.length; i += GROUPS_PER_PASS) {
     const pass = groups.slice(i, i + GROUPS_PER_PASS);
     const writes: PlannedWrite[] = [];
     const removals: { path: string; group: string }[] = [];
+    const firstRemovals: { path: string; group: string }[] = [];
     const blocked = new Set<string>();
     deps.db.transaction(() => {
       for (const group of pass) {
@@ -91,7 +96,7 @@ export async function reconcileFolder(
           blocked.add(group);
           continue;
         }
-        const renames = caseRenames(plan, known, deps);
+        const renames = caseRenames(group, plan, known, view, deps);
         if (renames.length > 0) {
           caseOnly.push(...renames);
           blocked.add(group);
@@ -104,9 +109,24 @@ export async function reconcileFolder(
           if (placeable(file.path)) writes.push({ file, entry: indexEntryFor(view, file), group });
           else result.notHere += 1;
         }
-        for (const path of changes.removals) removals.push({ path, group });
+        const inTheWay = foldedInTheWay(changes, deps.files.folder);
+        for (const path of changes.removals) {
+          (inTheWay.has(path) ? firstRemovals : removals).push({ path, group });
+        }
       }
     })();
+
+    // A file the plan removes whose name a planned file takes but for case goes first, where
+    // the file system folds names: until it has, the planned file would find it in its way.
+    for (const { path, group } of firstRemovals) {
+      try {
+        if (await removeFile(path, deps)) result.removed += 1;
+        else blocked.add(group);
+      } catch (error) {
+        blocked.add(group);
+        result.errors.push(`${path}: ${(error as Error).message}`);
+      }
+    }
 
     // Bytes first (a move's new name may copy them from its old one), then removals. One
     // fetch per blob, however many names want it.
@@ -119,7 +139,7 @@ export async function reconcileFolder(
       }
       return pending;
     };
-    const queue = [...writes];
+    const queue = writes.filter(({ group }) => !blocked.has(group));
     const written: Written[] = [];
     // A batch that cannot be recorded (its folder vanished, say) leaves its groups unsettled.
     const record = async (batch: readonly Written[]) => {
@@ -173,55 +193,66 @@ export async function reconcileFolder(
     result.left += blocked.size;
   }
   dropDownloads(deps.files);
-  if (caseOnly.length > 0 && (await renameToPlannedCase(caseOnly, deps, result)) > 0) {
-    // Their groups are planned again, now that their files go by the names the plan gives.
-    const again = await reconcileFolder(look, deps);
-    return {
-      written: result.written + again.written,
-      removed: result.removed + again.removed,
-      left: again.left,
-      notHere: result.notHere + again.notHere,
-      errors: [...result.errors, ...again.errors],
-    };
-  }
-  return result;
+  if (caseOnly.length === 0) return result;
+  const renamed = await renameToPlannedCase(caseOnly, deps, result);
+  if (renamed.size === 0) return result;
+  // Their groups are planned again, now that their files go by the names the plan gives.
+  const again = await reconcileFolder(look, deps, renamed);
+  return {
+    written: result.written + again.written,
+    removed: result.removed + again.removed,
+    left: result.left - renamed.size + again.left,
+    notHere: result.notHere + again.notHere,
+    errors: [...result.errors, ...again.errors],
+  };
 }
 
-/** A synced file whose name the plan gives, in another letter case, to a planned file. */
+/** A synced file the plan gives under its own folder and a base name that differs only in case. */
 interface CaseRename {
   readonly from: string;
   readonly to: string;
   readonly entry: IndexEntry;
   readonly seen: KnownFile;
+  readonly group: string;
 }
 
 const folded = (path: string) => path.normalize('NFC').toLowerCase();
+const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
 
 /**
- * The synced files of a name group whose names the plan gives to planned files in another
- * letter case or normalization (a case-only rename on another device; or two devices that
- * named two photos alike but for case, one of which the plan moves to a suffixed name), where
- * the file system folds names (exFAT, and APFS and NTFS as usually formatted). There the
- * planned name finds the synced file: the write would find it in its way, and its removal
- * under its old name would take the planned file too. Such a file is renamed to the planned
- * name instead; planned again, the group then adopts it, or replaces its bytes as any synced
- * file's (they are on the server). Where the file system tells the two names apart, the
- * planned name finds nothing here, and the plan's write and removal stand.
+ * The synced files of a name group that the plan gives, as the same file of the same asset, a
+ * name differing only in the letter case (or normalization) of its base name (a case-only
+ * rename on another device), where the file system folds names (exFAT, and APFS and NTFS as
+ * usually formatted). There the planned name finds the file itself: the write would find it in
+ * its way, and its removal under the old name would take it. Such a file is renamed instead.
+ * Where the file system tells the two names apart, the planned name finds nothing here, and
+ * the plan's write and removal stand. Folders that differ only in case are not renamed (every
+ * file under one would have to follow): such a group stays unsettled and says so.
  */
 function caseRenames(
+  group: string,
   plan: ReadonlyMap<string, PlannedFile>,
   known: ReadonlyMap<string, IndexEntry>,
+  view: Library,
   deps: ReconcileDeps,
 ): CaseRename[] {
   const renames: CaseRename[] = [];
-  for (const path of plan.keys()) {
+  for (const [path, file] of plan) {
     if (known.has(path)) continue;
     for (const [old, entry] of known) {
-      if (plan.has(old) || folded(old) !== folded(path)) continue;
+      if (plan.has(old) || dirOf(old) !== dirOf(path) || folded(old) !== folded(path)) continue;
+      if (!sameAssetFile(view, entry, file)) continue;
       const seen = deps.facts.get(old);
       const there = statFile(deps.files.folder, old);
-      if (seen && there && sameFile(there, seen) && foundByOtherName(deps.files.folder, path)) {
-        renames.push({ from: old, to: path, entry, seen });
+      if (
+        seen &&
+        there &&
+        sameFile(there, seen) &&
+        listed(deps.files.folder, old) &&
+        !listed(deps.files.folder, path) &&
+        statFile(deps.files.folder, path) !== undefined
+      ) {
+        renames.push({ from: old, to: path, entry, seen, group });
       }
     }
   }
@@ -229,49 +260,93 @@ function caseRenames(
 }
 
 /**
- * Whether `path` finds a file though its folder lists no entry of exactly that name: the file
- * system folded the name to another's. (Inode numbers cannot tell: through FUSE, each spelling
- * of a name may get one of its own.)
+ * The removals of a group's plan whose names a planned write takes but for letter case, where
+ * the file system folds names (the write's name finds a file its folder does not list by that
+ * name): two devices named two photos alike but for case, and the plan moved one of them to a
+ * suffixed name (another group's), or the file's asset left. Its bytes are on the server.
  */
-function foundByOtherName(folder: string, path: string): boolean {
-  if (!statFile(folder, path)) return false;
+function foldedInTheWay(
+  changes: { readonly writes: readonly PlannedFile[]; readonly removals: readonly string[] },
+  folder: string,
+): Set<string> {
+  const inTheWay = new Set<string>();
+  for (const write of changes.writes) {
+    for (const path of changes.removals) {
+      if (dirOf(path) !== dirOf(write.path) || folded(path) !== folded(write.path)) continue;
+      if (!listed(folder, write.path) && statFile(folder, write.path) !== undefined) {
+        inTheWay.add(path);
+      }
+    }
+  }
+  return inTheWay;
+}
+
+/** Whether an index entry and a planned file are the same file of the same asset. */
+const sameAssetFile = (view: Library, entry: IndexEntry, file: PlannedFile): boolean =>
+  resolveAssetId(view, entry.assetId) === resolveAssetId(view, file.assetId) &&
+  entry.role === file.role &&
+  entry.conflictCopy === file.conflictCopy;
+
+/**
+ * Whether the folder lists an entry of exactly `path`'s name. On a file system that folds names
+ * a path may find a file under another spelling (inode numbers cannot tell: through FUSE, each
+ * spelling may get one of its own).
+ */
+function listed(folder: string, path: string): boolean {
   const slash = path.lastIndexOf('/');
-  const listed = readdirSync(join(folder, path.slice(0, Math.max(0, slash))));
-  return !listed.includes(path.slice(slash + 1));
+  return readdirSync(join(folder, path.slice(0, Math.max(0, slash)))).includes(
+    path.slice(slash + 1),
+  );
 }
 
 /**
- * Renames files to the names the plan gives them, each only if it is still the file last seen,
- * and records them under their new names once the renames are durable: recorded first, a rename
- * a power cut then undid would read as the user renaming the photo back. Returns how many.
+ * Renames files to the names the plan gives them, each only if it is still the file last seen
+ * under exactly its old name, and records them under their new names, as they were before the
+ * rename, once the renames are durable: recorded first, a rename a power cut then undid would
+ * read as the user renaming the photo back. Returns the groups of the files renamed.
  */
 async function renameToPlannedCase(
   renames: readonly CaseRename[],
   deps: ReconcileDeps,
   result: { errors: string[] },
-): Promise<number> {
-  const done: CaseRename[] = [];
+): Promise<Set<string>> {
+  const done: (CaseRename & { readonly stat: FileStat })[] = [];
   for (const rename of renames) {
     const now = statFile(deps.files.folder, rename.from);
-    if (!now || !sameFile(now, rename.seen)) continue;
+    if (!now || !sameFile(now, rename.seen) || !listed(deps.files.folder, rename.from)) continue;
     try {
-      renameSync(join(deps.files.folder, rename.from), join(deps.files.folder, rename.to));
-      done.push(rename);
+      renameCaseOnly(deps.files.folder, rename.from, rename.to);
+      done.push({ ...rename, stat: { ...now, path: rename.to, name: baseName(rename.to) } });
     } catch (error) {
       result.errors.push(`renaming ${rename.from} to ${rename.to}: ${(error as Error).message}`);
     }
   }
   await deps.files.flushDirs(done.map(({ to }) => to));
   deps.db.transaction(() => {
-    for (const { from, to, entry, seen } of done) {
+    for (const { from, to, entry, seen, stat } of done) {
       deps.facts.forgetFile(from);
-      const stat = statFile(deps.files.folder, to);
-      if (stat) deps.facts.record([{ ...stat, hash: seen.hash }], false);
+      deps.facts.record([{ ...stat, hash: seen.hash }], false);
       deps.index.drop(from);
       deps.index.put(to, entry);
     }
   })();
-  return done.length;
+  return new Set(done.map(({ group }) => group));
+}
+
+const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
+
+/**
+ * A rename between two spellings of one name. Some file systems (FAT through some drivers)
+ * answer a case-only rename with success and change nothing: then it goes through a temporary
+ * name, one the walk leaves out.
+ */
+function renameCaseOnly(folder: string, from: string, to: string): void {
+  renameSync(join(folder, from), join(folder, to));
+  if (listed(folder, to)) return;
+  const temp = join(folder, `${to}.keepsake-case.tmp`);
+  renameSync(join(folder, from), temp);
+  renameSync(temp, join(folder, to));
+  if (!listed(folder, to)) throw new Error('the file system keeps the old letter case');
 }
 
 /**
