@@ -116,9 +116,11 @@ export async function reconcileFolder(
       }
     })();
 
-    // A file the plan removes whose name a planned file takes but for case goes first, where
-    // the file system folds names: until it has, the planned file would find it in its way.
-    for (const { path, group } of firstRemovals) {
+    const remove = async ({ path, group }: { path: string; group: string }) => {
+      if (blocked.has(group)) return;
+      // A name can pass from one group to another (a conflict copy kept as a photo of its
+      // own): the group it is planned in now keeps it.
+      if (deps.replica.planGroup(groupKey(path)).some((file) => file.path === path)) return;
       try {
         if (await removeFile(path, deps)) result.removed += 1;
         else blocked.add(group);
@@ -126,7 +128,10 @@ export async function reconcileFolder(
         blocked.add(group);
         result.errors.push(`${path}: ${(error as Error).message}`);
       }
-    }
+    };
+    // A file the plan removes whose name a planned file takes but for case goes first, where
+    // the file system folds names: until it has, the planned file would find it in its way.
+    for (const removal of firstRemovals) await remove(removal);
 
     // Bytes first (a move's new name may copy them from its old one), then removals. One
     // fetch per blob, however many names want it.
@@ -174,19 +179,7 @@ export async function reconcileFolder(
     };
     await Promise.all(Array.from({ length: PARALLEL_DOWNLOADS }, worker));
     await record(written);
-    for (const { path, group } of removals) {
-      if (blocked.has(group)) continue;
-      // A name can pass from one group to another (a conflict copy kept as a photo of its
-      // own): the group it is planned in now keeps it.
-      if (deps.replica.planGroup(groupKey(path)).some((file) => file.path === path)) continue;
-      try {
-        if (await removeFile(path, deps)) result.removed += 1;
-        else blocked.add(group);
-      } catch (error) {
-        blocked.add(group);
-        result.errors.push(`${path}: ${(error as Error).message}`);
-      }
-    }
+    for (const removal of removals) await remove(removal);
     deps.db.transaction(() => {
       for (const group of pass) if (!blocked.has(group)) deps.replica.settle(group);
     })();
