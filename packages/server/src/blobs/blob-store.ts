@@ -16,7 +16,8 @@ export interface BlobStore {
   size(hash: BlobHash): Promise<number | undefined>;
   /**
    * Takes a file whose bytes were verified to hash to `hash` and makes it the blob, atomically:
-   * a reader sees the whole blob or none. The file is consumed. Storing a blob again is a no-op.
+   * a reader sees the whole blob or none. The file is consumed. Storing a blob again keeps the
+   * stored bytes, after the same disk work: sooner done, it would tell that they were there.
    */
   adoptFile(hash: BlobHash, file: string): Promise<void>;
   read(hash: BlobHash, range?: ByteRange): Readable;

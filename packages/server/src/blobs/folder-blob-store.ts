@@ -30,11 +30,14 @@ export class FolderBlobStore implements BlobStore {
 
   async adoptFile(hash: BlobHash, file: string): Promise<void> {
     const target = this.pathOf(hash);
+    await flush(file);
     if ((await this.size(hash)) !== undefined) {
+      // Stored already, perhaps from another user's library: the same flushes as storing it, or
+      // how soon an upload is answered would tell whether anyone had these bytes.
+      await flushFolder(dirname(target));
       rmSync(file, { force: true });
       return;
     }
-    await flush(file);
     try {
       renameSync(file, target);
     } catch (error) {

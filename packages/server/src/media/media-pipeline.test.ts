@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fixture, readManifest } from '@keepsake/media/test-support';
 import { describe, expect, it } from 'vitest';
-import { importOpFor } from '../test-support/ops.js';
-import { sha256Of, startTestServer, uploadBlob } from '../test-support/test-server.js';
+import { importOpFor, opFrom } from '../test-support/ops.js';
+import {
+  sha256Of,
+  startTestServer,
+  uploadBlob,
+  type TestServer,
+} from '../test-support/test-server.js';
 
 interface MediaView {
   pending?: true;
@@ -89,4 +94,91 @@ describe('media on the server: every fixture, corrupt ones included', () => {
     }
     expect(errors.length).toBeGreaterThan(0);
   }, 300_000);
+});
+
+type User = Awaited<ReturnType<TestServer['userWithDevice']>>;
+
+/** Uploads the bytes to the user's library and imports them, as a device does. */
+async function importPhoto(t: TestServer, user: User, bytes: Uint8Array) {
+  expect((await uploadBlob(t.api, user.token, bytes)).status).toBe(204);
+  const imported = await t.api('/api/v1/ops', {
+    token: user.token,
+    body: { ops: [importOpFor(user.deviceId, bytes, 'Camera/IMG_1.JPG')] },
+  });
+  expect(imported.status).toBe(200);
+}
+
+/** The media of the asset's original, as its library is shown it. */
+async function mediaOf(t: TestServer, user: User, asset: string): Promise<MediaView> {
+  const response = await t.api(`/api/v1/assets/${asset}`, { token: user.token });
+  const { asset: described } = (await response.json()) as {
+    asset: { media: { original: MediaView } };
+  };
+  return described.media.original;
+}
+
+/** Holds the media queue still (it finds nothing to do) until the function returned is called. */
+function holdMediaQueue(t: TestServer): () => void {
+  const { store } = t.server.context;
+  const queued = store.queuedMedia.bind(store);
+  store.queuedMedia = () => Promise.resolve([]);
+  return () => {
+    store.queuedMedia = queued;
+    t.server.media.poke();
+  };
+}
+
+describe('media of bytes another library has: no sign of it', () => {
+  it("shows bob's copy of alice's photo as pending until its media is made for him, and alice hers all along", async () => {
+    const t = await startTestServer({ mediaWorkers: 1 });
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
+    const asset = sha256Of(photo);
+    const thumbnail = (user: User, path = `/api/v1/assets/${asset}/derivatives/thumbnail`) =>
+      t.api(path, { token: user.token });
+    await importPhoto(t, alice, photo);
+    const album = [
+      opFrom(alice.deviceId, {
+        kind: 'createAlbum',
+        albumId: 'album-door',
+        owner: alice.userId,
+        name: 'Door',
+      }),
+      opFrom(alice.deviceId, { kind: 'addToAlbum', albumId: 'album-door', assetId: asset }),
+      opFrom(alice.deviceId, {
+        kind: 'shareAlbum',
+        albumId: 'album-door',
+        user: bob.userId,
+        role: 'viewer',
+      }),
+    ];
+    expect((await t.api('/api/v1/ops', { token: alice.token, body: { ops: album } })).status).toBe(
+      200,
+    );
+    await t.server.media.drain();
+    const alicesMedia = await mediaOf(t, alice, asset);
+    expect(alicesMedia.derivatives?.map((d) => d.role).sort()).toEqual(['preview', 'thumbnail']);
+
+    // Bob's copy is shown as fresh bytes are until the queue gets to them.
+    const release = holdMediaQueue(t);
+    await importPhoto(t, bob, photo);
+    expect(await mediaOf(t, bob, asset)).toEqual({ pending: true });
+    expect((await thumbnail(bob)).status).toBe(404);
+    expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
+    expect((await thumbnail(alice)).status).toBe(200);
+    // Alice's album shows her photo as her library is shown it, whoever looks.
+    const inAlbum = `/api/v1/albums/album-door/assets/${asset}/derivatives/thumbnail?owner=${alice.userId}`;
+    expect((await thumbnail(bob, inAlbum)).status).toBe(200);
+
+    release();
+    await t.server.media.drain();
+    expect(await mediaOf(t, bob, asset)).toEqual(alicesMedia);
+    const bobsThumbnail = await thumbnail(bob);
+    expect([bobsThumbnail.status, bobsThumbnail.headers.get('content-type')]).toEqual([
+      200,
+      'image/webp',
+    ]);
+    expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
+  });
 });

@@ -57,11 +57,11 @@ describe('the media queue', () => {
     processor.start();
 
     // The blob behind the failing one is not held up.
-    for (let i = 0; i < 200 && (await store.media(other)) === undefined; i++) {
+    for (let i = 0; i < 200 && (await store.mediaFor(ALICE, other)) === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    expect(await store.media(other)).toBeDefined();
-    expect(await store.media(photo)).toBeUndefined();
+    expect(await store.mediaFor(ALICE, other)).toBeDefined();
+    expect(await store.mediaFor(ALICE, photo)).toBeUndefined();
     expect(await store.queuedMedia(10)).toEqual([photo]);
     // Nothing else can be done now: it waits rather than failing again and again.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -70,7 +70,7 @@ describe('the media queue', () => {
     mkdirSync(scratch);
     processor.poke();
     await processor.drain();
-    const media = await store.media(photo);
+    const media = await store.mediaFor(ALICE, photo);
     expect(media?.derivatives.map((d) => d.role).sort()).toEqual(['preview', 'thumbnail']);
     await processor.stop();
     await store.close();

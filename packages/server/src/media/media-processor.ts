@@ -13,8 +13,8 @@ const BATCH = 8;
 const IDLE_POLL_MS = 5_000;
 
 /**
- * Reads metadata from new blobs and makes their thumbnails and previews, in the background:
- * sync never waits for it. The queue is durable (a table), so a restart resumes it. A file that
+ * Reads metadata from the blobs libraries newly hold and makes their thumbnails and previews, in
+ * the background: sync never waits for it. The queue is durable (a table), so a restart resumes it. A file that
  * cannot be read or decoded gets its error recorded, and stays stored and synced bit-exact.
  */
 export class MediaProcessor {

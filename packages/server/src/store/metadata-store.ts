@@ -197,7 +197,8 @@ export interface MetadataStore {
   queuedMedia(limit: number): Promise<BlobHash[]>;
   /**
    * Records a blob's media, its derivative blobs (already stored) and takes it off the queue;
-   * records nothing when the blob was forgotten meanwhile.
+   * records nothing when the blob was forgotten meanwhile. Made again, it replaces what was
+   * made before, and forgets the derivatives it no longer names that nothing else holds.
    */
   recordMedia(
     hash: BlobHash,
@@ -207,14 +208,20 @@ export interface MetadataStore {
   ): Promise<void>;
   /** Sends a queued blob to the back of the queue (its processing failed; others go first). */
   requeueMedia(hash: BlobHash, nowMs: number): Promise<void>;
-  media(hash: BlobHash): Promise<MediaRecord | undefined>;
+  /**
+   * The blob's media as a library may be shown it: undefined until made after the library first
+   * claimed the blob (media made before would tell it that someone else had the same bytes; its
+   * claim queued the blob to be made again), or when the library holds no such blob.
+   */
+  mediaFor(library: UserId, hash: BlobHash): Promise<MediaRecord | undefined>;
 
   /**
    * Records that a library holds these blobs (its owner uploaded the bytes), as of `nowMs` even
-   * for those it held already (collection spares what arrived lately); new blobs join the media
-   * queue. With `quotaBytes`, throws QuotaExceededError and adds nothing when the blobs the
-   * library does not hold yet would take its used bytes past it: uploads in progress are not in
-   * the used bytes a creation was checked against, so the last word is here.
+   * for those it held already (collection spares what arrived lately); those it did not hold yet
+   * join the media queue, stored before or not (see `mediaFor`). With `quotaBytes`, throws
+   * QuotaExceededError and adds nothing when the blobs the library does not hold yet would take
+   * its used bytes past it: uploads in progress are not in the used bytes a creation was checked
+   * against, so the last word is here.
    */
   addLibraryBlobs(
     library: UserId,

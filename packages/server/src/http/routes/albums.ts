@@ -43,8 +43,9 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
   };
 
   /**
-   * A live asset of an album the caller may see; undefined when the album, the membership or
-   * the asset is not there (the routes answer 404 for all three alike).
+   * A live asset of an album the caller may see, with the library that holds it; undefined when
+   * the album, the membership or the asset is not there (the routes answer 404 for all three
+   * alike).
    */
   const albumAsset = async (
     caller: UserId,
@@ -55,7 +56,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     const { library } = await access(caller, album, owner);
     if (!(await ctx.store.isAlbumMember(library, album, id))) return undefined;
     const asset = await ctx.store.asset(library, id);
-    return asset?.lifecycle.state === 'live' ? asset : undefined;
+    return asset?.lifecycle.state === 'live' ? { library, asset } : undefined;
   };
 
   const albumView = async (library: UserId, album: Album, role: ShareRole | 'owner') => ({
@@ -162,6 +163,8 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           }
         },
       );
+      // A new claim by the owner's library queued the photo's media for them (see mediaFor).
+      ctx.media.poke();
       const results = await ctx.store.submitOps(library, ops, {
         nowMs: ctx.now(),
         maxDriftMs: ctx.config.maxClockDriftMs,
@@ -185,8 +188,9 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
       const { id, asset: assetId, role } = request.params;
-      const asset = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
-      const hash = asset && (await derivativeOf(ctx.store, asset, role));
+      const found = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
+      // Shown as the album's owner is shown it: the photo is theirs, whoever looks.
+      const hash = found && (await derivativeOf(ctx.store, found.library, found.asset, role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
     },
@@ -234,8 +238,8 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
       const { id, asset: assetId, hash } = request.params;
-      const asset = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
-      const holds = asset?.versions.some((v) => blobHashesOf(v.resources).includes(hash));
+      const found = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
+      const holds = found?.asset.versions.some((v) => blobHashesOf(v.resources).includes(hash));
       if (!holds) throw notFound('blob');
       return sendBlob(ctx, request, reply, hash);
     },

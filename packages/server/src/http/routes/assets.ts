@@ -1,4 +1,4 @@
-import { assetIdSchema, type Asset, type Lww } from '@keepsake/core';
+import { assetIdSchema, type Asset, type Lww, type UserId } from '@keepsake/core';
 import { z } from 'zod';
 import { CursorError } from '../../store/cursor.js';
 import type { MediaRecord, MetadataStore, StoredEntry } from '../../store/metadata-store.js';
@@ -35,26 +35,33 @@ const mediaView = (record: MediaRecord | undefined) =>
       }
     : { pending: true };
 
-/** What the server read from each resource of the current version: metadata, derivatives, or the error. */
-export async function describeAsset(store: MetadataStore, asset: Asset) {
+/**
+ * What the server read from each resource of the current version: metadata, derivatives, or the
+ * error; as the library that holds the asset may be shown it.
+ */
+export async function describeAsset(store: MetadataStore, library: UserId, asset: Asset) {
   const resources = Object.entries(asset.versions[0]?.resources ?? {});
   // Asked all at once: the store answers in order, and the page waits for one round trip.
   const records = await Promise.all(
-    resources.map(([, r]) => (r ? store.media(r.hash) : Promise.resolve(undefined))),
+    resources.map(([, r]) => (r ? store.mediaFor(library, r.hash) : Promise.resolve(undefined))),
   );
   const media = Object.fromEntries(resources.map(([role], i) => [role, mediaView(records[i])]));
   return { ...assetView(asset), media };
 }
 
-/** The derivative blob of an asset's current rendition (its edit, else its original). */
+/**
+ * The derivative blob of an asset's current rendition (its edit, else its original), as the
+ * library that holds the asset may be shown it.
+ */
 export async function derivativeOf(
   store: MetadataStore,
+  library: UserId,
   asset: Asset,
   role: 'thumbnail' | 'preview',
 ) {
   const current = asset.versions[0];
   const rendition = current && (current.resources.render ?? current.resources.original);
-  const record = rendition && (await store.media(rendition.hash));
+  const record = rendition && (await store.mediaFor(library, rendition.hash));
   return record?.derivatives.find((d) => d.role === role)?.hash;
 }
 
@@ -93,7 +100,9 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
           limit,
           ...(cursor !== undefined && { cursor }),
         });
-        const assets = await Promise.all(page.assets.map((a) => describeAsset(ctx.store, a)));
+        const assets = await Promise.all(
+          page.assets.map((a) => describeAsset(ctx.store, user.id, a)),
+        );
         return { assets, ...(page.next && { next: page.next }) };
       } catch (error) {
         if (error instanceof CursorError) throw badRequest(`query.cursor: ${error.message}`);
@@ -109,7 +118,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const asset = await ctx.store.asset(user.id, request.params.id);
       if (!asset) throw notFound('asset');
-      return { asset: await describeAsset(ctx.store, asset) };
+      return { asset: await describeAsset(ctx.store, user.id, asset) };
     },
   );
 
@@ -143,7 +152,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     async (request, reply) => {
       const { user } = await ctx.auth.user(request);
       const asset = await ctx.store.asset(user.id, request.params.id);
-      const hash = asset && (await derivativeOf(ctx.store, asset, request.params.role));
+      const hash = asset && (await derivativeOf(ctx.store, user.id, asset, request.params.role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
     },

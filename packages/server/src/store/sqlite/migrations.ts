@@ -160,4 +160,14 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX blob_files_in_doubt_by_age ON blob_files_in_doubt(since, hash);
   `,
+  // When each library first claimed each blob (added_at moves with every upload of the same
+  // bytes; this never does). A library is shown only media made after its claim: media made
+  // before would tell it that someone else had those bytes. A claim older than this migration
+  // counts from the blob's arrival, so it keeps the media it was shown: its added_at may be later
+  // than its media, which nothing would make again.
+  `
+  ALTER TABLE library_blobs ADD COLUMN claimed_at INTEGER;
+  UPDATE library_blobs SET claimed_at = coalesce(
+    (SELECT created_at FROM blobs WHERE blobs.hash = library_blobs.hash), added_at);
+  `,
 ];

@@ -23,6 +23,7 @@ import { MIGRATIONS } from './migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 const ALICE = asUserId('user-alice');
+const BOB = asUserId('user-bob');
 const ANY_TIME = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 60_000 };
 
 async function storeWithUser(dir: string): Promise<SqliteMetadataStore> {
@@ -278,7 +279,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
 
     await store.expectBlobFiles([thumbnail], 3);
     await recordThumbnail(store, photo, thumbnail, 4);
-    expect(await store.media(photo)).toBeUndefined();
+    expect(await store.mediaFor(ALICE, photo)).toBeUndefined();
     expect(await store.blobRecorded(thumbnail)).toBe(false);
     // Its thumbnail's bytes were stored all the same: retention will find them here.
     expect(await store.blobFileDoubtedSince(thumbnail)).toBe(3);
@@ -398,6 +399,120 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     expect(await store.forgetBlob(photo, 1)).toEqual([thumbnail]);
     expect(await store.forgetBlob(thumbnail, 1)).toEqual([]);
     expect(await store.blobRecorded(photo)).toBe(false);
+    await store.close();
+  });
+});
+
+describe('SqliteMetadataStore: the media a library is shown', () => {
+  /** A store where alice and bob each have a library. */
+  async function storeWithAliceAndBob() {
+    const store = await storeWithUser(tempDir());
+    await store.createUser(
+      { id: BOB, name: 'bob', passwordHash: null, isAdmin: false, quotaBytes: null },
+      0,
+    );
+    return store;
+  }
+
+  it('shows a library only media made after its first claim, and queues the media again for it', async () => {
+    const store = await storeWithAliceAndBob();
+    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
+    await recordThumbnail(store, photo, thumbnail, 10);
+    const alices = await store.mediaFor(ALICE, photo);
+    expect(alices?.derivatives.map((d) => d.hash)).toEqual([thumbnail]);
+    expect(await store.queuedMedia(10)).toEqual([]);
+
+    // Bob uploads the same bytes: pending for him, as fresh bytes would be, until made again.
+    await store.addLibraryBlobs(BOB, [{ hash: photo, size: 5 }], 20);
+    expect(await store.mediaFor(BOB, photo)).toBeUndefined();
+    expect(await store.mediaFor(ALICE, photo)).toEqual(alices);
+    expect(await store.queuedMedia(10)).toEqual([photo]);
+    await store.expectBlobFiles([thumbnail], 25);
+    await recordThumbnail(store, photo, thumbnail, 30);
+    expect(await store.mediaFor(BOB, photo)).toEqual(alices);
+    expect(await store.mediaFor(ALICE, photo)).toEqual(alices);
+    expect(await store.queuedMedia(10)).toEqual([]);
+    // The same thumbnail made again: recorded once, held, not in doubt.
+    expect(await store.blobsAfter('', 10)).toEqual(
+      [photo, thumbnail].sort().map((hash) => ({ hash, size: hash === photo ? 5 : 2, held: true })),
+    );
+    expect(await store.blobFilesInDoubt(100, 10)).toEqual([]);
+    // A library that holds no such blob is shown nothing of it.
+    await store.collectGarbage(BOB, 40);
+    expect(await store.mediaFor(BOB, photo)).toBeUndefined();
+    await store.close();
+  });
+
+  it('keeps showing a library its media when it uploads the same bytes again (its claim refreshed)', async () => {
+    const store = await storeWithUser(tempDir());
+    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
+    await recordThumbnail(store, photo, thumbnail, 10);
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 20);
+    const media = await store.mediaFor(ALICE, photo);
+    expect(media?.derivatives.map((d) => d.hash)).toEqual([thumbnail]);
+    expect(await store.queuedMedia(10)).toEqual([]);
+    // Refreshed all the same: collection goes by the latest upload.
+    expect(await store.collectGarbage(ALICE, 15)).toEqual([]);
+    await store.close();
+  });
+
+  it('forgets the thumbnails that media made again no longer names', async () => {
+    const store = await storeWithAliceAndBob();
+    const [photo, before, after] = hashesOf('photo', 'thumbnail before', 'thumbnail after');
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
+    await recordThumbnail(store, photo, before, 10);
+    await store.addLibraryBlobs(BOB, [{ hash: photo, size: 5 }], 20);
+    await store.expectBlobFiles([after], 25);
+    await recordThumbnail(store, photo, after, 30);
+    expect((await store.mediaFor(ALICE, photo))?.derivatives.map((d) => d.hash)).toEqual([after]);
+    // Nothing holds the old one: its record goes, its file is in doubt until retention deletes it.
+    expect(await store.blobRecorded(before)).toBe(false);
+    expect(await store.blobFileDoubtedSince(before)).toBe(30);
+    expect((await store.blobsAfter('', 10)).every((blob) => blob.held)).toBe(true);
+    // The photo frees the new one with it.
+    await store.collectGarbage(ALICE, 40);
+    expect(await store.collectGarbage(BOB, 40)).toEqual([photo]);
+    expect(await store.forgetBlob(photo, 50)).toEqual([after]);
+    await store.close();
+  });
+
+  it('shows media recorded after a claim even when the clock stepped back between them', async () => {
+    const store = await storeWithUser(tempDir());
+    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 100);
+    await recordThumbnail(store, photo, thumbnail, 50);
+    expect(await store.mediaFor(ALICE, photo)).toBeDefined();
+    await store.close();
+  });
+
+  it('keeps showing the claims of a database from before claims had a time what they were shown', async () => {
+    const file = join(tempDir(), 'meta.db');
+    const photo = asBlobHash(sha256Hex('photo'));
+    // The schema before claims had a time: alice's photo, its media made at 10, uploaded again by
+    // her at 30 (added_at moved), and bob's copy claimed at 20.
+    const old = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
+    old.pragma('user_version = 3');
+    for (const id of [ALICE, BOB]) {
+      old.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, 0)').run(id, id);
+      old.prepare('INSERT INTO libraries (id) VALUES (?)').run(id);
+    }
+    old.prepare('INSERT INTO blobs (hash, size, created_at) VALUES (?, 5, 0)').run(photo);
+    old
+      .prepare("INSERT INTO media (hash, kind, derivatives, made_at) VALUES (?, 'image', '[]', 10)")
+      .run(photo);
+    const claim = old.prepare(
+      'INSERT INTO library_blobs (library, hash, size, added_at) SELECT n, ?, 5, ? FROM libraries WHERE id = ?',
+    );
+    claim.run(photo, 30, ALICE);
+    claim.run(photo, 20, BOB);
+    old.close();
+
+    const store = new SqliteMetadataStore(file);
+    expect(await store.mediaFor(ALICE, photo)).toEqual({ kind: 'image', derivatives: [] });
+    expect(await store.mediaFor(BOB, photo)).toEqual({ kind: 'image', derivatives: [] });
     await store.close();
   });
 });

@@ -653,8 +653,12 @@ export class SqliteMetadataStore implements MetadataStore {
         }
         for (const { hash, size } of blobs) {
           q.settleBlobFile.run(hash);
-          if (q.insertBlob.run(hash, size, nowMs).changes > 0) q.enqueueMedia.run(hash, nowMs);
-          q.upsertLibraryBlob.run(lib, hash, size, nowMs);
+          q.insertBlob.run(hash, size, nowMs);
+          // A library is shown only media made after its first claim (see mediaFor), so the claim
+          // queues the media to be made, again if the bytes were stored before: bytes someone
+          // else had stay pending exactly as long as fresh ones.
+          if (lacking.has(hash)) q.enqueueMedia.run(hash, nowMs);
+          q.upsertLibraryBlob.run(lib, hash, size, nowMs, nowMs);
         }
         if (adding > 0) q.addUsedBytes.run(adding, lib);
       })();
@@ -688,31 +692,46 @@ export class SqliteMetadataStore implements MetadataStore {
     derivativeSizes: readonly number[],
     nowMs: number,
   ): Promise<void> {
+    const q = this.#q;
     this.#db.transaction(() => {
       // Forgotten while it was being read: its thumbnails stay in doubt, deleted a day later.
-      if (this.#q.blobExists.get(hash) === undefined) return;
+      if (q.blobExists.get(hash) === undefined) return;
+      const before = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+      q.deleteDerivativesOf.run(hash);
       media.derivatives.forEach((d, i) => {
-        this.#q.settleBlobFile.run(d.hash);
-        this.#q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
+        q.settleBlobFile.run(d.hash);
+        q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
         // What frees the thumbnail with the last original it belongs to.
-        this.#q.insertDerivative.run(hash, d.role, d.hash);
+        q.insertDerivative.run(hash, d.role, d.hash);
       });
-      this.#q.upsertMedia.run(
+      // Made again (for a library's new claim) into other bytes: the thumbnails it replaced that
+      // nothing else holds go as a forgotten blob's do, or no collection would ever free them.
+      for (const { hash: old } of before) if (!this.#held(old)) this.#forget(old, nowMs);
+      q.upsertMedia.run(
         hash,
         media.kind,
         media.fileType ?? null,
         media.meta ? JSON.stringify(media.meta) : null,
         JSON.stringify(media.derivatives),
         media.error ?? null,
-        nowMs,
+        this.#madeAt(hash, nowMs),
       );
-      this.#q.dequeueMedia.run(hash);
+      q.dequeueMedia.run(hash);
     })();
     return Promise.resolve();
   }
 
-  media(hash: BlobHash): Promise<MediaRecord | undefined> {
-    const row = this.#q.media.get(hash) as
+  /**
+   * When media recorded now was made: after every claim on its blob recorded so far, whatever the
+   * clock says. A clock stepped back must not hide it for good from the library that claimed last.
+   */
+  #madeAt(hash: BlobHash, nowMs: number): number {
+    const latestClaim = this.#q.latestClaim.get(hash) as number | null;
+    return Math.max(nowMs, latestClaim ?? nowMs);
+  }
+
+  mediaFor(library: UserId, hash: BlobHash): Promise<MediaRecord | undefined> {
+    const row = this.#q.mediaFor.get(this.#lib(library), hash) as
       | {
           kind: string;
           file_type: string | null;

@@ -191,13 +191,21 @@ export function prepareStatements(db: Db) {
        ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, file_type = excluded.file_type, meta = excluded.meta,
          derivatives = excluded.derivatives, error = excluded.error, made_at = excluded.made_at`,
     ),
-    media: s('SELECT kind, file_type, meta, derivatives, error FROM media WHERE hash = ?'),
+    // Only what was made after the library first claimed the blob: media made before its claim
+    // would tell it that someone else had the same bytes. No claim, no media.
+    mediaFor: s(
+      `SELECT m.kind, m.file_type, m.meta, m.derivatives, m.error
+       FROM library_blobs AS c JOIN media AS m ON m.hash = c.hash
+       WHERE c.library = ? AND c.hash = ? AND m.made_at >= c.claimed_at`,
+    ),
+    latestClaim: value('SELECT max(claimed_at) FROM library_blobs WHERE hash = ?'),
     insertBlob: s('INSERT OR IGNORE INTO blobs (hash, size, created_at) VALUES (?, ?, ?)'),
     // Holding a blob again makes it new again: garbage collection spares what arrived lately,
     // and a device that just uploaded these bytes is about to send the op naming them. Never
-    // older, though: a clock stepped back must not make a claim collectable sooner.
+    // older, though: a clock stepped back must not make a claim collectable sooner. When it was
+    // first claimed stays as it was (see mediaFor).
     upsertLibraryBlob: s(
-      `INSERT INTO library_blobs (library, hash, size, added_at) VALUES (?, ?, ?, ?)
+      `INSERT INTO library_blobs (library, hash, size, added_at, claimed_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (library, hash) DO UPDATE SET added_at = max(added_at, excluded.added_at)`,
     ),
     libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
