@@ -62,6 +62,25 @@ describe('ServerApi.changes', () => {
     await expect(refused).rejects.toThrow('none of it was applied');
   });
 
+  it('reads what an older or newer server logged: a field value a later rule refuses, a reason it added', async () => {
+    const favorite = {
+      ...entry(3, 'a.jpg'),
+      op: {
+        ...entry(3, 'a.jpg').op,
+        payload: { kind: 'setField', assetId: HASH, field: 'favorite', value: 'true' },
+      },
+    };
+    const rejected = entry(4, 'b.jpg', {
+      status: 'rejected',
+      reason: 'a-reason-from-a-newer-server',
+      message: 'refused',
+    });
+    const api = await apiAnswering({ entries: [favorite, rejected], head: 4, serverTime: 5 });
+    const page = await api.changes('token', 2, 100);
+    expect(page.entries.map((e) => e.seq)).toEqual([3, 4]);
+    expect(page.entries[1]?.outcome).toMatchObject({ reason: 'a-reason-from-a-newer-server' });
+  });
+
   it('refuses a page that is no feed page at all', async () => {
     const api = await apiAnswering({ hello: 'world' });
     await expect(api.changes('token', 0, 100)).rejects.toThrow('entries');

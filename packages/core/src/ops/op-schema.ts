@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
-import { REJECT_REASONS, type LogEntry, type Outcome } from './outcome.js';
+import type { LogEntry, Outcome, RejectReason } from './outcome.js';
 import {
   assetIdSchema,
   branded,
@@ -97,19 +97,12 @@ const payloads = [
     /** The versions the sender had seen: removing the last placement trashes only over these. */
     context: versionContext.default([]),
   }),
-  z
-    .object({
-      kind: z.literal('setField'),
-      ...targetsAsset,
-      field: z.enum(FIELDS),
-      value: z.union([z.boolean(), z.string().max(4096), z.null()]),
-    })
-    .superRefine(({ field, value }, ctx) => {
-      const { schema, takes } = FIELD_VALUES[field];
-      if (!schema.safeParse(value).success) {
-        ctx.addIssue({ code: 'custom', path: ['value'], message: `${field} takes ${takes}` });
-      }
-    }),
+  z.object({
+    kind: z.literal('setField'),
+    ...targetsAsset,
+    field: z.enum(FIELDS),
+    value: z.union([z.boolean(), z.string().max(4096), z.null()]),
+  }),
   z.object({ kind: z.literal('addKeyword'), ...targetsAsset, keyword: z.string().min(1).max(256) }),
   z.object({
     kind: z.literal('removeKeyword'),
@@ -134,13 +127,31 @@ const payloads = [
   }),
 ] as const;
 
-export const opSchema = z.object({
+/**
+ * An op's shape, as the server logs it and the change feed carries it. A device reading the
+ * feed checks this much and no more: a rule tightened since an op was logged must not make the
+ * log unreadable.
+ */
+export const loggedOpSchema = z.object({
   opId,
   device: deviceId,
   hlc: hlcSchema,
   /** The highest change-log seq the sender had applied when it made the op. */
   knownSeq: z.number().int().nonnegative(),
   payload: z.discriminatedUnion('kind', payloads),
+});
+
+/** An op as a device submits it: its shape, and each field set to a value the field takes. */
+export const opSchema = loggedOpSchema.superRefine(({ payload }, ctx) => {
+  if (payload.kind !== 'setField') return;
+  const { schema, takes } = FIELD_VALUES[payload.field];
+  if (!schema.safeParse(payload.value).success) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['payload', 'value'],
+      message: `${payload.field} takes ${takes}`,
+    });
+  }
 });
 
 export type Op = z.output<typeof opSchema>;
@@ -150,17 +161,24 @@ export type OpKind = OpPayload['kind'];
 export type PayloadOf<K extends OpKind> = Extract<OpPayload, { kind: K }>;
 export type OpOf<K extends OpKind> = Op & { payload: PayloadOf<K> };
 
-/** An outcome as the change feed carries it, checked where the feed arrives. */
+/**
+ * An outcome as the change feed carries it. A reject reason this code does not know (a newer
+ * server's) is kept as given: a replica compares only the status with its own.
+ */
 export const outcomeSchema = z.discriminatedUnion('status', [
   z.object({ status: z.literal('applied'), note: z.string().exactOptional() }),
   z.object({ status: z.literal('merged'), note: z.string(), siblings: z.array(versionId) }),
-  z.object({ status: z.literal('rejected'), reason: z.enum(REJECT_REASONS), message: z.string() }),
+  z.object({
+    status: z.literal('rejected'),
+    reason: z.string().transform((reason) => reason as RejectReason),
+    message: z.string(),
+  }),
 ]) satisfies z.ZodType<Outcome>;
 
 /** One entry of a library's change log as the feed carries it. */
 export const logEntrySchema = z.object({
   seq: z.number().int().positive(),
-  op: opSchema,
+  op: loggedOpSchema,
   outcome: outcomeSchema,
 }) satisfies z.ZodType<LogEntry>;
 
