@@ -102,6 +102,18 @@ const MIGRATIONS: readonly string[] = [
     upload_url TEXT
   );
   `,
+  `
+  -- A rename to another letter case of the same name (sync/case-folding.ts), committed before
+  -- the rename and deleted with its record: a crash between the two leaves this row, not a
+  -- file the next look would read as the user's move. stat is the file just before, as JSON.
+  CREATE TABLE case_renames (
+    from_path TEXT PRIMARY KEY,
+    to_path   TEXT NOT NULL,
+    entry     TEXT NOT NULL,
+    stat      TEXT NOT NULL,
+    hash      TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];
 
 /**

@@ -29,6 +29,7 @@ import { IndexStore } from './index-store.js';
 import { recordLocalChanges } from './local-changes.js';
 import { Outbox, type StagedBlob } from './outbox.js';
 import { reconcileFolder, type ReconcileDeps } from './reconcile-folder.js';
+import { settleInterruptedCaseRenames } from './case-folding.js';
 import { explain, type Explanation } from './explain.js';
 import { folderStatus, type FolderStatus } from './folder-status.js';
 import { Replica } from './replica.js';
@@ -352,6 +353,8 @@ export class FolderSync {
 
   /** A look at the folder; `whole` reads every new or changed file, past the look's budget. */
   async #look(whole = false): Promise<FolderScan> {
+    // A case rename a crash interrupted is settled first: the walk would read it as a move.
+    await settleInterruptedCaseRenames(this.#reconcileDeps());
     this.#lastLook = await this.#scanner.scan(
       (p) => this.#events.onProgress?.({ phase: 'reading', files: p.hashed, bytes: p.hashedBytes }),
       whole,

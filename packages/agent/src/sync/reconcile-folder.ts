@@ -1,18 +1,16 @@
 import { join } from 'node:path';
-import { lstatSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import {
   checkLibraryPath,
   groupKey,
   indexEntryFor,
   planFolderChanges,
-  resolveAssetId,
   type BlobHash,
   type FileFacts as FolderFacts,
   type IndexEntry,
-  type Library,
   type PlannedFile,
 } from '@keepsake/core';
-import type { FileFacts, KnownFile } from '../scanner/file-facts.js';
+import type { FileFacts } from '../scanner/file-facts.js';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { syncedHere, type IgnoreRules } from '../scanner/ignore-rules.js';
 import type { FolderScan } from '../scanner/scan-folder.js';
@@ -21,6 +19,12 @@ import { statFile, type FileStat } from '../scanner/walk-folder.js';
 import type { StateDb } from '../state/agent-state.js';
 import type { BlobTransfer } from '../transfer/blob-transfer.js';
 import { copyHolding, type AgentFiles } from './agent-files.js';
+import {
+  caseRenames,
+  foldedInTheWay,
+  renameToPlannedCase,
+  type CaseRename,
+} from './case-folding.js';
 import type { IndexStore } from './index-store.js';
 import type { Replica } from './replica.js';
 
@@ -187,7 +191,7 @@ export async function reconcileFolder(
   }
   dropDownloads(deps.files);
   if (caseOnly.length === 0) return result;
-  const renamed = await renameToPlannedCase(caseOnly, deps, result);
+  const renamed = await renameToPlannedCase(caseOnly, deps, result.errors);
   if (renamed.size === 0) return result;
   // Their groups are planned again, now that their files go by the names the plan gives.
   const again = await reconcileFolder(look, deps, renamed);
@@ -198,148 +202,6 @@ export async function reconcileFolder(
     notHere: result.notHere + again.notHere,
     errors: [...result.errors, ...again.errors],
   };
-}
-
-/** A synced file the plan gives under its own folder and a base name that differs only in case. */
-interface CaseRename {
-  readonly from: string;
-  readonly to: string;
-  readonly entry: IndexEntry;
-  readonly seen: KnownFile;
-  readonly group: string;
-}
-
-const folded = (path: string) => path.normalize('NFC').toLowerCase();
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
-
-/**
- * The synced files of a name group that the plan gives, as the same file of the same asset, a
- * name differing only in the letter case (or normalization) of its base name (a case-only
- * rename on another device), where the file system folds names (exFAT, and APFS and NTFS as
- * usually formatted). There the planned name finds the file itself: the write would find it in
- * its way, and its removal under the old name would take it. Such a file is renamed instead.
- * Where the file system tells the two names apart, the planned name finds nothing here, and
- * the plan's write and removal stand. Folders that differ only in case are not renamed (every
- * file under one would have to follow): such a group stays unsettled and says so.
- */
-function caseRenames(
-  group: string,
-  plan: ReadonlyMap<string, PlannedFile>,
-  known: ReadonlyMap<string, IndexEntry>,
-  view: Library,
-  deps: ReconcileDeps,
-): CaseRename[] {
-  const renames: CaseRename[] = [];
-  for (const [path, file] of plan) {
-    if (known.has(path)) continue;
-    for (const [old, entry] of known) {
-      if (plan.has(old) || dirOf(old) !== dirOf(path) || folded(old) !== folded(path)) continue;
-      if (!sameAssetFile(view, entry, file)) continue;
-      const seen = deps.facts.get(old);
-      const there = statFile(deps.files.folder, old);
-      if (
-        seen &&
-        there &&
-        sameFile(there, seen) &&
-        listed(deps.files.folder, old) &&
-        !listed(deps.files.folder, path) &&
-        statFile(deps.files.folder, path) !== undefined
-      ) {
-        renames.push({ from: old, to: path, entry, seen, group });
-      }
-    }
-  }
-  return renames;
-}
-
-/**
- * The removals of a group's plan whose names a planned write takes but for letter case, where
- * the file system folds names (the write's name finds a file its folder does not list by that
- * name): two devices named two photos alike but for case, and the plan moved one of them to a
- * suffixed name (another group's), or the file's asset left. Its bytes are on the server.
- */
-function foldedInTheWay(
-  changes: { readonly writes: readonly PlannedFile[]; readonly removals: readonly string[] },
-  folder: string,
-): Set<string> {
-  const inTheWay = new Set<string>();
-  for (const write of changes.writes) {
-    for (const path of changes.removals) {
-      if (dirOf(path) !== dirOf(write.path) || folded(path) !== folded(write.path)) continue;
-      if (!listed(folder, write.path) && statFile(folder, write.path) !== undefined) {
-        inTheWay.add(path);
-      }
-    }
-  }
-  return inTheWay;
-}
-
-/** Whether an index entry and a planned file are the same file of the same asset. */
-const sameAssetFile = (view: Library, entry: IndexEntry, file: PlannedFile): boolean =>
-  resolveAssetId(view, entry.assetId) === resolveAssetId(view, file.assetId) &&
-  entry.role === file.role &&
-  entry.conflictCopy === file.conflictCopy;
-
-/**
- * Whether the folder lists an entry of exactly `path`'s name. On a file system that folds names
- * a path may find a file under another spelling (inode numbers cannot tell: through FUSE, each
- * spelling may get one of its own).
- */
-function listed(folder: string, path: string): boolean {
-  const slash = path.lastIndexOf('/');
-  return readdirSync(join(folder, path.slice(0, Math.max(0, slash)))).includes(
-    path.slice(slash + 1),
-  );
-}
-
-/**
- * Renames files to the names the plan gives them, each only if it is still the file last seen
- * under exactly its old name, and records them under their new names, as they were before the
- * rename, once the renames are durable: recorded first, a rename a power cut then undid would
- * read as the user renaming the photo back. Returns the groups of the files renamed.
- */
-async function renameToPlannedCase(
-  renames: readonly CaseRename[],
-  deps: ReconcileDeps,
-  result: { errors: string[] },
-): Promise<Set<string>> {
-  const done: (CaseRename & { readonly stat: FileStat })[] = [];
-  for (const rename of renames) {
-    const now = statFile(deps.files.folder, rename.from);
-    if (!now || !sameFile(now, rename.seen) || !listed(deps.files.folder, rename.from)) continue;
-    try {
-      renameCaseOnly(deps.files.folder, rename.from, rename.to);
-      done.push({ ...rename, stat: { ...now, path: rename.to, name: baseName(rename.to) } });
-    } catch (error) {
-      result.errors.push(`renaming ${rename.from} to ${rename.to}: ${(error as Error).message}`);
-    }
-  }
-  await deps.files.flushDirs(done.map(({ to }) => to));
-  deps.db.transaction(() => {
-    for (const { from, to, entry, seen, stat } of done) {
-      deps.facts.forgetFile(from);
-      deps.facts.record([{ ...stat, hash: seen.hash }], false);
-      deps.index.drop(from);
-      deps.index.put(to, entry);
-    }
-  })();
-  return new Set(done.map(({ group }) => group));
-}
-
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
-/**
- * A rename between two spellings of one name. Some file systems (FAT through some drivers)
- * answer a case-only rename with success and change nothing: then it goes through a temporary
- * name, one the walk leaves out.
- */
-function renameCaseOnly(folder: string, from: string, to: string): void {
-  renameSync(join(folder, from), join(folder, to));
-  if (listed(folder, to)) return;
-  const temp = join(folder, `${to}.keepsake-case.tmp`);
-  renameSync(join(folder, from), temp);
-  renameSync(temp, join(folder, to));
-  if (!listed(folder, to)) throw new Error('the file system keeps the old letter case');
 }
 
 /**
