@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,5 +126,23 @@ describe.skipIf(missing !== undefined)('a folder on a file system that folds nam
     expect(names(folding)).toEqual(['Photo.jpg']);
     expect(folding.files()).toEqual(linux.files());
     expect(folding.trashedHashes()).toEqual([old]);
+  });
+
+  it('a folder renamed only in case elsewhere waits there, and reverts or trashes nothing', async () => {
+    const { library, linux, folding } = await linuxAndFolding('case-folder');
+    mkdirSync(join(linux.folder, 'trip'));
+    writeFileSync(join(linux.folder, 'trip/a.jpg'), 'a photo of the trip');
+    await linux.syncOnce();
+    await folding.syncOnce();
+    renameSync(join(linux.folder, 'trip'), join(linux.folder, 'Trip'));
+    await linux.syncOnce();
+    // Following it would mean renaming the folder under every file in it: not done, and said.
+    const run = await folding.run(['sync', folding.folder, '--once', '--json', '--timeout', '5']);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('name group(s) not settled');
+    expect(names(folding)).toEqual(['trip']);
+    expect(folding.trashedHashes()).toEqual([]);
+    const assets = await library.assets();
+    expect(assets.map((asset) => asset.paths)).toEqual([['Trip/a.jpg']]);
   });
 });

@@ -63,25 +63,30 @@ export function caseRenames(
 }
 
 /**
- * The removals of a group's plan whose names a planned write takes but for letter case, where
- * the file system folds names (the write's name finds a file its folder does not list by that
- * name): two devices named two photos alike but for case, and the plan moved one of them to a
- * suffixed name (another group's), or the file's asset left. Its bytes are on the server.
+ * How a group's planned writes stand against what the folder holds under their names. A write
+ * over a file the last look saw is planned knowing it. Another file there is either one the
+ * plan removes whose name the write takes but for letter case, on a file system that folds
+ * names (two devices named two photos alike but for case, or the photo left): that removal
+ * goes first (`removeFirst`), its bytes being on the server; or something the plan cannot
+ * account for (a file made since the look, a folder renamed only in case): the group waits
+ * (`stuck`), and no bytes are fetched for writes that could not land.
  */
-export function foldedInTheWay(
+export function writesInTheWay(
   changes: { readonly writes: readonly PlannedFile[]; readonly removals: readonly string[] },
+  seen: ReadonlyMap<string, unknown>,
   folder: string,
-): Set<string> {
-  const inTheWay = new Set<string>();
-  for (const write of changes.writes) {
-    for (const path of changes.removals) {
-      if (dirOf(path) !== dirOf(write.path) || folded(path) !== folded(write.path)) continue;
-      if (!listed(folder, write.path) && statFile(folder, write.path) !== undefined) {
-        inTheWay.add(path);
-      }
-    }
+): { readonly removeFirst: Set<string>; readonly stuck: boolean } {
+  const removeFirst = new Set<string>();
+  let stuck = false;
+  for (const { path } of changes.writes) {
+    if (seen.has(path) || statFile(folder, path) === undefined) continue;
+    const taken = changes.removals.find(
+      (removal) => dirOf(removal) === dirOf(path) && folded(removal) === folded(path),
+    );
+    if (taken !== undefined && !listed(folder, path)) removeFirst.add(taken);
+    else stuck = true;
   }
-  return inTheWay;
+  return { removeFirst, stuck };
 }
 
 /** Whether an index entry and a planned file are the same file of the same asset. */

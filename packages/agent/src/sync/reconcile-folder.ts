@@ -21,8 +21,8 @@ import type { BlobTransfer } from '../transfer/blob-transfer.js';
 import { copyHolding, type AgentFiles } from './agent-files.js';
 import {
   caseRenames,
-  foldedInTheWay,
   renameToPlannedCase,
+  writesInTheWay,
   type CaseRename,
 } from './case-folding.js';
 import type { IndexStore } from './index-store.js';
@@ -109,13 +109,17 @@ export async function reconcileFolder(
         const changes = planFolderChanges(plan, snapshot, known);
         for (const file of changes.adopt) deps.index.put(file.path, indexEntryFor(view, file));
         for (const path of changes.forget) deps.index.drop(path);
+        const { removeFirst, stuck } = writesInTheWay(changes, snapshot, deps.files.folder);
+        if (stuck) {
+          blocked.add(group);
+          continue;
+        }
         for (const file of changes.writes) {
           if (placeable(file.path)) writes.push({ file, entry: indexEntryFor(view, file), group });
           else result.notHere += 1;
         }
-        const inTheWay = foldedInTheWay(changes, deps.files.folder);
         for (const path of changes.removals) {
-          (inTheWay.has(path) ? firstRemovals : removals).push({ path, group });
+          (removeFirst.has(path) ? firstRemovals : removals).push({ path, group });
         }
       }
     })();
