@@ -2,6 +2,7 @@ import {
   linkSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   readdirSync,
   renameSync,
   rmSync,
@@ -180,6 +181,19 @@ describe('keepsake sync between devices', () => {
     expect(a.files().get('Screenshots/door-knocker.jpg')).toBe(screenshot);
     expect(await library.assets()).toHaveLength(2);
     expect(await library.assets('trashed')).toHaveLength(0);
+  });
+
+  it('a photo whose name an ignored file of this device holds is left out there, and the device settles', async () => {
+    const {
+      devices: [a, b],
+    } = await household('ignored-in-the-way', ['a', 'b']);
+    writeFileSync(join(b.folder, '.keepsakeignore'), 'Screenshots/\n');
+    mkdirSync(join(b.folder, 'Screenshots'));
+    writeFileSync(join(b.folder, 'Screenshots/door-knocker.jpg'), 'kept on this device only');
+    put(a, 'jpeg/door-knocker.jpg', 'Screenshots/door-knocker.jpg');
+    await syncAll(a, b);
+    const kept = readFileSync(join(b.folder, 'Screenshots/door-knocker.jpg'), 'utf8');
+    expect(kept).toBe('kept on this device only');
   });
 
   it('a file is never placed through a linked folder, which would put it outside the synced one', async () => {

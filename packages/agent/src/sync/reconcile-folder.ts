@@ -109,15 +109,18 @@ export async function reconcileFolder(
         const changes = planFolderChanges(plan, snapshot, known);
         for (const file of changes.adopt) deps.index.put(file.path, indexEntryFor(view, file));
         for (const path of changes.forget) deps.index.drop(path);
-        const { removeFirst, stuck } = writesInTheWay(changes, snapshot, deps.files.folder);
+        const here = changes.writes.filter((file) => placeable(file.path));
+        const { removeFirst, stuck } = writesInTheWay(
+          { writes: here, removals: changes.removals },
+          snapshot,
+          deps.files.folder,
+        );
         if (stuck) {
           blocked.add(group);
           continue;
         }
-        for (const file of changes.writes) {
-          if (placeable(file.path)) writes.push({ file, entry: indexEntryFor(view, file), group });
-          else result.notHere += 1;
-        }
+        result.notHere += changes.writes.length - here.length;
+        for (const file of here) writes.push({ file, entry: indexEntryFor(view, file), group });
         for (const path of changes.removals) {
           (removeFirst.has(path) ? firstRemovals : removals).push({ path, group });
         }
