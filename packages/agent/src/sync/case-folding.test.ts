@@ -1,4 +1,4 @@
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AssetId, BlobHash, IndexEntry, VersionId } from '@keepsake/core';
@@ -59,6 +59,33 @@ describe('settleInterruptedCaseRenames', () => {
     expect(deps.facts.get('IMG_2.jpg')).toBeUndefined();
     expect(deps.facts.get('img_2.jpg')).toEqual(before);
     expect(deps.index.get('IMG_2.jpg')).toBeUndefined();
+    expect(deps.index.get('img_2.jpg')).toEqual(entry('IMG_2.jpg'));
+    expect(journaled()).toBe(0);
+  });
+
+  it('finishes a rename stopped under its temporary name, which the walk would not see', async () => {
+    renameSync(join(folder, 'IMG_2.jpg'), join(folder, 'img_2.jpg.keepsake-case.tmp'));
+    await settleInterruptedCaseRenames(deps);
+    expect(readdirSync(folder).filter((name) => name.endsWith('.jpg'))).toEqual(['img_2.jpg']);
+    expect(deps.index.get('img_2.jpg')).toEqual(entry('IMG_2.jpg'));
+    expect(journaled()).toBe(0);
+  });
+
+  it('does not take another file saved under the new name since for the renamed one', async () => {
+    rmSync(join(folder, 'IMG_2.jpg'));
+    writeFileSync(join(folder, 'img_2.jpg'), 'another photo, saved after the crash');
+    await settleInterruptedCaseRenames(deps);
+    expect(deps.facts.get('img_2.jpg')).toBeUndefined();
+    expect(deps.index.get('img_2.jpg')).toBeUndefined();
+    expect(journaled()).toBe(0);
+  });
+
+  it('forgets a rename in a folder that is gone, and goes on', async () => {
+    db.prepare(
+      'INSERT INTO case_renames (from_path, to_path, entry, stat, hash) VALUES (?, ?, ?, ?, ?)',
+    ).run('Trip/A.jpg', 'Trip/a.jpg', JSON.stringify(entry('Trip/A.jpg')), '{}', HASH);
+    renameSync(join(folder, 'IMG_2.jpg'), join(folder, 'img_2.jpg'));
+    await settleInterruptedCaseRenames(deps);
     expect(deps.index.get('img_2.jpg')).toEqual(entry('IMG_2.jpg'));
     expect(journaled()).toBe(0);
   });

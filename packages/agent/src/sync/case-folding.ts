@@ -1,4 +1,4 @@
-import { readdirSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveAssetId, type IndexEntry, type Library, type PlannedFile } from '@keepsake/core';
 import { sameFile, type KnownFile } from '../scanner/file-facts.js';
@@ -102,9 +102,16 @@ const sameAssetFile = (view: Library, entry: IndexEntry, file: PlannedFile): boo
  */
 function listed(folder: string, path: string): boolean {
   const slash = path.lastIndexOf('/');
-  return readdirSync(join(folder, path.slice(0, Math.max(0, slash)))).includes(
-    path.slice(slash + 1),
-  );
+  try {
+    return readdirSync(join(folder, path.slice(0, Math.max(0, slash)))).includes(
+      path.slice(slash + 1),
+    );
+  } catch (error) {
+    // The folder is gone or is a file now: nothing is listed in it.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw error;
+  }
 }
 
 /**
@@ -123,15 +130,18 @@ export async function renameToPlannedCase(
   const journal = new CaseRenameJournal(deps.db);
   const done: CaseRename[] = [];
   for (const rename of renames) {
-    const now = statFile(deps.files.folder, rename.from);
-    if (!now || !sameFile(now, rename.seen) || !listed(deps.files.folder, rename.from)) continue;
+    const folder = deps.files.folder;
+    const now = statFile(folder, rename.from);
+    if (!now || !sameFile(now, rename.seen)) continue;
+    if (!listed(folder, rename.from) || listed(folder, rename.to)) continue;
     journal.begin(rename, now);
     try {
-      renameCaseOnly(deps.files.folder, rename.from, rename.to);
+      renameCaseOnly(folder, rename.from, rename.to);
       done.push(rename);
     } catch (error) {
-      journal.settle([rename.from]);
       errors.push(`renaming ${rename.from} to ${rename.to}: ${(error as Error).message}`);
+      // Left under the temporary name, it would look deleted: put back under its own.
+      if (putBack(folder, rename)) journal.settle([rename.from]);
     }
   }
   await deps.files.flushDirs(done.map(({ to }) => to));
@@ -152,9 +162,21 @@ export async function settleInterruptedCaseRenames(deps: CaseDeps): Promise<void
   const journal = new CaseRenameJournal(deps.db);
   const pending = journal.pending();
   if (pending.length === 0) return;
-  const done = pending.filter(
-    ({ from, to }) => listed(deps.files.folder, to) && !listed(deps.files.folder, from),
-  );
+  const folder = deps.files.folder;
+  const done = pending.filter((rename) => {
+    const temp = join(folder, caseTemp(rename.to));
+    // Stopped between the two renames through the temporary name: the second is made now.
+    if (existsSync(temp)) renameSync(temp, join(folder, rename.to));
+    const there = statFile(folder, rename.to);
+    // The renamed file itself: by its size and time (through FUSE its inode may change with its
+    // spelling), not another saved under the new name since.
+    return (
+      listed(folder, rename.to) &&
+      !listed(folder, rename.from) &&
+      there?.size === rename.stat.size &&
+      there.mtimeMs === rename.stat.mtimeMs
+    );
+  });
   await deps.files.flushDirs(done.map(({ to }) => to));
   recordRenamed(
     journal,
@@ -237,8 +259,24 @@ const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 function renameCaseOnly(folder: string, from: string, to: string): void {
   renameSync(join(folder, from), join(folder, to));
   if (listed(folder, to)) return;
-  const temp = join(folder, `${to}.keepsake-case.tmp`);
+  const temp = join(folder, caseTemp(to));
   renameSync(join(folder, from), temp);
   renameSync(temp, join(folder, to));
   if (!listed(folder, to)) throw new Error('the file system keeps the old letter case');
+}
+
+/** The temporary name of a case rename made in two steps (ignored by the walk: `.tmp`). */
+const caseTemp = (to: string) => `${to}.keepsake-case.tmp`;
+
+/** Puts a file a failed case rename left under its temporary name back; false if it cannot. */
+function putBack(folder: string, { from, to }: CaseRename): boolean {
+  const temp = join(folder, caseTemp(to));
+  if (!existsSync(temp)) return true;
+  try {
+    renameSync(temp, join(folder, from));
+    return true;
+  } catch {
+    // Kept journaled: the next look's settling finishes the rename.
+    return false;
+  }
 }
