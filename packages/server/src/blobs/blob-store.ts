@@ -16,8 +16,9 @@ export interface BlobStore {
   size(hash: BlobHash): Promise<number | undefined>;
   /**
    * Takes a file whose bytes were verified to hash to `hash` and makes it the blob, atomically:
-   * a reader sees the whole blob or none. The file is consumed. Storing a blob again keeps the
-   * stored bytes, after the same disk work: sooner done, it would tell that they were there.
+   * a reader sees the whole blob or none. The file is consumed. Storing a blob again replaces it
+   * with the same bytes by the same disk work (a reader keeps what it opened): sooner done, it
+   * would tell that they were there. Callers hold the blob's gate, as for every change to it.
    */
   adoptFile(hash: BlobHash, file: string): Promise<void>;
   read(hash: BlobHash, range?: ByteRange): Readable;

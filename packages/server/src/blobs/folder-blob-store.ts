@@ -1,4 +1,4 @@
-import { createReadStream, renameSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, renameSync, statSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -31,13 +31,9 @@ export class FolderBlobStore implements BlobStore {
   async adoptFile(hash: BlobHash, file: string): Promise<void> {
     const target = this.pathOf(hash);
     await flush(file);
-    if ((await this.size(hash)) !== undefined) {
-      // Stored already, perhaps from another user's library: the same flushes as storing it, or
-      // how soon an upload is answered would tell whether anyone had these bytes.
-      await flushFolder(dirname(target));
-      rmSync(file, { force: true });
-      return;
-    }
+    // Renamed over a stored copy too (the bytes are the same; a reader keeps the file it opened):
+    // the same disk work either way, or how soon an upload is answered would tell whether anyone,
+    // perhaps another user, had these bytes. A folder fsync with no rename pending costs nothing.
     try {
       renameSync(file, target);
     } catch (error) {

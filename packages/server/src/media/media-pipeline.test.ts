@@ -128,34 +128,48 @@ function holdMediaQueue(t: TestServer): () => void {
   };
 }
 
+/**
+ * Alice, and a second user her album "Door" is shared with (as `role`), on a server of their own;
+ * with `alicesPhoto`, her photo of a door knocker is in it. Thumbnails are asked for by asset,
+ * or by the album's path (`inAlbum`).
+ */
+async function doorAlbum(other: string, role: 'viewer' | 'contributor', alicesPhoto: boolean) {
+  const t = await startTestServer({ mediaWorkers: 1 });
+  const alice = await t.userWithDevice('alice');
+  const guest = await t.userWithDevice(other);
+  const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
+  const asset = sha256Of(photo);
+  if (alicesPhoto) await importPhoto(t, alice, photo);
+  const ops = [
+    opFrom(alice.deviceId, {
+      kind: 'createAlbum',
+      albumId: 'album-door',
+      owner: alice.userId,
+      name: 'Door',
+    }),
+    ...(alicesPhoto
+      ? [opFrom(alice.deviceId, { kind: 'addToAlbum', albumId: 'album-door', assetId: asset })]
+      : []),
+    opFrom(alice.deviceId, { kind: 'shareAlbum', albumId: 'album-door', user: guest.userId, role }),
+  ];
+  expect((await t.api('/api/v1/ops', { token: alice.token, body: { ops } })).status).toBe(200);
+  const inAlbum = `/api/v1/albums/album-door/assets/${asset}/derivatives/thumbnail?owner=${alice.userId}`;
+  const thumbnail = (user: User, path = `/api/v1/assets/${asset}/derivatives/thumbnail`) =>
+    t.api(path, { token: user.token });
+  return { t, alice, guest, photo, asset, inAlbum, thumbnail };
+}
+
 describe('media of bytes another library has: no sign of it', () => {
   it("shows bob's copy of alice's photo as pending until its media is made for him, and alice hers all along", async () => {
-    const t = await startTestServer({ mediaWorkers: 1 });
-    const alice = await t.userWithDevice('alice');
-    const bob = await t.userWithDevice('bob');
-    const photo = readFileSync(fixture('jpeg/door-knocker.jpg'));
-    const asset = sha256Of(photo);
-    const thumbnail = (user: User, path = `/api/v1/assets/${asset}/derivatives/thumbnail`) =>
-      t.api(path, { token: user.token });
-    await importPhoto(t, alice, photo);
-    const album = [
-      opFrom(alice.deviceId, {
-        kind: 'createAlbum',
-        albumId: 'album-door',
-        owner: alice.userId,
-        name: 'Door',
-      }),
-      opFrom(alice.deviceId, { kind: 'addToAlbum', albumId: 'album-door', assetId: asset }),
-      opFrom(alice.deviceId, {
-        kind: 'shareAlbum',
-        albumId: 'album-door',
-        user: bob.userId,
-        role: 'viewer',
-      }),
-    ];
-    expect((await t.api('/api/v1/ops', { token: alice.token, body: { ops: album } })).status).toBe(
-      200,
-    );
+    const {
+      t,
+      alice,
+      guest: bob,
+      photo,
+      asset,
+      inAlbum,
+      thumbnail,
+    } = await doorAlbum('bob', 'viewer', true);
     await t.server.media.drain();
     const alicesMedia = await mediaOf(t, alice, asset);
     expect(alicesMedia.derivatives?.map((d) => d.role).sort()).toEqual(['preview', 'thumbnail']);
@@ -168,7 +182,6 @@ describe('media of bytes another library has: no sign of it', () => {
     expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
     expect((await thumbnail(alice)).status).toBe(200);
     // Alice's album shows her photo as her library is shown it, whoever looks.
-    const inAlbum = `/api/v1/albums/album-door/assets/${asset}/derivatives/thumbnail?owner=${alice.userId}`;
     expect((await thumbnail(bob, inAlbum)).status).toBe(200);
 
     release();
@@ -181,4 +194,41 @@ describe('media of bytes another library has: no sign of it', () => {
     ]);
     expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
   });
+});
+
+describe('a photo contributed to a shared album: no sign of whether its owner had the bytes', () => {
+  it.each([
+    ['had them already', true],
+    ['did not have them', false],
+  ])(
+    "shows carol's contribution in the album at once, as she was shown it, when its owner %s",
+    async (_, ownerHadThem) => {
+      const {
+        t,
+        alice,
+        guest: carol,
+        photo,
+        asset,
+        inAlbum,
+        thumbnail,
+      } = await doorAlbum('carol', 'contributor', ownerHadThem);
+      await importPhoto(t, carol, photo);
+      await t.server.media.drain();
+      expect((await thumbnail(carol)).status).toBe(200);
+      const alicesMedia = ownerHadThem ? await mediaOf(t, alice, asset) : undefined;
+
+      // Nothing is made while she looks: what the album shows is what the claims say.
+      const release = holdMediaQueue(t);
+      const contributed = await t.api(
+        `/api/v1/albums/album-door/contributions?owner=${alice.userId}`,
+        { token: carol.token, body: { assetId: asset } },
+      );
+      expect(contributed.status).toBe(200);
+      expect((await thumbnail(carol, inAlbum)).status).toBe(200);
+      // The owner's own media of the photo is not hidden by her claim.
+      expect((await thumbnail(alice)).status).toBe(200);
+      if (alicesMedia) expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
+      release();
+    },
+  );
 });

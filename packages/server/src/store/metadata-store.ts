@@ -110,6 +110,17 @@ export interface Commit {
 }
 export type CommitListener = (library: UserId, commit: Commit) => void;
 
+/** How `addLibraryBlobs` dates a library's new claims. */
+export interface ClaimOptions {
+  /**
+   * The claims are made for this library's (a contributor's photo joining the album owner's
+   * library): each counts from the earlier of the two claims, and media that library is shown
+   * already is not made again. The album then shows the photo at once, as the contributor has
+   * seen it, whether or not the owner had the bytes.
+   */
+  readonly claimedAs?: UserId;
+}
+
 /** `addLibraryBlobs` refused blobs that would take a library past its quota; nothing was added. */
 export class QuotaExceededError extends Error {
   override readonly name = 'QuotaExceededError';
@@ -198,7 +209,9 @@ export interface MetadataStore {
   /**
    * Records a blob's media, its derivative blobs (already stored) and takes it off the queue;
    * records nothing when the blob was forgotten meanwhile. Made again, it replaces what was
-   * made before, and forgets the derivatives it no longer names that nothing else holds.
+   * made before, and forgets the derivatives it no longer names that nothing else holds; but a
+   * failure (`error`) keeps media made without one and only dates it now, so a library claiming
+   * the blob lately is shown it, and the others keep it.
    */
   recordMedia(
     hash: BlobHash,
@@ -221,13 +234,15 @@ export interface MetadataStore {
    * join the media queue, stored before or not (see `mediaFor`). With `quotaBytes`, throws
    * QuotaExceededError and adds nothing when the blobs the library does not hold yet would take
    * its used bytes past it: uploads in progress are not in the used bytes a creation was checked
-   * against, so the last word is here.
+   * against, so the last word is here. With `claimedAs`, the claims are dated from that
+   * library's (see ClaimOptions).
    */
   addLibraryBlobs(
     library: UserId,
     blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
     nowMs: number,
     quotaBytes?: number | null,
+    options?: ClaimOptions,
   ): Promise<void>;
   libraryHasBlob(library: UserId, hash: BlobHash): Promise<boolean>;
   libraryBytes(library: UserId): Promise<number>;

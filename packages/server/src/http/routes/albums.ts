@@ -152,7 +152,11 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           }
           if (library === caller.user.id) return;
           try {
-            await ctx.store.addLibraryBlobs(library, blobs, ctx.now(), quota);
+            // Dated from the contributor's claim: her photo is shown in the album as she is
+            // shown it, whether or not the owner had the bytes (see ClaimOptions).
+            await ctx.store.addLibraryBlobs(library, blobs, ctx.now(), quota, {
+              claimedAs: caller.user.id,
+            });
           } catch (error) {
             if (!(error instanceof QuotaExceededError)) throw error;
             throw new ApiError(
@@ -163,7 +167,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           }
         },
       );
-      // A new claim by the owner's library queued the photo's media for them (see mediaFor).
+      // A new claim by the owner's library may have queued the photo's media (see mediaFor).
       ctx.media.poke();
       const results = await ctx.store.submitOps(library, ops, {
         nowMs: ctx.now(),

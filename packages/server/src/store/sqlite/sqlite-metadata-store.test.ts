@@ -478,6 +478,50 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
     await store.close();
   });
 
+  it("dates an album contribution's claim from the contributor's: the owner is shown what she was, and keeps its own", async () => {
+    const store = await storeWithAliceAndBob();
+    const [bobsOnly, both, thumbnail] = hashesOf('bob only', 'both', 'thumbnail');
+    const contribute = (photo: BlobHash, nowMs: number) =>
+      store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], nowMs, null, { claimedAs: BOB });
+
+    // Alice lacked the bytes: his photo arrives with the media he has been shown, not made again.
+    await store.addLibraryBlobs(BOB, [{ hash: bobsOnly, size: 5 }], 10);
+    await recordThumbnail(store, bobsOnly, thumbnail, 20);
+    const bobs = await store.mediaFor(BOB, bobsOnly);
+    await contribute(bobsOnly, 30);
+    expect(await store.mediaFor(ALICE, bobsOnly)).toEqual(bobs);
+    expect(await store.queuedMedia(10)).toEqual([]);
+
+    // Alice had them before him: her own media is not hidden while it is made again for him.
+    await store.addLibraryBlobs(ALICE, [{ hash: both, size: 5 }], 0);
+    await recordThumbnail(store, both, thumbnail, 5);
+    const alices = await store.mediaFor(ALICE, both);
+    await store.addLibraryBlobs(BOB, [{ hash: both, size: 5 }], 40);
+    await contribute(both, 50);
+    expect(await store.mediaFor(ALICE, both)).toEqual(alices);
+    expect(await store.mediaFor(BOB, both)).toBeUndefined();
+    expect(await store.queuedMedia(10)).toEqual([both]);
+    await store.close();
+  });
+
+  it('keeps the good media when making it again fails, and shows it to the new claimant', async () => {
+    const store = await storeWithAliceAndBob();
+    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
+    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
+    await recordThumbnail(store, photo, thumbnail, 10);
+    const alices = await store.mediaFor(ALICE, photo);
+    await store.addLibraryBlobs(BOB, [{ hash: photo, size: 5 }], 20);
+
+    const failed = { kind: 'image', derivatives: [], error: 'took longer than 30 s' };
+    await store.recordMedia(photo, failed, [], 30);
+    expect(await store.mediaFor(ALICE, photo)).toEqual(alices);
+    expect(await store.mediaFor(BOB, photo)).toEqual(alices);
+    expect(await store.queuedMedia(10)).toEqual([]);
+    expect(await store.blobRecorded(thumbnail)).toBe(true);
+    expect(await store.blobFilesInDoubt(100, 10)).toEqual([]);
+    await store.close();
+  });
+
   it('shows media recorded after a claim even when the clock stepped back between them', async () => {
     const store = await storeWithUser(tempDir());
     const [photo, thumbnail] = hashesOf('photo', 'thumbnail');

@@ -25,6 +25,7 @@ import type {
   AssetListing,
   Commit,
   AssetQuery,
+  ClaimOptions,
   CommitListener,
   DerivativeRecord,
   DeviceRecord,
@@ -634,9 +635,11 @@ export class SqliteMetadataStore implements MetadataStore {
     blobs: readonly { readonly hash: BlobHash; readonly size: number }[],
     nowMs: number,
     quotaBytes?: number | null,
+    { claimedAs }: ClaimOptions = {},
   ): Promise<void> {
     const q = this.#q;
     const lib = this.#lib(library);
+    const claimant = claimedAs === undefined ? undefined : this.#lib(claimedAs);
     try {
       this.#db.transaction(() => {
         // What takes room: the blobs the library does not hold yet, each once.
@@ -654,11 +657,15 @@ export class SqliteMetadataStore implements MetadataStore {
         for (const { hash, size } of blobs) {
           q.settleBlobFile.run(hash);
           q.insertBlob.run(hash, size, nowMs);
+          const inherited = claimant === undefined ? undefined : this.#claimedAt(claimant, hash);
+          q.upsertLibraryBlob.run(lib, hash, size, nowMs, inherited ?? nowMs);
+          if (inherited !== undefined) q.claimNoLaterThan.run(inherited, lib, hash);
           // A library is shown only media made after its first claim (see mediaFor), so the claim
           // queues the media to be made, again if the bytes were stored before: bytes someone
-          // else had stay pending exactly as long as fresh ones.
-          if (lacking.has(hash)) q.enqueueMedia.run(hash, nowMs);
-          q.upsertLibraryBlob.run(lib, hash, size, nowMs, nowMs);
+          // else had stay pending exactly as long as fresh ones. Media an inherited claim is shown
+          // already was shown to the claimant too: making it again would hide nothing.
+          const shown = inherited !== undefined && this.#shownMedia(lib, hash);
+          if (lacking.has(hash) && !shown) q.enqueueMedia.run(hash, nowMs);
         }
         if (adding > 0) q.addUsedBytes.run(adding, lib);
       })();
@@ -667,6 +674,16 @@ export class SqliteMetadataStore implements MetadataStore {
       return Promise.reject(asError(error));
     }
     return Promise.resolve();
+  }
+
+  /** When the library first claimed the blob; undefined when it holds no such blob. */
+  #claimedAt(lib: number, hash: BlobHash): number | undefined {
+    return this.#q.claimedAt.get(lib, hash) as number | undefined;
+  }
+
+  /** Whether the library is shown the blob's media (see mediaFor). */
+  #shownMedia(lib: number, hash: BlobHash): boolean {
+    return this.#q.mediaFor.get(lib, hash) !== undefined;
   }
 
   /** Throws QuotaExceededError if `adding` more bytes would take the library past `quotaBytes`. */
@@ -696,29 +713,46 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#db.transaction(() => {
       // Forgotten while it was being read: its thumbnails stay in doubt, deleted a day later.
       if (q.blobExists.get(hash) === undefined) return;
-      const before = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-      q.deleteDerivativesOf.run(hash);
-      media.derivatives.forEach((d, i) => {
-        q.settleBlobFile.run(d.hash);
-        q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
-        // What frees the thumbnail with the last original it belongs to.
-        q.insertDerivative.run(hash, d.role, d.hash);
-      });
-      // Made again (for a library's new claim) into other bytes: the thumbnails it replaced that
-      // nothing else holds go as a forgotten blob's do, or no collection would ever free them.
-      for (const { hash: old } of before) if (!this.#held(old)) this.#forget(old, nowMs);
-      q.upsertMedia.run(
-        hash,
-        media.kind,
-        media.fileType ?? null,
-        media.meta ? JSON.stringify(media.meta) : null,
-        JSON.stringify(media.derivatives),
-        media.error ?? null,
-        this.#madeAt(hash, nowMs),
-      );
+      // Made again for a new claim and failed (a time or pixel limit under load, a decoder
+      // change): the good media stands, made for the new claimant as fresh media would be.
+      if (media.error !== undefined && q.goodMediaExists.get(hash) !== undefined) {
+        q.redateMedia.run(this.#madeAt(hash, nowMs), hash);
+      } else {
+        this.#replaceMedia(hash, media, derivativeSizes, nowMs);
+      }
       q.dequeueMedia.run(hash);
     })();
     return Promise.resolve();
+  }
+
+  /** Records the blob's media in place of any made before (see recordMedia). */
+  #replaceMedia(
+    hash: BlobHash,
+    media: MediaRecord,
+    derivativeSizes: readonly number[],
+    nowMs: number,
+  ): void {
+    const q = this.#q;
+    const before = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+    q.deleteDerivativesOf.run(hash);
+    media.derivatives.forEach((d, i) => {
+      q.settleBlobFile.run(d.hash);
+      q.insertBlob.run(d.hash, derivativeSizes[i] ?? 0, nowMs);
+      // What frees the thumbnail with the last original it belongs to.
+      q.insertDerivative.run(hash, d.role, d.hash);
+    });
+    // Made again (for a library's new claim) into other bytes: the thumbnails it replaced that
+    // nothing else holds go as a forgotten blob's do, or no collection would ever free them.
+    for (const { hash: old } of before) if (!this.#held(old)) this.#forget(old, nowMs);
+    q.upsertMedia.run(
+      hash,
+      media.kind,
+      media.fileType ?? null,
+      media.meta ? JSON.stringify(media.meta) : null,
+      JSON.stringify(media.derivatives),
+      media.error ?? null,
+      this.#madeAt(hash, nowMs),
+    );
   }
 
   /**

@@ -191,6 +191,8 @@ export function prepareStatements(db: Db) {
        ON CONFLICT (hash) DO UPDATE SET kind = excluded.kind, file_type = excluded.file_type, meta = excluded.meta,
          derivatives = excluded.derivatives, error = excluded.error, made_at = excluded.made_at`,
     ),
+    goodMediaExists: s('SELECT 1 FROM media WHERE hash = ? AND error IS NULL'),
+    redateMedia: s('UPDATE media SET made_at = max(made_at, ?) WHERE hash = ?'),
     // Only what was made after the library first claimed the blob: media made before its claim
     // would tell it that someone else had the same bytes. No claim, no media.
     mediaFor: s(
@@ -209,6 +211,11 @@ export function prepareStatements(db: Db) {
        ON CONFLICT (library, hash) DO UPDATE SET added_at = max(added_at, excluded.added_at)`,
     ),
     libraryBlob: value('SELECT 1 FROM library_blobs WHERE library = ? AND hash = ?'),
+    claimedAt: value('SELECT claimed_at FROM library_blobs WHERE library = ? AND hash = ?'),
+    // A claim inherited from another library's (see ClaimOptions): the earlier of the two counts.
+    claimNoLaterThan: s(
+      'UPDATE library_blobs SET claimed_at = min(claimed_at, ?) WHERE library = ? AND hash = ?',
+    ),
     doubtBlobFile: s(
       'INSERT INTO blob_files_in_doubt (hash, since) VALUES (?, ?) ON CONFLICT (hash) DO UPDATE SET since = excluded.since',
     ),
