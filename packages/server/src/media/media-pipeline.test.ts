@@ -181,8 +181,8 @@ describe('media of bytes another library has: no sign of it', () => {
     expect((await thumbnail(bob)).status).toBe(404);
     expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
     expect((await thumbnail(alice)).status).toBe(200);
-    // Alice's album shows her photo as her library is shown it, whoever looks.
-    expect((await thumbnail(bob, inAlbum)).status).toBe(200);
+    // Holding the bytes himself, he sees them through her album no sooner than in his library.
+    expect((await thumbnail(bob, inAlbum)).status).toBe(404);
 
     release();
     await t.server.media.drain();
@@ -193,14 +193,23 @@ describe('media of bytes another library has: no sign of it', () => {
       'image/webp',
     ]);
     expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
+    expect((await thumbnail(bob, inAlbum)).status).toBe(200);
   });
 });
 
 describe('a photo contributed to a shared album: no sign of whether its owner had the bytes', () => {
-  it.each([
+  const ownerHadThem = [
     ['had them already', true],
     ['did not have them', false],
-  ])(
+  ] as const;
+  /** Carol adds her photo `asset` to alice's album "Door". */
+  const contribute = async (t: TestServer, owner: User, carol: User, asset: string) => {
+    const path = `/api/v1/albums/album-door/contributions?owner=${owner.userId}`;
+    const contributed = await t.api(path, { token: carol.token, body: { assetId: asset } });
+    expect(contributed.status).toBe(200);
+  };
+
+  it.each(ownerHadThem)(
     "shows carol's contribution in the album at once, as she was shown it, when its owner %s",
     async (_, ownerHadThem) => {
       const {
@@ -219,16 +228,35 @@ describe('a photo contributed to a shared album: no sign of whether its owner ha
 
       // Nothing is made while she looks: what the album shows is what the claims say.
       const release = holdMediaQueue(t);
-      const contributed = await t.api(
-        `/api/v1/albums/album-door/contributions?owner=${alice.userId}`,
-        { token: carol.token, body: { assetId: asset } },
-      );
-      expect(contributed.status).toBe(200);
+      await contribute(t, alice, carol, asset);
       expect((await thumbnail(carol, inAlbum)).status).toBe(200);
       // The owner's own media of the photo is not hidden by her claim.
       expect((await thumbnail(alice)).status).toBe(200);
       if (alicesMedia) expect(await mediaOf(t, alice, asset)).toEqual(alicesMedia);
       release();
+    },
+  );
+  it.each(ownerHadThem)(
+    'shows carol a photo she contributed before its media was made for her no sooner in the album than in her library, when its owner %s',
+    async (_, ownerHadThem) => {
+      const {
+        t,
+        alice,
+        guest: carol,
+        photo,
+        asset,
+        inAlbum,
+        thumbnail,
+      } = await doorAlbum('carol', 'contributor', ownerHadThem);
+      await t.server.media.drain();
+      const release = holdMediaQueue(t);
+      await importPhoto(t, carol, photo);
+      await contribute(t, alice, carol, asset);
+      expect((await thumbnail(carol)).status).toBe(404);
+      expect((await thumbnail(carol, inAlbum)).status).toBe(404);
+      release();
+      await t.server.media.drain();
+      expect((await thumbnail(carol, inAlbum)).status).toBe(200);
     },
   );
 });

@@ -17,7 +17,7 @@ import { QuotaExceededError } from '../../store/metadata-store.js';
 import { ApiError, forbidden, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
-import { assetView, derivativeOf } from './assets.js';
+import { assetView, derivativeOf, renditionOf } from './assets.js';
 import { sendBlob } from './blobs.js';
 
 const albumParams = z.object({ id: z.string().min(1).max(64) });
@@ -193,8 +193,13 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const { id, asset: assetId, role } = request.params;
       const found = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
-      // Shown as the album's owner is shown it: the photo is theirs, whoever looks.
-      const hash = found && (await derivativeOf(ctx.store, found.library, found.asset, role));
+      // Shown as the album's owner is shown it: the photo is theirs, whoever looks. Except to
+      // one who holds its bytes herself, who sees them here no sooner than in her own library:
+      // else the album would tell her whether its owner had them before her.
+      const rendition = found && renditionOf(found.asset);
+      const hers = rendition && (await ctx.store.libraryHasBlob(user.id, rendition.hash));
+      const seenAs = hers ? user.id : found?.library;
+      const hash = found && seenAs && (await derivativeOf(ctx.store, seenAs, found.asset, role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
     },

@@ -59,10 +59,15 @@ export async function derivativeOf(
   asset: Asset,
   role: 'thumbnail' | 'preview',
 ) {
-  const current = asset.versions[0];
-  const rendition = current && (current.resources.render ?? current.resources.original);
+  const rendition = renditionOf(asset);
   const record = rendition && (await store.mediaFor(library, rendition.hash));
   return record?.derivatives.find((d) => d.role === role)?.hash;
+}
+
+/** An asset's current rendition: its edit, else its original. */
+export function renditionOf(asset: Asset) {
+  const current = asset.versions[0];
+  return current && (current.resources.render ?? current.resources.original);
 }
 
 const entryView = (entry: StoredEntry) => ({
