@@ -1,6 +1,12 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveAssetId, type IndexEntry, type Library, type PlannedFile } from '@keepsake/core';
+import {
+  resolveAssetId,
+  splitPath,
+  type IndexEntry,
+  type Library,
+  type PlannedFile,
+} from '@keepsake/core';
 import { sameFile, type KnownFile } from '../scanner/file-facts.js';
 import { statFile, type FileStat } from '../scanner/walk-folder.js';
 import type { StateDb } from '../state/agent-state.js';
@@ -20,7 +26,7 @@ export interface CaseRename {
 }
 
 const folded = (path: string) => path.normalize('NFC').toLowerCase();
-const dirOf = (path: string) => path.slice(0, path.lastIndexOf('/') + 1);
+const dirOf = (path: string) => splitPath(path).dir;
 
 /**
  * The synced files of a name group that the plan gives, as the same file of the same asset, a
@@ -127,7 +133,7 @@ export async function renameToPlannedCase(
   deps: CaseDeps,
   errors: string[],
 ): Promise<Set<string>> {
-  const journal = new CaseRenameJournal(deps.db);
+  const journal = journalOf(deps.db);
   const done: CaseRename[] = [];
   for (const rename of renames) {
     const folder = deps.files.folder;
@@ -159,7 +165,7 @@ export async function renameToPlannedCase(
  * where it is).
  */
 export async function settleInterruptedCaseRenames(deps: CaseDeps): Promise<void> {
-  const journal = new CaseRenameJournal(deps.db);
+  const journal = journalOf(deps.db);
   const pending = journal.pending();
   if (pending.length === 0) return;
   const folder = deps.files.folder;
@@ -197,6 +203,17 @@ function recordRenamed(journal: CaseRenameJournal, froms: readonly string[], dep
     }
     journal.settle(froms);
   })();
+}
+
+/** Each state's journal, its statements prepared once: it is read before every look. */
+const journals = new WeakMap<StateDb, CaseRenameJournal>();
+function journalOf(db: StateDb): CaseRenameJournal {
+  let journal = journals.get(db);
+  if (!journal) {
+    journal = new CaseRenameJournal(db);
+    journals.set(db, journal);
+  }
+  return journal;
 }
 
 /** Case renames begun and not yet recorded (`case_renames`), with what each file was. */

@@ -202,6 +202,8 @@ describe('a photo contributed to a shared album: no sign of whether its owner ha
     ['had them already', true],
     ['did not have them', false],
   ] as const;
+  /** Alice's album shared with carol as a contributor; with `had`, alice's photo is in it. */
+  const carolsDoor = (had: boolean) => doorAlbum('carol', 'contributor', had);
   /** Carol adds her photo `asset` to alice's album "Door". */
   const contribute = async (t: TestServer, owner: User, carol: User, asset: string) => {
     const path = `/api/v1/albums/album-door/contributions?owner=${owner.userId}`;
@@ -211,20 +213,12 @@ describe('a photo contributed to a shared album: no sign of whether its owner ha
 
   it.each(ownerHadThem)(
     "shows carol's contribution in the album at once, as she was shown it, when its owner %s",
-    async (_, ownerHadThem) => {
-      const {
-        t,
-        alice,
-        guest: carol,
-        photo,
-        asset,
-        inAlbum,
-        thumbnail,
-      } = await doorAlbum('carol', 'contributor', ownerHadThem);
+    async (_, had) => {
+      const { t, alice, guest: carol, photo, asset, inAlbum, thumbnail } = await carolsDoor(had);
       await importPhoto(t, carol, photo);
       await t.server.media.drain();
       expect((await thumbnail(carol)).status).toBe(200);
-      const alicesMedia = ownerHadThem ? await mediaOf(t, alice, asset) : undefined;
+      const alicesMedia = had ? await mediaOf(t, alice, asset) : undefined;
 
       // Nothing is made while she looks: what the album shows is what the claims say.
       const release = holdMediaQueue(t);
@@ -238,16 +232,8 @@ describe('a photo contributed to a shared album: no sign of whether its owner ha
   );
   it.each(ownerHadThem)(
     'shows carol a photo she contributed before its media was made for her no sooner in the album than in her library, when its owner %s',
-    async (_, ownerHadThem) => {
-      const {
-        t,
-        alice,
-        guest: carol,
-        photo,
-        asset,
-        inAlbum,
-        thumbnail,
-      } = await doorAlbum('carol', 'contributor', ownerHadThem);
+    async (_, had) => {
+      const { t, alice, guest: carol, photo, asset, inAlbum, thumbnail } = await carolsDoor(had);
       await t.server.media.drain();
       const release = holdMediaQueue(t);
       await importPhoto(t, carol, photo);

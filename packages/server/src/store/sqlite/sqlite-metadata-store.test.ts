@@ -403,6 +403,18 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
   });
 });
 
+/** Alice's photo, claimed at `claimedAt`, and its thumbnail, recorded at `madeAt`. */
+async function alicesPhotoWithThumbnail(
+  store: SqliteMetadataStore,
+  claimedAt: number,
+  madeAt: number,
+): Promise<[BlobHash, BlobHash]> {
+  const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
+  await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], claimedAt);
+  await recordThumbnail(store, photo, thumbnail, madeAt);
+  return [photo, thumbnail];
+}
+
 describe('SqliteMetadataStore: the media a library is shown', () => {
   /** A store where alice and bob each have a library. */
   async function storeWithAliceAndBob() {
@@ -416,9 +428,7 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
 
   it('shows a library only media made after its first claim, and queues the media again for it', async () => {
     const store = await storeWithAliceAndBob();
-    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
-    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
-    await recordThumbnail(store, photo, thumbnail, 10);
+    const [photo, thumbnail] = await alicesPhotoWithThumbnail(store, 0, 10);
     const alices = await store.mediaFor(ALICE, photo);
     expect(alices?.derivatives.map((d) => d.hash)).toEqual([thumbnail]);
     expect(await store.queuedMedia(10)).toEqual([]);
@@ -446,9 +456,7 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
 
   it('keeps showing a library its media when it uploads the same bytes again (its claim refreshed)', async () => {
     const store = await storeWithUser(tempDir());
-    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
-    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
-    await recordThumbnail(store, photo, thumbnail, 10);
+    const [photo, thumbnail] = await alicesPhotoWithThumbnail(store, 0, 10);
     await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 20);
     const media = await store.mediaFor(ALICE, photo);
     expect(media?.derivatives.map((d) => d.hash)).toEqual([thumbnail]);
@@ -506,9 +514,7 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
 
   it('keeps the good media when making it again fails, and shows it to the new claimant', async () => {
     const store = await storeWithAliceAndBob();
-    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
-    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 0);
-    await recordThumbnail(store, photo, thumbnail, 10);
+    const [photo, thumbnail] = await alicesPhotoWithThumbnail(store, 0, 10);
     const alices = await store.mediaFor(ALICE, photo);
     await store.addLibraryBlobs(BOB, [{ hash: photo, size: 5 }], 20);
 
@@ -524,9 +530,7 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
 
   it('shows media recorded after a claim even when the clock stepped back between them', async () => {
     const store = await storeWithUser(tempDir());
-    const [photo, thumbnail] = hashesOf('photo', 'thumbnail');
-    await store.addLibraryBlobs(ALICE, [{ hash: photo, size: 5 }], 100);
-    await recordThumbnail(store, photo, thumbnail, 50);
+    const [photo] = await alicesPhotoWithThumbnail(store, 100, 50);
     expect(await store.mediaFor(ALICE, photo)).toBeDefined();
     await store.close();
   });
