@@ -8,7 +8,7 @@ const noReachingIntoPackages = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'test/sim/corpus/**'] },
+  { ignores: ['**/node_modules/**', 'test/sim/corpus/**', 'packages/web/dist/**'] },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { DEFAULT_MAX_DRIFT_MS } from '@keepsake/core';
 
 /** How a server runs. Every field has an embedded default, so `keepsake serve` needs none. */
@@ -19,6 +20,8 @@ export interface ServerConfig {
   readonly sessionLifetimeMs: number;
   /** Threads that decode images for thumbnails; sync never waits for them. */
   readonly mediaWorkers: number;
+  /** The built web app served at / (packages/web/dist of this install unless told otherwise). */
+  readonly webRoot: string;
 }
 
 export const DEFAULT_PORT = 7447;
@@ -34,6 +37,7 @@ export const defaultConfig = (overrides: Partial<ServerConfig> = {}): ServerConf
   maxClockDriftMs: DEFAULT_MAX_DRIFT_MS,
   sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,
   mediaWorkers: Math.max(1, availableParallelism() - 1),
+  webRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
   ...overrides,
 });
 

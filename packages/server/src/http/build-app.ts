@@ -21,6 +21,7 @@ import { sessionRoutes } from './routes/session.js';
 import { setupRoutes } from './routes/setup.js';
 import { uploadsRoutes } from '../uploads/uploads-routes.js';
 import { usersRoutes } from './routes/users.js';
+import { webAppRoutes } from './web-app.js';
 import type { ServerContext } from './server-context.js';
 import type { ZodApp } from './zod-app.js';
 
@@ -41,14 +42,6 @@ export async function buildApp(
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({
-      error: {
-        code: 'not-found',
-        message: `no route ${request.method} ${request.url}; see /api/docs`,
-      },
-    }),
-  );
   app.addHook('onResponse', (request, reply, done) => {
     ctx.metrics.requests.inc({
       method: request.method,
@@ -85,6 +78,18 @@ export async function buildApp(
   });
 
   await app.register(fastifyWebsocket, { options: { maxPayload: 4096 } });
+  // Page loads of the web app: every GET from a browser that no API route answers.
+  const webPage = await webAppRoutes(app, ctx.config.webRoot);
+  app.setNotFoundHandler(
+    (request, reply) =>
+      webPage(request, reply) ??
+      reply.status(404).send({
+        error: {
+          code: 'not-found',
+          message: `no route ${request.method} ${request.url}; see /api/docs`,
+        },
+      }),
+  );
   app.get('/healthz', { schema: { hide: true } }, async () => {
     await ctx.store.setting('health-probe');
     return { ok: true };

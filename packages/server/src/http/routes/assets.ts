@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import { sendBlob } from './blobs.js';
 import type { ZodApp } from '../zod-app.js';
+import { assetViewSchema, historyEntrySchema } from '../views.js';
 
 /** An asset as clients read it: sets as sorted lists, fields as plain values. */
 export function assetView(asset: Asset) {
@@ -33,7 +34,7 @@ const mediaView = (record: MediaRecord | undefined) =>
         ...record,
         derivatives: record.derivatives.map(({ role, width, height }) => ({ role, width, height })),
       }
-    : { pending: true };
+    : { pending: true as const };
 
 /**
  * What the server read from each resource of the current version: metadata, derivatives, or the
@@ -94,6 +95,12 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           cursor: z.string().max(1000).optional(),
         }),
+        response: {
+          200: z.object({
+            assets: z.array(assetViewSchema),
+            next: z.string().optional().describe('the cursor of the next page, if there is one'),
+          }),
+        },
       },
     },
     async (request) => {
@@ -118,7 +125,13 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
 
   app.get(
     '/api/v1/assets/:id',
-    { schema: { summary: 'One asset', params: assetParams } },
+    {
+      schema: {
+        summary: 'One asset',
+        params: assetParams,
+        response: { 200: z.object({ asset: assetViewSchema }) },
+      },
+    },
     async (request) => {
       const { user } = await ctx.auth.user(request);
       const asset = await ctx.store.asset(user.id, request.params.id);
@@ -169,6 +182,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: "An asset's history: every op that named or changed it, with its outcome",
         params: assetParams,
+        response: { 200: z.object({ history: z.array(historyEntrySchema) }) },
       },
     },
     async (request) => {

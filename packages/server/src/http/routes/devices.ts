@@ -5,6 +5,7 @@ import type { DeviceRecord } from '../../store/metadata-store.js';
 import { notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
+import { deviceViewSchema } from '../views.js';
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
@@ -40,12 +41,33 @@ export function devicesRoutes(app: ZodApp, ctx: ServerContext): void {
     },
   );
 
-  app.get('/api/v1/devices', { schema: { summary: "The caller's devices" } }, async (request) => {
-    const { user } = await ctx.auth.user(request);
-    const head = await ctx.store.headSeq(user.id);
-    const devices = await ctx.store.devices(user.id);
-    return { head, devices: devices.map((d) => ({ ...deviceView(d), behind: head - d.ackedSeq })) };
-  });
+  app.get(
+    '/api/v1/devices',
+    {
+      schema: {
+        summary: "The caller's devices",
+        response: {
+          200: z.object({
+            head: z.number().describe("the library's newest seq"),
+            devices: z.array(
+              deviceViewSchema.extend({
+                behind: z.number().describe('ops of the feed the device has not acknowledged'),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const head = await ctx.store.headSeq(user.id);
+      const devices = await ctx.store.devices(user.id);
+      return {
+        head,
+        devices: devices.map((d) => ({ ...deviceView(d), behind: head - d.ackedSeq })),
+      };
+    },
+  );
 
   app.delete(
     '/api/v1/devices/:id',

@@ -26,6 +26,12 @@ export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
         description:
           'Returns a session token (also set as an HttpOnly cookie for the web app). A wrong user name and a wrong password get the same answer.',
         body: credentials,
+        response: {
+          200: z.object({
+            token: z.string(),
+            user: z.object({ id: z.string(), name: z.string(), isAdmin: z.boolean() }),
+          }),
+        },
       },
     },
     async (request, reply) => {

@@ -5,6 +5,7 @@ import type { UserRecord } from '../../store/metadata-store.js';
 import { ApiError, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
+import { userViewSchema } from '../views.js';
 
 const password = z.string().min(8, 'must be at least 8 characters').max(1000);
 const newUser = z.object({
@@ -68,7 +69,17 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
 
   app.get(
     '/api/v1/me',
-    { schema: { summary: 'The signed-in user or device' } },
+    {
+      schema: {
+        summary: 'The signed-in user or device',
+        response: {
+          200: z.object({
+            user: userViewSchema,
+            device: z.object({ id: z.string(), name: z.string() }).optional(),
+          }),
+        },
+      },
+    },
     async (request) => {
       const { user, device } = await ctx.auth.user(request);
       return {

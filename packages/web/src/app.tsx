@@ -1,0 +1,61 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Me } from './api/client.js';
+import { PhotoPage } from './pages/photo-page.js';
+import { SignInPage } from './pages/sign-in-page.js';
+import { TimelinePage } from './pages/timeline-page.js';
+import { Link, navigate, usePath } from './router.js';
+
+type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me };
+
+export function App() {
+  const [session, setSession] = useState<Session>({ state: 'loading' });
+  const refresh = useCallback(async () => {
+    const { data } = await api.GET('/api/v1/me');
+    setSession(data ? { state: 'signed-in', me: data } : { state: 'signed-out' });
+  }, []);
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  if (session.state === 'loading') return null;
+  if (session.state === 'signed-out') return <SignInPage onSignedIn={refresh} />;
+  const signOut = async () => {
+    await api.DELETE('/api/v1/session');
+    navigate('/');
+    setSession({ state: 'signed-out' });
+  };
+  return (
+    <>
+      <header className="top-bar">
+        <Link to="/" className="brand">
+          Keepsake
+        </Link>
+        <nav aria-label="Main">
+          <Link to="/">Photos</Link>
+        </nav>
+        <span className="who">{session.me.user.name}</span>
+        <button type="button" onClick={() => void signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main>
+        <Page />
+      </main>
+    </>
+  );
+}
+
+function Page() {
+  const path = usePath();
+  const photo = /^\/photos\/([^/]+)$/.exec(path);
+  if (photo?.[1]) return <PhotoPage id={decodeURIComponent(photo[1])} />;
+  if (path === '/') return <TimelinePage />;
+  return (
+    <section className="empty">
+      <h1>Not found</h1>
+      <p>
+        There is no page at {path}. <Link to="/">Go to your photos</Link>.
+      </p>
+    </section>
+  );
+}
