@@ -1,5 +1,8 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, type Me } from './api/client.js';
+import { LibraryContext } from './library/library-context.js';
+import { useLibraryHead } from './library/library-head.js';
+import { WebDevice } from './library/web-device.js';
 import { PhotoPage } from './pages/photo-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { TimelinePage } from './pages/timeline-page.js';
@@ -24,8 +27,15 @@ export function App() {
     navigate('/');
     setSession({ state: 'signed-out' });
   };
+  return <SignedIn me={session.me} onSignOut={signOut} />;
+}
+
+function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
+  const device = useMemo(() => new WebDevice(me.user.id), [me.user.id]);
+  const head = useLibraryHead();
+  const library = useMemo(() => ({ head, device }), [head, device]);
   return (
-    <>
+    <LibraryContext.Provider value={library}>
       <header className="top-bar">
         <Link to="/" className="brand">
           Keepsake
@@ -33,15 +43,15 @@ export function App() {
         <nav aria-label="Main">
           <Link to="/">Photos</Link>
         </nav>
-        <span className="who">{session.me.user.name}</span>
-        <button type="button" onClick={() => void signOut()}>
+        <span className="who">{me.user.name}</span>
+        <button type="button" onClick={() => void onSignOut()}>
           Sign out
         </button>
       </header>
       <main>
         <Page />
       </main>
-    </>
+    </LibraryContext.Provider>
   );
 }
 

@@ -46,17 +46,32 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     await browser.close();
   });
 
-  it('shows a synced HEIC in the timeline and tells its history on its page', async () => {
+  /** A new user whose laptop synced one fixture, its thumbnail made. */
+  async function photoSyncedBy(user: string, fixturePath: string, as: string) {
     const { url } = server();
-    const { devices } = await household('alice', ['laptop']);
+    const { devices } = await household(user, ['laptop']);
     const [laptop] = devices;
-    put(laptop, 'heic/classic-car.heic', 'Camera/classic-car.heic');
+    put(laptop, fixturePath, as);
     await laptop.syncOnce();
-    await thumbnailsMade(url, 'alice', 1);
+    await thumbnailsMade(url, user, 1);
+    return { url, laptop };
+  }
 
+  /** A browser of its own (cookies, storage), signed in as `user`, in English and UTC. */
+  async function signedIn(url: string, user: string) {
     const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
     const page = await context.newPage();
-    await signIn(page, url, 'alice');
+    await signIn(page, url, user);
+    return { context, page };
+  }
+
+  it('shows a synced HEIC in the timeline and tells its history on its page', async () => {
+    const { url } = await photoSyncedBy(
+      'alice',
+      'heic/classic-car.heic',
+      'Camera/classic-car.heic',
+    );
+    const { context, page } = await signedIn(url, 'alice');
     // Signed in, nothing the page loads fails and nothing breaks the content security policy.
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -91,6 +106,47 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     await expect.poll(() => history.textContent()).toContain('Imported as');
     expect(problems).toEqual([]);
     await context.close();
+  });
+
+  it('favorites a photo live on a second browser, and trashes and restores it', async () => {
+    const { url, laptop } = await photoSyncedBy('bob', 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+
+    // Two signed-in browsers on the same photo's page: a phone and a desktop, say.
+    const open = async () => {
+      const { context, page } = await signedIn(url, 'bob');
+      await page.getByRole('link', { name: 'door-knocker.jpg' }).click();
+      await page.getByRole('heading', { name: 'door-knocker.jpg' }).waitFor();
+      return { context, page };
+    };
+    const here = await open();
+    const there = await open();
+    const favorite = (page: Page) => page.getByRole('button', { name: /Favorite/ });
+    expect(await favorite(there.page).getAttribute('aria-pressed')).toBe('false');
+
+    await favorite(here.page).click();
+    // The other browser hears of it over the push channel, with no reload.
+    await expect
+      .poll(() => favorite(there.page).getAttribute('aria-pressed'), { timeout: 10_000 })
+      .toBe('true');
+    const history = there.page.getByRole('region', { name: 'History' });
+    await expect
+      .poll(() => history.textContent())
+      .toMatch(/Marked as a favorite on Chrome on Linux/);
+
+    await here.page.getByRole('button', { name: 'Move to trash' }).click();
+    await there.page.getByText('In the trash').waitFor();
+    await expect
+      .poll(() => history.textContent())
+      .toContain('Moved to the trash on Chrome on Linux');
+    await there.page.getByRole('button', { name: 'Restore' }).click();
+    await here.page.getByRole('button', { name: 'Move to trash' }).waitFor();
+    await expect.poll(() => history.textContent()).toContain('Restored from the trash');
+
+    // The laptop's folder follows: the photo left it for the trash and came back.
+    await laptop.syncOnce();
+    expect([...laptop.files().keys()]).toContain('door-knocker.jpg');
+    await here.context.close();
+    await there.context.close();
   });
 
   it('answers a page load with its content security policy, and API misses with JSON', async () => {

@@ -16,6 +16,9 @@ type Json<P extends keyof paths, M extends keyof paths[P]> = paths[P][M] extends
 export type Me = Json<'/api/v1/me', 'get'>;
 export type AssetView = Json<'/api/v1/assets/{id}', 'get'>['asset'];
 export type HistoryEntry = Json<'/api/v1/assets/{id}/history', 'get'>['history'][number];
+/** An op as the op route takes it. */
+export type WireOp =
+  paths['/api/v1/ops']['post']['requestBody']['content']['application/json']['ops'][number];
 export type DeviceView = Json<'/api/v1/devices', 'get'>['devices'][number];
 
 /**

@@ -367,11 +367,23 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            device: {
+                                id: string;
+                                name: string;
+                                createdAt: string | null;
+                                lastSeenAt: string | null;
+                                ackedSeq: number;
+                                revokedAt: string | null;
+                            };
+                            token: string;
+                        };
+                    };
                 };
             };
         };

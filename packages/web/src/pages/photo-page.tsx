@@ -1,3 +1,4 @@
+import type { Hlc } from '@keepsake/core';
 import { useEffect, useState } from 'react';
 import {
   api,
@@ -5,10 +6,12 @@ import {
   failureMessage,
   type AssetView,
   type HistoryEntry,
+  type WireOp,
 } from '../api/client.js';
 import { mediaError, nameOf, takenAtOf } from '../asset-facts.js';
 import { bytesText, takenAtText, whenText } from '../format.js';
 import { describeEntry } from '../history/describe-entry.js';
+import { useLibrary } from '../library/library-context.js';
 import { Link } from '../router.js';
 
 interface Loaded {
@@ -19,8 +22,11 @@ interface Loaded {
 
 /** One photo: its current rendition, what is known of it, and every op in its history. */
 export function PhotoPage({ id }: { id: string }) {
+  const { head, device } = useLibrary();
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
+  // Loaded again whenever the library changes (a push, or this page's own change).
+  const [changed, setChanged] = useState(0);
   useEffect(() => {
     let current = true;
     const path = { params: { path: { id } } };
@@ -34,6 +40,7 @@ export function PhotoPage({ id }: { id: string }) {
         setError(failureMessage(asset.data ? history : asset));
         return;
       }
+      device.saw(history.data.history.map((entry) => entry.op.hlc as Hlc));
       setLoaded({
         asset: asset.data.asset,
         history: history.data.history,
@@ -43,7 +50,7 @@ export function PhotoPage({ id }: { id: string }) {
     return () => {
       current = false;
     };
-  }, [id]);
+  }, [id, head, changed, device]);
 
   if (error) {
     return (
@@ -59,12 +66,78 @@ export function PhotoPage({ id }: { id: string }) {
   return (
     <article className="photo">
       <h1>{nameOf(asset)}</h1>
+      <Actions
+        asset={asset}
+        onChanged={() => {
+          setChanged((n) => n + 1);
+        }}
+      />
       <Rendition asset={asset} />
       <div className="photo-details">
         <Facts asset={asset} />
         <History entries={loaded.history} deviceNames={loaded.deviceNames} />
       </div>
     </article>
+  );
+}
+
+/** Changes made here: each is an op from this browser, and shows in the history below. */
+function Actions({ asset, onChanged }: { asset: AssetView; onChanged: () => void }) {
+  const { head, device } = useLibrary();
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const change = async (payload: WireOp['payload']) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const reply = await device.submit(payload, head);
+      if (reply.status === 'rejected' || reply.status === 'retry') setProblem(reply.message);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+      onChanged();
+    }
+  };
+  const favorite = asset.fields.favorite === true;
+  const trashed = asset.lifecycle.state === 'trashed';
+  const context = asset.versions.map((v) => v.id);
+  return (
+    <div className="actions">
+      <button
+        type="button"
+        aria-pressed={favorite}
+        disabled={busy}
+        onClick={() =>
+          void change({ kind: 'setField', assetId: asset.id, field: 'favorite', value: !favorite })
+        }
+      >
+        {favorite ? '♥ Favorite' : '♡ Favorite'}
+      </button>
+      {trashed ? (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void change({ kind: 'restore', assetId: asset.id })}
+        >
+          Restore
+        </button>
+      ) : (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => void change({ kind: 'trash', assetId: asset.id, context })}
+        >
+          Move to trash
+        </button>
+      )}
+      {trashed && <span className="note">In the trash</span>}
+      {problem && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+    </div>
   );
 }
 

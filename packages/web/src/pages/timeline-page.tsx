@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, derivativeUrl, failureMessage, type AssetView } from '../api/client.js';
 import { mediaError, nameOf, takenAtOf, thumbnailSize } from '../asset-facts.js';
 import { dayHeading, dayOf } from '../format.js';
+import { useLibrary } from '../library/library-context.js';
 import { Link } from '../router.js';
 
 const PAGE = 200;
@@ -37,6 +38,27 @@ export function TimelinePage() {
       done: data.next === undefined,
     }));
   }, [loaded]);
+
+  // When the library changes, the photos shown so far are read again (up to a page's limit).
+  const { head } = useLibrary();
+  const shown = useRef(0);
+  shown.current = loaded.assets.length;
+  useEffect(() => {
+    if (head === 0 || shown.current === 0) return;
+    let current = true;
+    void api
+      .GET('/api/v1/assets', {
+        params: { query: { limit: Math.min(1000, Math.max(PAGE, shown.current)) } },
+      })
+      .then(({ data }) => {
+        if (current && data) {
+          setLoaded({ assets: data.assets, next: data.next, done: data.next === undefined });
+        }
+      });
+    return () => {
+      current = false;
+    };
+  }, [head]);
 
   const sentinel = useRef<HTMLDivElement>(null);
   useEffect(() => {

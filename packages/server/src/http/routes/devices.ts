@@ -27,6 +27,7 @@ export function devicesRoutes(app: ZodApp, ctx: ServerContext): void {
         description:
           'Needs a signed-in user. Returns the device token once; the server keeps only its hash.',
         body: z.object({ name: z.string().min(1).max(200) }),
+        response: { 201: z.object({ device: deviceViewSchema, token: z.string() }) },
       },
     },
     async (request, reply) => {

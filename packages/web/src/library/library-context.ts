@@ -1,0 +1,16 @@
+import { createContext, useContext } from 'react';
+import type { WebDevice } from './web-device.js';
+
+/** What every page of a signed-in user shares: the library's head and this browser as a device. */
+export interface Library {
+  readonly head: number;
+  readonly device: WebDevice;
+}
+
+export const LibraryContext = createContext<Library | undefined>(undefined);
+
+export function useLibrary(): Library {
+  const library = useContext(LibraryContext);
+  if (!library) throw new Error('useLibrary outside a signed-in page');
+  return library;
+}

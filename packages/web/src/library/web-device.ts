@@ -1,0 +1,104 @@
+import { HybridClock, asDeviceId, type Hlc, type Reply, type RetryLater } from '@keepsake/core';
+import { api, failureMessage, type WireOp } from '../api/client.js';
+
+// This browser as a device of the user's library: a change made here (a favorite, a trash) is
+// an op like any device's, stamped by a hybrid clock, and the photo's history names this
+// browser. Its token stays in this browser's storage, for this user; a revoked one is replaced.
+
+interface Registration {
+  readonly id: string;
+  readonly token: string;
+  /** The clock's last stamp: a reload never stamps earlier than before. */
+  readonly last?: Hlc;
+}
+
+const storageKey = (user: string) => `keepsake.device.${user}`;
+
+/** "Chrome on Linux": how the devices page and every history name this browser. */
+function browserName(): string {
+  const agent = navigator.userAgent;
+  const browser = /Firefox\//.test(agent)
+    ? 'Firefox'
+    : /Chrome\//.test(agent)
+      ? 'Chrome'
+      : 'Safari';
+  const systems: [RegExp, string][] = [
+    [/Android/, 'Android'],
+    [/iPhone|iPad/, 'iOS'],
+    [/Mac OS/, 'macOS'],
+    [/Windows/, 'Windows'],
+  ];
+  return `${browser} on ${systems.find(([pattern]) => pattern.test(agent))?.[1] ?? 'Linux'}`;
+}
+
+export class WebDevice {
+  #registration: Registration | undefined;
+  /** Stamps seen from other devices; the clock folds them in before stamping. */
+  #seen: Hlc[] = [];
+
+  constructor(private readonly user: string) {
+    const text = localStorage.getItem(storageKey(user));
+    this.#registration = text === null ? undefined : (JSON.parse(text) as Registration);
+  }
+
+  /** Stamps of changes seen (an asset's history): this browser's next change orders after them. */
+  saw(stamps: readonly Hlc[]): void {
+    this.#seen.push(...stamps);
+  }
+
+  /** Sends one change as an op and answers the server's reply; throws a readable error. */
+  async submit(payload: WireOp['payload'], knownSeq: number): Promise<Reply | RetryLater> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const registration = await this.#register();
+      const clock = new HybridClock(asDeviceId(registration.id), Date.now);
+      for (const stamp of [...this.#seen, ...(registration.last ? [registration.last] : [])]) {
+        clock.receive(stamp);
+      }
+      const op: WireOp = {
+        opId: `web-${crypto.randomUUID()}`,
+        device: registration.id,
+        hlc: clock.now(),
+        knownSeq,
+        payload,
+      };
+      this.#save({ ...registration, last: clock.last });
+      const result = await api.POST('/api/v1/ops', {
+        body: { ops: [op] },
+        headers: { authorization: `Bearer ${registration.token}` },
+      });
+      if (result.response.status === 401) {
+        // Revoked from another device: this browser registers again and sends it again.
+        this.#forget();
+        continue;
+      }
+      if (!result.response.ok) throw new Error(failureMessage(result));
+      // The op route's answer is described by core's Reply type rather than a response schema:
+      // serialising ingest replies through a schema would slow the server's busiest route.
+      const { results } = result.data as unknown as { results: (Reply | RetryLater)[] };
+      const [reply] = results;
+      if (!reply) throw new Error('the server answered without a reply for the change');
+      return reply;
+    }
+    throw new Error('this browser could not register as a device; sign out and in again');
+  }
+
+  async #register(): Promise<Registration> {
+    if (this.#registration) return this.#registration;
+    const result = await api.POST('/api/v1/devices', { body: { name: browserName() } });
+    if (!result.data) {
+      throw new Error(`this browser could not register as a device: ${failureMessage(result)}`);
+    }
+    return this.#save({ id: result.data.device.id, token: result.data.token });
+  }
+
+  #save(registration: Registration): Registration {
+    this.#registration = registration;
+    localStorage.setItem(storageKey(this.user), JSON.stringify(registration));
+    return registration;
+  }
+
+  #forget(): void {
+    this.#registration = undefined;
+    localStorage.removeItem(storageKey(this.user));
+  }
+}
