@@ -3,9 +3,13 @@ import { api, type Me } from './api/client.js';
 import { LibraryContext } from './library/library-context.js';
 import { useLibraryHead } from './library/library-head.js';
 import { WebDevice } from './library/web-device.js';
+import { AlbumPage } from './pages/album-page.js';
+import { AlbumsPage } from './pages/albums-page.js';
+import { DevicesPage } from './pages/devices-page.js';
 import { PhotoPage } from './pages/photo-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { TimelinePage } from './pages/timeline-page.js';
+import { TrashPage } from './pages/trash-page.js';
 import { Link, navigate, usePath } from './router.js';
 
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me };
@@ -42,6 +46,9 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> })
         </Link>
         <nav aria-label="Main">
           <Link to="/">Photos</Link>
+          <Link to="/albums">Albums</Link>
+          <Link to="/trash">Trash</Link>
+          <Link to="/devices">Devices</Link>
         </nav>
         <span className="who">{me.user.name}</span>
         <button type="button" onClick={() => void onSignOut()}>
@@ -60,6 +67,15 @@ function Page() {
   const photo = /^\/photos\/([^/]+)$/.exec(path);
   if (photo?.[1]) return <PhotoPage id={decodeURIComponent(photo[1])} />;
   if (path === '/') return <TimelinePage />;
+  if (path === '/albums') return <AlbumsPage />;
+  // /albums/<id> is one's own album; /albums/<owner>/<id> one shared from another library.
+  const album = /^\/albums\/(?:([^/]+)\/)?([^/]+)$/.exec(path);
+  if (album?.[2]) {
+    const owner = album[1] && decodeURIComponent(album[1]);
+    return <AlbumPage key={path} id={decodeURIComponent(album[2])} owner={owner} />;
+  }
+  if (path === '/trash') return <TrashPage />;
+  if (path === '/devices') return <DevicesPage />;
   return (
     <section className="empty">
       <h1>Not found</h1>

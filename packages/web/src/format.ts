@@ -1,14 +1,19 @@
 // Dates and sizes as people read them, in the browser's own language.
 
-/** A capture time's calendar day as the camera recorded it (its own zone), or undefined. */
-export const dayOf = (takenAt: string | undefined) =>
-  takenAt && /^\d{4}-\d\d-\d\d/.test(takenAt) ? takenAt.slice(0, 10) : undefined;
-
 /** "Wednesday, 1 May 2024" for the day key "2024-05-01". */
 export function dayHeading(day: string): string {
   return new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, {
     weekday: 'long',
     day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** "May 2024" for the month key "2024-05". */
+export function monthHeading(month: string): string {
+  return new Date(`${month}-15T12:00:00Z`).toLocaleDateString(undefined, {
     month: 'long',
     year: 'numeric',
     timeZone: 'UTC',

@@ -1,41 +1,14 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, requireBrowserInCi } from './browser.js';
-import { put, serverForFile, USER_PASSWORD } from './households.js';
+import { serverForFile } from './households.js';
+import { imageDecoded, photoSyncedBy, signedIn } from './web-session.js';
 
 // The web app as `keepsake serve` serves it, in Debian's Chromium: a photo synced from a
 // laptop shows in the timeline with its thumbnail, and its page tells its history.
 
 const missing = requireBrowserInCi();
-const { household, server } = serverForFile();
-
-/** Waits until the server has made the thumbnail of every live asset of `user`'s library. */
-async function thumbnailsMade(url: string, user: string, count: number): Promise<void> {
-  const session = (await (
-    await fetch(`${url}/api/v1/session`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ user, password: USER_PASSWORD }),
-    })
-  ).json()) as { token: string };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const page = (await (
-      await fetch(`${url}/api/v1/assets`, { headers: { authorization: `Bearer ${session.token}` } })
-    ).json()) as { assets: { media: Record<string, { derivatives?: unknown[] }> }[] };
-    const ready = page.assets.filter((a) => (a.media.original?.derivatives?.length ?? 0) > 0);
-    if (ready.length >= count) return;
-    if (Date.now() > deadline) throw new Error(`thumbnails never made: ${JSON.stringify(page)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function signIn(page: Page, url: string, user: string): Promise<void> {
-  await page.goto(url);
-  await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(USER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
+const file = serverForFile();
 
 describe.skipIf(missing !== undefined)('the web app', () => {
   let browser: Browser;
@@ -46,32 +19,14 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     await browser.close();
   });
 
-  /** A new user whose laptop synced one fixture, its thumbnail made. */
-  async function photoSyncedBy(user: string, fixturePath: string, as: string) {
-    const { url } = server();
-    const { devices } = await household(user, ['laptop']);
-    const [laptop] = devices;
-    put(laptop, fixturePath, as);
-    await laptop.syncOnce();
-    await thumbnailsMade(url, user, 1);
-    return { url, laptop };
-  }
-
-  /** A browser of its own (cookies, storage), signed in as `user`, in English and UTC. */
-  async function signedIn(url: string, user: string) {
-    const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
-    const page = await context.newPage();
-    await signIn(page, url, user);
-    return { context, page };
-  }
-
   it('shows a synced HEIC in the timeline and tells its history on its page', async () => {
     const { url } = await photoSyncedBy(
+      file,
       'alice',
       'heic/classic-car.heic',
       'Camera/classic-car.heic',
     );
-    const { context, page } = await signedIn(url, 'alice');
+    const { context, page } = await signedIn(browser, url, 'alice');
     // Signed in, nothing the page loads fails and nothing breaks the content security policy.
     const problems: string[] = [];
     page.on('console', (message) => {
@@ -80,17 +35,9 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     page.on('pageerror', (error) => problems.push(error.message));
 
     // Grouped under the day it was taken, its thumbnail loaded (a decoded image, not a broken one).
-    const day = page.getByRole('region', { name: 'Sunday, 22 October 2023' });
+    const day = page.getByRole('list', { name: 'Sunday, 22 October 2023' });
     const thumbnail = day.getByRole('img', { name: 'classic-car.heic' });
-    await thumbnail.waitFor();
-    await expect
-      .poll(() =>
-        thumbnail.evaluate((element) => {
-          const img = element as unknown as { complete: boolean; naturalWidth: number };
-          return img.complete ? img.naturalWidth : 0;
-        }),
-      )
-      .toBeGreaterThan(0);
+    await imageDecoded(thumbnail);
 
     await day.getByRole('link', { name: 'classic-car.heic' }).click();
     await expect.poll(() => page.url()).toMatch(/\/photos\/[0-9a-f]{64}$/);
@@ -109,11 +56,16 @@ describe.skipIf(missing !== undefined)('the web app', () => {
   });
 
   it('favorites a photo live on a second browser, and trashes and restores it', async () => {
-    const { url, laptop } = await photoSyncedBy('bob', 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    const { url, laptop } = await photoSyncedBy(
+      file,
+      'bob',
+      'jpeg/door-knocker.jpg',
+      'door-knocker.jpg',
+    );
 
     // Two signed-in browsers on the same photo's page: a phone and a desktop, say.
     const open = async () => {
-      const { context, page } = await signedIn(url, 'bob');
+      const { context, page } = await signedIn(browser, url, 'bob');
       await page.getByRole('link', { name: 'door-knocker.jpg' }).click();
       await page.getByRole('heading', { name: 'door-knocker.jpg' }).waitFor();
       return { context, page };
@@ -150,7 +102,7 @@ describe.skipIf(missing !== undefined)('the web app', () => {
   });
 
   it('answers a page load with its content security policy, and API misses with JSON', async () => {
-    const { url } = server();
+    const { url } = file.server();
     const page = await fetch(`${url}/photos/nothing-here`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");

@@ -90,6 +90,47 @@ describe('albums and sharing over HTTP', () => {
     }
   });
 
+  it("names the album's owner and its shares, and gives the membership's tags to the owner alone", async () => {
+    const t = await startTestServer();
+    const { alice, bob, shared } = await aliceSharesOnePhoto(t);
+    type Listing = {
+      albums: { id: string; shares?: unknown[] }[];
+      shared: { id: string; library: string; ownerName: string; role: string; shares?: unknown }[];
+    };
+    const list = async (token: string) =>
+      (await (await t.api('/api/v1/albums', { token })).json()) as Listing;
+
+    expect((await list(bob.token)).shared).toEqual([
+      expect.objectContaining({ id: 'album-trip', library: alice.userId, ownerName: 'alice' }),
+    ]);
+    expect((await list(bob.token)).shared[0]).not.toHaveProperty('shares');
+    const own = (await list(alice.token)).albums.find((album) => album.id === 'album-trip');
+    expect(own?.shares).toEqual([{ user: bob.userId, name: 'bob', role: 'viewer' }]);
+
+    type Members = { assets: { id: string; memberTags?: string[]; media: object }[] };
+    const members = async (token: string) =>
+      (await (
+        await t.api(`/api/v1/albums/album-trip/assets?owner=${alice.userId}`, { token })
+      ).json()) as Members;
+    const [mine] = (await members(alice.token)).assets;
+    expect(mine?.id).toBe(shared);
+    expect(mine?.memberTags).toHaveLength(1);
+    expect(mine?.media).toHaveProperty('original');
+    const [theirs] = (await members(bob.token)).assets;
+    expect(theirs?.id).toBe(shared);
+    expect(theirs).not.toHaveProperty('memberTags');
+
+    // The tags are what a remove needs: with them, the photo leaves the album.
+    const remove = opFrom(alice.deviceId, {
+      kind: 'removeFromAlbum',
+      albumId: 'album-trip',
+      assetId: shared,
+      tags: mine?.memberTags ?? [],
+    });
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops: [remove] } });
+    expect((await members(bob.token)).assets).toEqual([]);
+  });
+
   it("lets a contributor add their own photo: it joins the owner's library and the album, once", async () => {
     const t = await startTestServer();
     const { alice, bob } = await aliceSharesOnePhoto(t);

@@ -73,6 +73,52 @@ describe('asset listings', () => {
     );
   });
 
+  it('lays out the timeline by day and starts a listing at any day', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    // Two on 1 May (one written in its own zone: 23:30 at -05:00 is 2 May in UTC), one on
+    // 3 May, one with no capture time.
+    const photos = [
+      ['may-1-morning', '2024-05-01T08:00:00Z'],
+      ['may-1-late-west', '2024-05-01T23:30:00-05:00'],
+      ['may-3', '2024-05-03T12:00:00'],
+      ['undated', undefined],
+    ] as const;
+    const ops = [];
+    for (const [name, takenAt] of photos) {
+      const photo = bytes(name);
+      await uploadBlob(t.api, alice.token, photo);
+      const op = importOpFor(alice.deviceId, photo, `${name}.JPG`);
+      ops.push({ ...op, payload: { ...op.payload, meta: takenAt ? { takenAt } : {} } });
+    }
+    await t.api('/api/v1/ops', { token: alice.token, body: { ops } });
+    const get = async <T>(path: string) =>
+      (await (await t.api(path, { token: alice.token })).json()) as T;
+
+    expect(await get('/api/v1/timeline')).toEqual({
+      days: [
+        { day: '2024-05-03', count: 1 },
+        { day: '2024-05-02', count: 1 },
+        { day: '2024-05-01', count: 1 },
+        { day: null, count: 1 },
+      ],
+    });
+    const from = async (day: string) =>
+      (await get<{ assets: { paths: string[] }[] }>(`/api/v1/assets?day=${day}`)).assets.map(
+        (a) => a.paths[0],
+      );
+    expect(await from('2024-05-02')).toEqual([
+      'may-1-late-west.JPG',
+      'may-1-morning.JPG',
+      'undated.JPG',
+    ]);
+    expect(await from('2024-04-30')).toEqual(['undated.JPG']);
+    expect(await from('unknown')).toEqual(['undated.JPG']);
+    const both = await t.api('/api/v1/assets?day=2024-05-02&cursor=abc', { token: alice.token });
+    expect(both.status).toBe(400);
+    expect((await t.api('/api/v1/assets?day=May', { token: alice.token })).status).toBe(400);
+  });
+
   it('downloads an original bit-exact under its own name, safely encoded (RFC 6266)', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');

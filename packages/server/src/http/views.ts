@@ -67,6 +67,10 @@ export const assetViewSchema = z.object({
   paths: z.array(z.string()),
   keywords: z.array(z.string()),
   media: z.record(z.string(), mediaSchema),
+  purgeAfter: z
+    .string()
+    .optional()
+    .describe("a trashed asset's: the server's retention purges it at its first run after this"),
 });
 
 /** An op's outcome (core's outcome schema, with a reject reason as the plain string it is on the wire). */
@@ -94,4 +98,52 @@ export const historyEntrySchema = z.object({
     payload: z.looseObject({ kind: z.string() }),
   }),
   outcome: outcomeSchema,
+});
+
+/** The reply to one submitted op: its outcome at its seq, the first outcome for a retry, or "later". */
+const [appliedSchema, mergedSchema, rejectedSchema] = outcomeSchema.options;
+const atSeq = { seq: z.number() };
+export const replySchema = z.discriminatedUnion('status', [
+  appliedSchema.extend(atSeq),
+  mergedSchema.extend(atSeq),
+  rejectedSchema.extend(atSeq),
+  z.object({ status: z.literal('duplicate'), seq: z.number(), first: outcomeSchema }),
+  z.object({
+    status: z.literal('retry'),
+    reason: z.string(),
+    message: z.string(),
+    missing: z.array(z.string()).readonly().optional(),
+  }),
+]);
+
+const shareRoleSchema = z.enum(['viewer', 'contributor']);
+
+/** An album as the caller may see it: their role, and to its owner, who else may. */
+export const albumViewSchema = z.object({
+  id: z.string(),
+  owner: z.string(),
+  library: z
+    .string()
+    .describe('the user id of the library that holds it: pass it as `owner` to read it'),
+  ownerName: z.string().describe("that library's user's name"),
+  name: z.string(),
+  role: z.union([z.literal('owner'), shareRoleSchema]).describe("the caller's"),
+  memberCount: z.number(),
+  shares: z
+    .array(
+      z.object({
+        user: z.string(),
+        name: z.string().optional().describe('absent when no user has that id'),
+        role: shareRoleSchema,
+      }),
+    )
+    .optional()
+    .describe('whom it is shared with (to its owner only)'),
+});
+
+export const albumAssetViewSchema = assetViewSchema.extend({
+  memberTags: z
+    .array(z.string())
+    .optional()
+    .describe('the adds of its membership, for a removeFromAlbum op (to its owner only)'),
 });

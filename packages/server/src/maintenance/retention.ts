@@ -19,6 +19,15 @@ const IN_DOUBT_GRACE_MS = DAY_MS;
 /** Blob files in doubt settled at a time. */
 const DOUBT_PAGE = 1000;
 
+/**
+ * When retention may purge an asset trashed at `trashedMs` (its trash op's stamp): the first
+ * run after this time purges it. The trash page shows it, so both read the rule from here.
+ */
+export const purgeAfterMs = (
+  trashedMs: number,
+  config: Pick<ServerConfig, 'trashRetentionDays'>,
+): number => trashedMs + config.trashRetentionDays * DAY_MS;
+
 export interface RetentionReport {
   readonly purged: number;
   readonly freedBlobs: number;
@@ -90,7 +99,6 @@ async function purgeExpired(
   config: Pick<ServerConfig, 'trashRetentionDays' | 'maxClockDriftMs'>,
   nowMs: number,
 ): Promise<number> {
-  const cutoff = nowMs - config.trashRetentionDays * DAY_MS;
   const knownSeq = await store.headSeq(library);
   let purged = 0;
   let cursor: string | undefined;
@@ -103,7 +111,9 @@ async function purgeExpired(
     const ops: Op[] = [];
     for (const asset of page.assets) {
       const { lifecycle } = asset;
-      if (lifecycle.state !== 'trashed' || lifecycle.hlc.ms >= cutoff) continue;
+      if (lifecycle.state !== 'trashed' || purgeAfterMs(lifecycle.hlc.ms, config) >= nowMs) {
+        continue;
+      }
       ops.push({
         // Derived from the trash it ends, so a rerun after a crash is the same op, not a second.
         opId: asOpId(`retention-${asset.id.slice(0, 32)}-${lifecycle.seq}`),

@@ -59,6 +59,17 @@ export interface AssetQuery {
   readonly filter: 'live' | 'trashed' | 'conflicts';
   readonly limit: number;
   readonly cursor?: string;
+  /**
+   * Start at the newest asset of this day of the timeline ('YYYY-MM-DD' of its UTC key, or
+   * 'unknown' for those with no capture time) instead of at the newest of all; not with `cursor`.
+   */
+  readonly day?: string;
+}
+
+/** How many live assets the timeline holds on one day ('' for those with no capture time). */
+export interface TimelineDay {
+  readonly day: string;
+  readonly count: number;
 }
 
 export interface SubmitContext {
@@ -186,6 +197,8 @@ export interface MetadataStore {
   /** The library's assets with these ids; ids it has no asset for are left out. */
   assetsById(library: UserId, ids: readonly AssetId[]): Promise<Asset[]>;
   assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
+  /** The live timeline's days, newest first, with how many assets each holds. */
+  timelineDays(library: UserId): Promise<TimelineDay[]>;
   /** Every change-log entry that named or changed the asset, oldest first. */
   history(library: UserId, id: AssetId): Promise<StoredEntry[]>;
   album(library: UserId, id: AlbumId): Promise<Album | undefined>;

@@ -251,7 +251,14 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                name: string;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -798,6 +805,8 @@ export interface paths {
                     filter?: "live" | "trashed" | "conflicts";
                     limit?: number;
                     cursor?: string;
+                    /** @description start at this day of the timeline (its UTC day, as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor */
+                    day?: string | "unknown";
                 };
                 header?: never;
                 path?: never;
@@ -928,9 +937,55 @@ export interface paths {
                                         error?: string;
                                     };
                                 };
+                                /** @description a trashed asset's: the server's retention purges it at its first run after this */
+                                purgeAfter?: string;
                             }[];
                             /** @description the cursor of the next page, if there is one */
                             next?: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The timeline's days, newest first, with how many live assets each holds
+         * @description Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            days: {
+                                day: string | null;
+                                count: number;
+                            }[];
                         };
                     };
                 };
@@ -1086,6 +1141,8 @@ export interface paths {
                                         error?: string;
                                     };
                                 };
+                                /** @description a trashed asset's: the server's retention purges it at its first run after this */
+                                purgeAfter?: string;
                             };
                         };
                     };
@@ -1269,7 +1326,50 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            albums: {
+                                id: string;
+                                owner: string;
+                                /** @description the user id of the library that holds it: pass it as `owner` to read it */
+                                library: string;
+                                /** @description that library's user's name */
+                                ownerName: string;
+                                name: string;
+                                /** @description the caller's */
+                                role: "owner" | ("viewer" | "contributor");
+                                memberCount: number;
+                                /** @description whom it is shared with (to its owner only) */
+                                shares?: {
+                                    user: string;
+                                    /** @description absent when no user has that id */
+                                    name?: string;
+                                    /** @enum {string} */
+                                    role: "viewer" | "contributor";
+                                }[];
+                            }[];
+                            shared: {
+                                id: string;
+                                owner: string;
+                                /** @description the user id of the library that holds it: pass it as `owner` to read it */
+                                library: string;
+                                /** @description that library's user's name */
+                                ownerName: string;
+                                name: string;
+                                /** @description the caller's */
+                                role: "owner" | ("viewer" | "contributor");
+                                memberCount: number;
+                                /** @description whom it is shared with (to its owner only) */
+                                shares?: {
+                                    user: string;
+                                    /** @description absent when no user has that id */
+                                    name?: string;
+                                    /** @enum {string} */
+                                    role: "viewer" | "contributor";
+                                }[];
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -1308,7 +1408,30 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            album: {
+                                id: string;
+                                owner: string;
+                                /** @description the user id of the library that holds it: pass it as `owner` to read it */
+                                library: string;
+                                /** @description that library's user's name */
+                                ownerName: string;
+                                name: string;
+                                /** @description the caller's */
+                                role: "owner" | ("viewer" | "contributor");
+                                memberCount: number;
+                                /** @description whom it is shared with (to its owner only) */
+                                shares?: {
+                                    user: string;
+                                    /** @description absent when no user has that id */
+                                    name?: string;
+                                    /** @enum {string} */
+                                    role: "viewer" | "contributor";
+                                }[];
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -1358,7 +1481,53 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            results: ({
+                                /** @enum {string} */
+                                status: "applied";
+                                note?: string;
+                                seq: number;
+                            } | {
+                                /** @enum {string} */
+                                status: "merged";
+                                note: string;
+                                readonly siblings: string[];
+                                seq: number;
+                            } | {
+                                /** @enum {string} */
+                                status: "rejected";
+                                reason: string;
+                                message: string;
+                                seq: number;
+                            } | {
+                                /** @enum {string} */
+                                status: "duplicate";
+                                seq: number;
+                                first: {
+                                    /** @enum {string} */
+                                    status: "applied";
+                                    note?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    status: "merged";
+                                    note: string;
+                                    readonly siblings: string[];
+                                } | {
+                                    /** @enum {string} */
+                                    status: "rejected";
+                                    reason: string;
+                                    message: string;
+                                };
+                            } | {
+                                /** @enum {string} */
+                                status: "retry";
+                                reason: string;
+                                message: string;
+                                readonly missing?: string[];
+                            })[];
+                        };
+                    };
                 };
             };
         };
@@ -1438,7 +1607,133 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            assets: {
+                                id: string;
+                                lifecycle: {
+                                    /** @enum {string} */
+                                    state: "live";
+                                } | {
+                                    /** @enum {string} */
+                                    state: "trashed";
+                                    seq: number;
+                                    by: string;
+                                    hlc: {
+                                        ms: number;
+                                        counter: number;
+                                        node: string;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    state: "purged";
+                                    seq: number;
+                                    by: string;
+                                    hlc: {
+                                        ms: number;
+                                        counter: number;
+                                        node: string;
+                                    };
+                                } | {
+                                    /** @enum {string} */
+                                    state: "aliased";
+                                    to: string;
+                                    seq: number;
+                                };
+                                inConflict: boolean;
+                                versions: {
+                                    id: string;
+                                    resources: {
+                                        original: {
+                                            hash: string;
+                                            size: number;
+                                            ext: string;
+                                        };
+                                        live?: {
+                                            hash: string;
+                                            size: number;
+                                            ext: string;
+                                        };
+                                        raw?: {
+                                            hash: string;
+                                            size: number;
+                                            ext: string;
+                                        };
+                                        render?: {
+                                            hash: string;
+                                            size: number;
+                                            ext: string;
+                                        };
+                                        sidecar?: {
+                                            hash: string;
+                                            size: number;
+                                            ext: string;
+                                        };
+                                    };
+                                    meta: {
+                                        takenAt?: string;
+                                        contentId?: string;
+                                        width?: number;
+                                        height?: number;
+                                        orientation?: number;
+                                        durationMs?: number;
+                                        camera?: string;
+                                        gps?: {
+                                            lat: number;
+                                            lon: number;
+                                            alt?: number;
+                                        };
+                                    };
+                                    device: string;
+                                    seq: number;
+                                }[];
+                                fields: {
+                                    favorite?: boolean;
+                                    hidden?: boolean;
+                                    caption?: string;
+                                    takenAtOverride?: string | null;
+                                };
+                                paths: string[];
+                                keywords: string[];
+                                media: {
+                                    [key: string]: {
+                                        /** @enum {boolean} */
+                                        pending: true;
+                                    } | {
+                                        kind: string;
+                                        fileType?: string;
+                                        meta?: {
+                                            takenAt?: string;
+                                            contentId?: string;
+                                            width?: number;
+                                            height?: number;
+                                            orientation?: number;
+                                            durationMs?: number;
+                                            camera?: string;
+                                            gps?: {
+                                                lat: number;
+                                                lon: number;
+                                                alt?: number;
+                                            };
+                                        };
+                                        derivatives: {
+                                            /** @enum {string} */
+                                            role: "thumbnail" | "preview";
+                                            width: number;
+                                            height: number;
+                                        }[];
+                                        error?: string;
+                                    };
+                                };
+                                /** @description a trashed asset's: the server's retention purges it at its first run after this */
+                                purgeAfter?: string;
+                                /** @description the adds of its membership, for a removeFromAlbum op (to its owner only) */
+                                memberTags?: string[];
+                            }[];
+                            /** @description pass back as `after` for the next page */
+                            next?: string;
+                        };
+                    };
                 };
             };
         };

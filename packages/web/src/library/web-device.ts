@@ -41,6 +41,11 @@ export class WebDevice {
     this.#registration = text === null ? undefined : (JSON.parse(text) as Registration);
   }
 
+  /** This browser's device id once registered (at its first change), for the devices page. */
+  get id(): string | undefined {
+    return this.#registration?.id;
+  }
+
   /** Stamps of changes seen (an asset's history): this browser's next change orders after them. */
   saw(stamps: readonly Hlc[]): void {
     this.#seen.push(...stamps);

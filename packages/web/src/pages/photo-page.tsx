@@ -6,13 +6,15 @@ import {
   failureMessage,
   type AssetView,
   type HistoryEntry,
-  type WireOp,
 } from '../api/client.js';
+import { AddToAlbum } from '../albums/add-to-album.js';
 import { mediaError, nameOf, takenAtOf } from '../asset-facts.js';
 import { bytesText, takenAtText, whenText } from '../format.js';
 import { describeEntry } from '../history/describe-entry.js';
+import { useChange } from '../library/attempt.js';
 import { useLibrary } from '../library/library-context.js';
 import { Link } from '../router.js';
+import { Problem } from '../components/forms.js';
 
 interface Loaded {
   readonly asset: AssetView;
@@ -83,22 +85,7 @@ export function PhotoPage({ id }: { id: string }) {
 
 /** Changes made here: each is an op from this browser, and shows in the history below. */
 function Actions({ asset, onChanged }: { asset: AssetView; onChanged: () => void }) {
-  const { head, device } = useLibrary();
-  const [problem, setProblem] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const change = async (payload: WireOp['payload']) => {
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const reply = await device.submit(payload, head);
-      if (reply.status === 'rejected' || reply.status === 'retry') setProblem(reply.message);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-      onChanged();
-    }
-  };
+  const { busy, problem, change } = useChange(onChanged);
   const favorite = asset.fields.favorite === true;
   const trashed = asset.lifecycle.state === 'trashed';
   const context = asset.versions.map((v) => v.id);
@@ -132,11 +119,8 @@ function Actions({ asset, onChanged }: { asset: AssetView; onChanged: () => void
         </button>
       )}
       {trashed && <span className="note">In the trash</span>}
-      {problem && (
-        <p role="alert" className="error">
-          {problem}
-        </p>
-      )}
+      <AddToAlbum asset={asset} />
+      <Problem text={problem} />
     </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { api, failureMessage } from '../api/client.js';
+import { Problem } from '../components/forms.js';
 
 export function SignInPage(props: { onSignedIn: () => Promise<void> }) {
   const [user, setUser] = useState('');
@@ -48,11 +49,7 @@ export function SignInPage(props: { onSignedIn: () => Promise<void> }) {
             }}
           />
         </label>
-        {error && (
-          <p role="alert" className="error">
-            {error}
-          </p>
-        )}
+        <Problem text={error} />
         <button type="submit" disabled={busy}>
           Sign in
         </button>

@@ -1,150 +1,165 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
-import { api, derivativeUrl, failureMessage, type AssetView } from '../api/client.js';
-import { mediaError, nameOf, takenAtOf, thumbnailSize } from '../asset-facts.js';
-import { dayHeading, dayOf } from '../format.js';
+import { useWindowVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { api, failureMessage } from '../api/client.js';
+import { dayHeading, monthHeading } from '../format.js';
 import { useLibrary } from '../library/library-context.js';
-import { Link } from '../router.js';
+import { Thumbnail } from '../components/thumbnail-grid.js';
+import { DayPhotos } from '../timeline/day-photos.js';
+import {
+  layOutTimeline,
+  UNKNOWN_DAY,
+  type TimelineDay,
+  type TimelineRow,
+} from '../timeline/timeline-layout.js';
+import { Problem } from '../components/forms.js';
 
-const PAGE = 200;
+const GAP = 4;
+/** A thumbnail's width to aim for; the columns fill the page's width. */
+const CELL = 150;
+const MONTH_ROW = 56;
+const DAY_ROW = 36;
 
-interface Loaded {
-  readonly assets: AssetView[];
-  /** The cursor of the next page; undefined once the last page is in. */
-  readonly next: string | undefined;
-  readonly done: boolean;
-}
-
-/** Every photo, newest taken first, grouped by the day it was taken; more load on scrolling. */
+/**
+ * Every photo, newest taken first, grouped by month and day. Only the rows on screen exist in
+ * the page, so a library of 100,000 photos scrolls as one of 100; the scrubber jumps to a year.
+ */
 export function TimelinePage() {
-  const [loaded, setLoaded] = useState<Loaded>({ assets: [], next: undefined, done: false });
-  const [error, setError] = useState<string>();
-  const loading = useRef(false);
-
-  const loadMore = useCallback(async () => {
-    if (loading.current || loaded.done) return;
-    loading.current = true;
-    const result = await api.GET('/api/v1/assets', {
-      params: { query: { limit: PAGE, ...(loaded.next !== undefined && { cursor: loaded.next }) } },
-    });
-    loading.current = false;
-    const { data } = result;
-    if (!data) {
-      setError(`The photos could not be loaded: ${failureMessage(result)}`);
-      return;
-    }
-    setLoaded((before) => ({
-      assets: [...before.assets, ...data.assets],
-      next: data.next,
-      done: data.next === undefined,
-    }));
-  }, [loaded]);
-
-  // When the library changes, the photos shown so far are read again (up to a page's limit).
   const { head } = useLibrary();
-  const shown = useRef(0);
-  shown.current = loaded.assets.length;
+  const [days, setDays] = useState<TimelineDay[]>();
+  const [error, setError] = useState<string>();
   useEffect(() => {
-    if (head === 0 || shown.current === 0) return;
     let current = true;
-    void api
-      .GET('/api/v1/assets', {
-        params: { query: { limit: Math.min(1000, Math.max(PAGE, shown.current)) } },
-      })
-      .then(({ data }) => {
-        if (current && data) {
-          setLoaded({ assets: data.assets, next: data.next, done: data.next === undefined });
-        }
-      });
+    void api.GET('/api/v1/timeline').then((result) => {
+      if (!current) return;
+      if (!result.data) setError(`The timeline could not be loaded: ${failureMessage(result)}`);
+      else setDays(result.data.days.map(({ day, count }) => ({ day: day ?? UNKNOWN_DAY, count })));
+    });
     return () => {
       current = false;
     };
   }, [head]);
 
-  const sentinel = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const element = sentinel.current;
-    if (!element) return;
-    const observer = new IntersectionObserver(
-      (entries) => {
-        if (entries.some((e) => e.isIntersecting)) void loadMore();
-      },
-      { rootMargin: '800px' },
-    );
-    observer.observe(element);
-    return () => {
-      observer.disconnect();
-    };
-  }, [loadMore]);
-
-  const days = groupByDay(loaded.assets);
   return (
     <section className="timeline">
       <h1>Photos</h1>
-      {error && (
-        <p role="alert" className="error">
-          {error}
-        </p>
-      )}
-      {loaded.done && loaded.assets.length === 0 && (
+      <Problem text={error} />
+      {days?.length === 0 && (
         <p className="empty">
           No photos yet. Sync a folder with <code>keepsake sync</code> and they appear here.
         </p>
       )}
-      {days.map(({ day, assets }) => (
-        <section
-          key={day ?? 'unknown'}
-          className="day"
-          aria-label={day ? dayHeading(day) : 'Date unknown'}
-        >
-          <h2>{day ? dayHeading(day) : 'Date unknown'}</h2>
-          <ul className="grid">
-            {assets.map((asset) => (
-              <li key={asset.id}>
-                <Thumbnail asset={asset} />
-              </li>
-            ))}
-          </ul>
-        </section>
-      ))}
-      <div ref={sentinel} className="sentinel" />
+      {days && days.length > 0 && <Rows days={days} />}
     </section>
   );
 }
 
-function Thumbnail({ asset }: { asset: AssetView }) {
-  const size = thumbnailSize(asset);
-  const name = nameOf(asset);
-  const failed = mediaError(asset);
+function Rows({ days }: { days: readonly TimelineDay[] }) {
+  const list = useRef<HTMLDivElement>(null);
+  const width = useWidth(list);
+  const columns = Math.max(3, Math.floor((width + GAP) / (CELL + GAP)));
+  const cell = width > 0 ? (width - GAP * (columns - 1)) / columns : CELL;
+  const layout = useMemo(() => layOutTimeline(days, columns), [days, columns]);
+  // A new day list means the library moved: its photos are loaded afresh.
+  const photos = useMemo(() => new DayPhotos(), [days]);
+  useSyncExternalStore(photos.subscribe, photos.version);
+
+  const heightOf = (row: TimelineRow | undefined) =>
+    row?.kind === 'month' ? MONTH_ROW : row?.kind === 'day' ? DAY_ROW : cell + GAP;
+  const virtualizer = useWindowVirtualizer({
+    count: layout.rows.length,
+    estimateSize: (index) => heightOf(layout.rows[index]),
+    overscan: 4,
+    scrollMargin: list.current?.offsetTop ?? 0,
+  });
+  useLayoutEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, cell, layout]);
+
+  const items = virtualizer.getVirtualItems();
+  useEffect(() => {
+    for (const item of items) {
+      const row = layout.rows[item.index];
+      if (row?.kind === 'photos') photos.want(row.day, row.from + row.count);
+    }
+  }, [items, layout, photos]);
+
   return (
-    <Link to={`/photos/${encodeURIComponent(asset.id)}`} className="thumb" label={name}>
-      {size ? (
-        <img
-          src={derivativeUrl(asset.id, 'thumbnail')}
-          width={size.width}
-          height={size.height}
-          loading="lazy"
-          decoding="async"
-          alt={name}
-        />
-      ) : (
-        <span className="no-thumb">{failed ? 'Cannot show' : 'Preparing…'}</span>
-      )}
-      {asset.fields.favorite && (
-        <span className="badge" aria-label="favorite">
-          ♥
-        </span>
-      )}
-    </Link>
+    <div className="timeline-body">
+      <div ref={list} className="rows" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const row = layout.rows[item.index];
+          if (!row) return null;
+          return (
+            <div
+              key={row.key}
+              className={`row ${row.kind}`}
+              style={{
+                transform: `translateY(${item.start - virtualizer.options.scrollMargin}px)`,
+                height: item.size,
+              }}
+            >
+              <Row row={row} photos={photos} columns={columns} />
+            </div>
+          );
+        })}
+      </div>
+      <Problem text={photos.error} />
+      <nav className="scrubber" aria-label="Years">
+        {layout.years.map(({ year, row }) => (
+          <button
+            key={year}
+            type="button"
+            onClick={() => {
+              virtualizer.scrollToIndex(row, { align: 'start' });
+            }}
+          >
+            {year}
+          </button>
+        ))}
+      </nav>
+    </div>
   );
 }
 
-function groupByDay(assets: readonly AssetView[]) {
-  const days: { day: string | undefined; assets: AssetView[] }[] = [];
-  for (const asset of assets) {
-    const day = dayOf(takenAtOf(asset));
-    const last = days.at(-1);
-    if (last && last.day === day) last.assets.push(asset);
-    else days.push({ day, assets: [asset] });
+function Row(props: { row: TimelineRow; photos: DayPhotos; columns: number }) {
+  const { row } = props;
+  if (row.kind === 'month') {
+    return <h2>{row.month === UNKNOWN_DAY ? 'Date unknown' : monthHeading(row.month)}</h2>;
   }
-  return days;
+  if (row.kind === 'day') return <h3>{dayHeading(row.day)}</h3>;
+  const label = row.day === UNKNOWN_DAY ? 'Date unknown' : dayHeading(row.day);
+  return (
+    <ul
+      className="grid"
+      aria-label={label}
+      style={{ gridTemplateColumns: `repeat(${props.columns}, 1fr)` }}
+    >
+      {props.photos.photos(row.day, row.from, row.count).map((asset, i) => (
+        <li key={asset?.id ?? `loading-${i}`}>
+          {asset ? (
+            <Thumbnail asset={asset} to={`/photos/${encodeURIComponent(asset.id)}`} />
+          ) : (
+            <span className="thumb" aria-hidden />
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The element's width, kept current as the window resizes. */
+function useWidth(element: React.RefObject<HTMLElement | null>): number {
+  const [width, setWidth] = useState(0);
+  useLayoutEffect(() => {
+    const target = element.current;
+    if (!target) return;
+    const observer = new ResizeObserver(([entry]) => {
+      if (entry) setWidth(entry.contentRect.width);
+    });
+    observer.observe(target);
+    return () => {
+      observer.disconnect();
+    };
+  }, [element]);
+  return width;
 }

@@ -3,8 +3,10 @@ import {
   assetIdSchema,
   blobHashesOf,
   blobHashSchema,
+  orSetTags,
   type Album,
   type AlbumId,
+  type Asset,
   type AssetId,
   type ShareRole,
   type UserId,
@@ -16,8 +18,9 @@ import { SERVER_DEVICE } from '../../library/server-device.js';
 import { QuotaExceededError } from '../../store/metadata-store.js';
 import { ApiError, forbidden, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
+import { albumAssetViewSchema, albumViewSchema, replySchema } from '../views.js';
 import type { ZodApp } from '../zod-app.js';
-import { assetView, derivativeOf, renditionOf } from './assets.js';
+import { derivativeOf, describeAsset, renditionOf } from './assets.js';
 import { sendBlob } from './blobs.js';
 
 const albumParams = z.object({ id: z.string().min(1).max(64) });
@@ -59,23 +62,56 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
     return asset?.lifecycle.state === 'live' ? { library, asset } : undefined;
   };
 
-  const albumView = async (library: UserId, album: Album, role: ShareRole | 'owner') => ({
-    id: album.id,
-    owner: album.owner,
-    library,
-    name: album.name.value,
-    role,
-    memberCount: await ctx.store.albumMemberCount(library, album.id),
-    ...(role === 'owner' && {
-      shares: [...album.shares]
-        .filter(([, share]) => share.value !== null)
-        .map(([user, share]) => ({ user, role: share.value })),
-    }),
-  });
+  /**
+   * The library an album's asset is shown as: its owner's, whoever looks. Except to one who holds
+   * its bytes herself, who sees them through the album no sooner than in her own library: else
+   * the album would tell her whether its owner had them before her.
+   */
+  const shownAs = async (caller: UserId, library: UserId, asset: Asset) => {
+    const rendition = renditionOf(asset);
+    const hers = rendition && (await ctx.store.libraryHasBlob(caller, rendition.hash));
+    return hers ? caller : library;
+  };
+
+  /** A user's name; undefined for an id no user has (a share names whatever id its op gave). */
+  const nameOf = async (user: UserId) => (await ctx.store.userById(user))?.name;
+
+  const albumView = async (library: UserId, album: Album, role: ShareRole | 'owner') => {
+    const ownerName = await nameOf(library);
+    // The library exists because the album does, and a library is its user's.
+    if (ownerName === undefined) throw new Error(`library ${library} has no user`);
+    const shares = [...album.shares].flatMap(([user, share]) =>
+      share.value === null ? [] : [{ user, role: share.value }],
+    );
+    return {
+      id: album.id,
+      owner: album.owner,
+      library,
+      ownerName,
+      name: album.name.value,
+      role,
+      memberCount: await ctx.store.albumMemberCount(library, album.id),
+      ...(role === 'owner' && {
+        shares: await Promise.all(
+          shares.map(async (share) => {
+            const name = await nameOf(share.user);
+            return { ...share, ...(name !== undefined && { name }) };
+          }),
+        ),
+      }),
+    };
+  };
 
   app.get(
     '/api/v1/albums',
-    { schema: { summary: 'Own albums and albums shared with the caller' } },
+    {
+      schema: {
+        summary: 'Own albums and albums shared with the caller',
+        response: {
+          200: z.object({ albums: z.array(albumViewSchema), shared: z.array(albumViewSchema) }),
+        },
+      },
+    },
     async (request) => {
       const { user } = await ctx.auth.user(request);
       const own = await ctx.store.albums(user.id);
@@ -93,7 +129,14 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
 
   app.get(
     '/api/v1/albums/:id',
-    { schema: { summary: 'One album', params: albumParams, querystring: ownerQuery } },
+    {
+      schema: {
+        summary: 'One album',
+        params: albumParams,
+        querystring: ownerQuery,
+        response: { 200: z.object({ album: albumViewSchema }) },
+      },
+    },
     async (request) => {
       const { user } = await ctx.auth.user(request);
       const { library, role, album } = await access(
@@ -115,6 +158,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
         params: albumParams,
         querystring: ownerQuery,
         body: z.object({ assetId: assetIdSchema }),
+        response: { 200: z.object({ results: z.array(replySchema) }) },
       },
     },
     async (request) => {
@@ -193,13 +237,8 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const { id, asset: assetId, role } = request.params;
       const found = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
-      // Shown as the album's owner is shown it: the photo is theirs, whoever looks. Except to
-      // one who holds its bytes herself, who sees them here no sooner than in her own library:
-      // else the album would tell her whether its owner had them before her.
-      const rendition = found && renditionOf(found.asset);
-      const hers = rendition && (await ctx.store.libraryHasBlob(user.id, rendition.hash));
-      const seenAs = hers ? user.id : found?.library;
-      const hash = found && seenAs && (await derivativeOf(ctx.store, seenAs, found.asset, role));
+      const seenAs = found && (await shownAs(user.id, found.library, found.asset));
+      const hash = seenAs && (await derivativeOf(ctx.store, seenAs, found.asset, role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
       return sendBlob(ctx, request, reply, hash, 'image/webp');
     },
@@ -215,21 +254,33 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           after: assetIdSchema.optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
         }),
+        response: {
+          200: z.object({
+            assets: z.array(albumAssetViewSchema),
+            next: z.string().optional().describe('pass back as `after` for the next page'),
+          }),
+        },
       },
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
       const { owner, after, limit } = request.query;
-      const { library } = await access(user.id, asAlbumId(request.params.id), owner);
-      const assets = await ctx.store.albumAssets(
-        library,
-        asAlbumId(request.params.id),
-        after,
-        limit,
+      const { library, role, album } = await access(user.id, asAlbumId(request.params.id), owner);
+      const assets = await ctx.store.albumAssets(library, album.id, after, limit);
+      const views = await Promise.all(
+        assets.map(async (asset) => ({
+          ...(await describeAsset(
+            ctx.store,
+            ctx.config,
+            await shownAs(user.id, library, asset),
+            asset,
+          )),
+          ...(role === 'owner' && { memberTags: orSetTags(album.members, asset.id) }),
+        })),
       );
       const last = assets.at(-1);
       return {
-        assets: assets.map(assetView),
+        assets: views,
         ...(assets.length === limit && last && { next: last.id }),
       };
     },

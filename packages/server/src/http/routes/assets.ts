@@ -1,5 +1,7 @@
 import { assetIdSchema, type Asset, type Lww, type UserId } from '@keepsake/core';
 import { z } from 'zod';
+import type { ServerConfig } from '../../config.js';
+import { purgeAfterMs } from '../../maintenance/retention.js';
 import { CursorError } from '../../store/cursor.js';
 import type { MediaRecord, MetadataStore, StoredEntry } from '../../store/metadata-store.js';
 import { badRequest, notFound } from '../api-error.js';
@@ -38,16 +40,29 @@ const mediaView = (record: MediaRecord | undefined) =>
 
 /**
  * What the server read from each resource of the current version: metadata, derivatives, or the
- * error; as the library that holds the asset may be shown it.
+ * error; as the library that holds the asset may be shown it. A trashed asset says when the
+ * retention job may purge it.
  */
-export async function describeAsset(store: MetadataStore, library: UserId, asset: Asset) {
+export async function describeAsset(
+  store: MetadataStore,
+  config: Pick<ServerConfig, 'trashRetentionDays'>,
+  library: UserId,
+  asset: Asset,
+) {
   const resources = Object.entries(asset.versions[0]?.resources ?? {});
   // Asked all at once: the store answers in order, and the page waits for one round trip.
   const records = await Promise.all(
     resources.map(([, r]) => (r ? store.mediaFor(library, r.hash) : Promise.resolve(undefined))),
   );
   const media = Object.fromEntries(resources.map(([role], i) => [role, mediaView(records[i])]));
-  return { ...assetView(asset), media };
+  const { lifecycle } = asset;
+  return {
+    ...assetView(asset),
+    media,
+    ...(lifecycle.state === 'trashed' && {
+      purgeAfter: new Date(purgeAfterMs(lifecycle.hlc.ms, config)).toISOString(),
+    }),
+  };
 }
 
 /**
@@ -94,6 +109,12 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
             .describe('live assets, the trash, or assets whose versions are in conflict'),
           limit: z.coerce.number().int().min(1).max(1000).default(200),
           cursor: z.string().max(1000).optional(),
+          day: z
+            .union([z.iso.date(), z.literal('unknown')])
+            .optional()
+            .describe(
+              "start at this day of the timeline (its UTC day, as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor",
+            ),
         }),
         response: {
           200: z.object({
@@ -105,21 +126,46 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const { filter, limit, cursor } = request.query;
+      const { filter, limit, cursor, day } = request.query;
+      if (cursor !== undefined && day !== undefined) {
+        throw badRequest('query.day: give a day or a cursor, not both');
+      }
       try {
         const page = await ctx.store.assets(user.id, {
           filter,
           limit,
           ...(cursor !== undefined && { cursor }),
+          ...(day !== undefined && { day }),
         });
         const assets = await Promise.all(
-          page.assets.map((a) => describeAsset(ctx.store, user.id, a)),
+          page.assets.map((a) => describeAsset(ctx.store, ctx.config, user.id, a)),
         );
         return { assets, ...(page.next && { next: page.next }) };
       } catch (error) {
         if (error instanceof CursorError) throw badRequest(`query.cursor: ${error.message}`);
         throw error;
       }
+    },
+  );
+
+  app.get(
+    '/api/v1/timeline',
+    {
+      schema: {
+        summary: "The timeline's days, newest first, with how many live assets each holds",
+        description:
+          'Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it.',
+        response: {
+          200: z.object({
+            days: z.array(z.object({ day: z.string().nullable(), count: z.number() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { user } = await ctx.auth.user(request);
+      const days = await ctx.store.timelineDays(user.id);
+      return { days: days.map(({ day, count }) => ({ day: day === '' ? null : day, count })) };
     },
   );
 
@@ -136,7 +182,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const asset = await ctx.store.asset(user.id, request.params.id);
       if (!asset) throw notFound('asset');
-      return { asset: await describeAsset(ctx.store, user.id, asset) };
+      return { asset: await describeAsset(ctx.store, ctx.config, user.id, asset) };
     },
   );
 

@@ -95,6 +95,7 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: 'Find a user by name, to share an album with them',
         querystring: z.object({ name: z.string().min(1).max(64) }),
+        response: { 200: z.object({ user: z.object({ id: z.string(), name: z.string() }) }) },
       },
     },
     async (request) => {

@@ -36,6 +36,7 @@ import type {
   StoredEntry,
   SubmitContext,
   SubmitRequest,
+  TimelineDay,
   UserRecord,
 } from '../metadata-store.js';
 import { QuotaExceededError } from '../metadata-store.js';
@@ -371,9 +372,13 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
-    // The first page starts after a key greater than any timestamp.
+    // The first page starts after a key greater than any timestamp (or than any of its day's).
     const after =
-      query.cursor === undefined ? { key: '\uffff', id: '' } : decodeCursor(query.cursor);
+      query.cursor !== undefined
+        ? decodeCursor(query.cursor)
+        : query.day === 'unknown'
+          ? { key: '', id: '\uffff' }
+          : { key: query.day === undefined ? '\uffff' : `${query.day}\uffff`, id: '' };
     const statement = query.filter === 'conflicts' ? this.#q.conflictsAfter : this.#q.timelineAfter;
     const lifecycle = query.filter === 'trashed' ? 'trashed' : 'live';
     const rows = statement.all(
@@ -395,6 +400,10 @@ export class SqliteMetadataStore implements MetadataStore {
       assets: page.map((r) => decodeAsset(r.state)),
       ...(more && { next: encodeCursor({ key: last.taken_at, id: last.id }) }),
     });
+  }
+
+  timelineDays(library: UserId): Promise<TimelineDay[]> {
+    return Promise.resolve(this.#q.timelineDays.all(this.#lib(library)) as TimelineDay[]);
   }
 
   history(library: UserId, id: AssetId): Promise<StoredEntry[]> {

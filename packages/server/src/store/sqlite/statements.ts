@@ -160,6 +160,11 @@ export function prepareStatements(db: Db) {
        AND (taken_at < ? OR (taken_at = ? AND id < ?))
        ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
+    // The UTC day of the timeline key; '' (no capture time) sorts last.
+    timelineDays: s(
+      `SELECT substr(taken_at, 1, 10) AS day, count(*) AS count FROM assets
+       WHERE library = ? AND lifecycle = 'live' GROUP BY day ORDER BY day DESC`,
+    ),
     timelineAfter: s(
       `SELECT id, state, taken_at FROM assets WHERE library = ? AND lifecycle = ?
        AND (taken_at < ? OR (taken_at = ? AND id < ?))

@@ -1,0 +1,110 @@
+import { useEffect, useId, useState } from 'react';
+import { api, failureMessage, type AssetView } from '../api/client.js';
+import { nameOf } from '../asset-facts.js';
+import { ThumbnailGrid } from '../components/thumbnail-grid.js';
+import { useAddToAlbum, type AlbumView } from './album-api.js';
+import { useAttempt } from '../library/attempt.js';
+import './albums.css';
+import { Problem } from '../components/forms.js';
+
+const PAGE = 60;
+
+/**
+ * The album's owner and its contributors add their own photos from here: a grid of their
+ * library, newest first, shown on demand.
+ */
+export function PhotoPicker(props: {
+  album: AlbumView;
+  /** The album's photos loaded so far: those say they are in it already. */
+  inAlbum: ReadonlySet<string>;
+  onAdded: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const headingId = useId();
+  const listId = useId();
+  return (
+    <section className="picker" aria-labelledby={headingId}>
+      <h2 id={headingId}>Add photos</h2>
+      <button
+        type="button"
+        aria-expanded={open}
+        aria-controls={listId}
+        onClick={() => {
+          setOpen((was) => !was);
+        }}
+      >
+        {open ? 'Hide your photos' : 'Choose from your photos'}
+      </button>
+      <div id={listId} className="picker-photos">
+        {open && <YourPhotos {...props} />}
+      </div>
+    </section>
+  );
+}
+
+function YourPhotos(props: {
+  album: AlbumView;
+  inAlbum: ReadonlySet<string>;
+  onAdded: () => void;
+}) {
+  const [assets, setAssets] = useState<readonly AssetView[]>([]);
+  const [next, setNext] = useState<string>();
+  const [error, setError] = useState<string>();
+  /** The first page (no cursor) replaces what is shown; a next page adds to it. */
+  const load = async (cursor?: string) => {
+    const result = await api.GET('/api/v1/assets', {
+      params: { query: { limit: PAGE, ...(cursor !== undefined && { cursor }) } },
+    });
+    const { data } = result;
+    if (!data) {
+      setError(`Your photos could not be loaded: ${failureMessage(result)}`);
+      return;
+    }
+    setAssets((before) => (cursor === undefined ? data.assets : [...before, ...data.assets]));
+    setNext(data.next);
+  };
+  useEffect(() => {
+    // Once, when opened: a photo added from here says so through `inAlbum`, not a reload.
+    void load();
+  }, []);
+  return (
+    <>
+      <Problem text={error} />
+      <ThumbnailGrid
+        assets={assets}
+        label="Your photos"
+        tile={() => ({})}
+        controls={(asset) =>
+          props.inAlbum.has(asset.id) ? (
+            <span className="note">In the album</span>
+          ) : (
+            <AddButton album={props.album} asset={asset} onAdded={props.onAdded} />
+          )
+        }
+      />
+      {next !== undefined && (
+        <button type="button" className="more" onClick={() => void load(next)}>
+          Show more of your photos
+        </button>
+      )}
+    </>
+  );
+}
+
+function AddButton(props: { album: AlbumView; asset: AssetView; onAdded: () => void }) {
+  const add = useAddToAlbum();
+  const { busy, problem, attempt } = useAttempt(props.onAdded);
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={`Add ${nameOf(props.asset)} to the album`}
+        disabled={busy}
+        onClick={() => void attempt(() => add(props.album, props.asset.id))}
+      >
+        Add
+      </button>
+      <Problem text={problem} />
+    </>
+  );
+}

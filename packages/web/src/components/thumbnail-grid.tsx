@@ -1,0 +1,63 @@
+import type { ReactNode } from 'react';
+import { derivativeUrl, type AssetView } from '../api/client.js';
+import { mediaError, nameOf, thumbnailSize } from '../asset-facts.js';
+import { Link } from '../router.js';
+import './thumbnail-grid.css';
+
+/**
+ * One photo's tile: its thumbnail (from the caller's own library unless `src` says otherwise),
+ * or why there is none yet; a link when `to` is given.
+ */
+export function Thumbnail(props: { asset: AssetView; src?: string; to?: string }) {
+  const { asset } = props;
+  const size = thumbnailSize(asset);
+  const name = nameOf(asset);
+  const content = (
+    <>
+      {size ? (
+        <img
+          src={props.src ?? derivativeUrl(asset.id, 'thumbnail')}
+          width={size.width}
+          height={size.height}
+          loading="lazy"
+          decoding="async"
+          alt={name}
+        />
+      ) : (
+        <span className="no-thumb">{mediaError(asset) ? 'Cannot show' : 'Preparing…'}</span>
+      )}
+      {asset.fields.favorite && (
+        <span className="badge" role="img" aria-label="favorite">
+          ♥
+        </span>
+      )}
+    </>
+  );
+  return props.to === undefined ? (
+    <span className="thumb">{content}</span>
+  ) : (
+    <Link to={props.to} className="thumb" label={name}>
+      {content}
+    </Link>
+  );
+}
+
+/** Photos as a grid of tiles that fills the page's width, each with its controls under it. */
+export function ThumbnailGrid<A extends AssetView>(props: {
+  assets: readonly A[];
+  /** The list's accessible name. */
+  label: string;
+  tile: (asset: A) => { src?: string; to?: string };
+  controls?: (asset: A) => ReactNode;
+}) {
+  return (
+    <ul className="grid thumbnail-grid" aria-label={props.label}>
+      {props.assets.map((asset) => (
+        <li key={asset.id}>
+          <Thumbnail asset={asset} {...props.tile(asset)} />
+          {props.controls?.(asset)}
+        </li>
+      ))}
+    </ul>
+  );
+}
