@@ -7,6 +7,7 @@ import { AlbumPage } from './pages/album-page.js';
 import { AlbumsPage } from './pages/albums-page.js';
 import { DevicesPage } from './pages/devices-page.js';
 import { PhotoPage } from './pages/photo-page.js';
+import { SetupPage } from './pages/setup-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { TimelinePage } from './pages/timeline-page.js';
 import { TrashPage } from './pages/trash-page.js';
@@ -16,6 +17,7 @@ type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed
 
 export function App() {
   const [session, setSession] = useState<Session>({ state: 'loading' });
+  const path = usePath();
   const refresh = useCallback(async () => {
     const { data } = await api.GET('/api/v1/me');
     setSession(data ? { state: 'signed-in', me: data } : { state: 'signed-out' });
@@ -25,7 +27,13 @@ export function App() {
   }, [refresh]);
 
   if (session.state === 'loading') return null;
-  if (session.state === 'signed-out') return <SignInPage onSignedIn={refresh} />;
+  if (session.state === 'signed-out') {
+    return path === '/setup' ? (
+      <SetupPage onSignedIn={refresh} />
+    ) : (
+      <SignInPage onSignedIn={refresh} />
+    );
+  }
   const signOut = async () => {
     await api.DELETE('/api/v1/session');
     navigate('/');

@@ -6,14 +6,31 @@ const CLI = fileURLToPath(new URL('../../../packages/cli/bin/keepsake.js', impor
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** What it has written to stderr so far: its address, first-start instructions. */
+  stderr(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `keepsake serve` as its own process on a free port and waits until it serves. */
-export async function spawnServer(dataDir: string, adminPassword: string): Promise<ServerProcess> {
+/**
+ * Starts `keepsake serve` as its own process on a free port and waits until it serves. Without
+ * `adminPassword`, a first start makes no administrator and prints its one-time setup address.
+ */
+export async function spawnServer(
+  dataDir: string,
+  adminPassword: string | undefined,
+): Promise<ServerProcess> {
+  const { KEEPSAKE_ADMIN_PASSWORD: _ignored, ...env } = process.env;
   const child = spawn(process.execPath, [CLI, 'serve', '--data', dataDir, '--port', '0'], {
-    env: { ...process.env, KEEPSAKE_ADMIN_PASSWORD: adminPassword, KEEPSAKE_LOG_LEVEL: 'warn' },
+    env: {
+      ...env,
+      ...(adminPassword !== undefined && { KEEPSAKE_ADMIN_PASSWORD: adminPassword }),
+      KEEPSAKE_LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
   });
   const exited = new Promise<void>((resolve) =>
     child.once('exit', () => {
@@ -21,9 +38,7 @@ export async function spawnServer(dataDir: string, adminPassword: string): Promi
     }),
   );
   const url = await new Promise<string>((resolve, reject) => {
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
+    child.stderr.on('data', () => {
       const match = /serving (http:\/\/\S+)/.exec(stderr);
       if (match?.[1]) resolve(match[1]);
     });
@@ -34,6 +49,7 @@ export async function spawnServer(dataDir: string, adminPassword: string): Promi
   return {
     url,
     child,
+    stderr: () => stderr,
     async kill(signal = 'SIGKILL') {
       child.kill(signal);
       await exited;

@@ -50,7 +50,9 @@ export async function run(args: string[]): Promise<void> {
       password: 'CHOOSE-ONE',
     });
     process.stderr.write(
-      `No users yet. Create the administrator (the token works once, during this run):\n` +
+      `No users yet. Create the administrator (the token works once, during this run) in a browser:\n` +
+        `  ${server.url}/setup#token=${server.setupToken}\n` +
+        `or from a shell:\n` +
         `  curl -X POST ${server.url}/api/v1/setup -H 'content-type: application/json' -d '${body}'\n` +
         `or restart with KEEPSAKE_ADMIN_PASSWORD set.\n`,
     );

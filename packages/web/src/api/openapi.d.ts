@@ -31,11 +31,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                name: string;
+                                isAdmin: boolean;
+                                quotaBytes: number | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
                 };
             };
         };

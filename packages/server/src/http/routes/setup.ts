@@ -4,6 +4,7 @@ import { newToken, tokenHash } from '../../auth/secrets.js';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
+import { userViewSchema } from '../views.js';
 import { createUser, userView } from './users.js';
 
 const SETUP_TOKEN = 'setup-token-hash';
@@ -38,6 +39,7 @@ export function setupRoutes(app: ZodApp, ctx: ServerContext): void {
           user: z.string().min(1).max(64).default('admin'),
           password: z.string().min(8, 'must be at least 8 characters').max(1000),
         }),
+        response: { 201: z.object({ user: userViewSchema }) },
       },
     },
     async (request, reply) => {
