@@ -8,7 +8,14 @@ const noReachingIntoPackages = {
 };
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'test/sim/corpus/**', 'packages/web/dist/**', 'packages/web/src/api/openapi.d.ts'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      'test/sim/corpus/**',
+      'packages/web/dist/**',
+      'packages/web/src/api/openapi.d.ts',
+    ],
+  },
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
