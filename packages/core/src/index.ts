@@ -17,7 +17,6 @@ export * from './model/asset-state.js';
 export * from './model/codec.js';
 export * from './model/hash.js';
 export * from './model/stable-json.js';
-export * from './model/timeline-key.js';
 export * from './clock/hlc.js';
 export * from './ops/op-schema.js';
 export * from './ops/outcome.js';

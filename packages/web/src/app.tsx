@@ -25,6 +25,11 @@ export function App() {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+  const endSession = useCallback(async () => {
+    await api.DELETE('/api/v1/session');
+    navigate('/');
+    setSession({ state: 'signed-out' });
+  }, []);
 
   if (session.state === 'loading') return null;
   if (session.state === 'signed-out') {
@@ -34,16 +39,19 @@ export function App() {
       <SignInPage onSignedIn={refresh} />
     );
   }
-  const signOut = async () => {
-    await api.DELETE('/api/v1/session');
-    navigate('/');
-    setSession({ state: 'signed-out' });
-  };
-  return <SignedIn me={session.me} onSignOut={signOut} />;
+  return <SignedIn me={session.me} endSession={endSession} />;
 }
 
-function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> }) {
-  const device = useMemo(() => new WebDevice(me.user.id), [me.user.id]);
+function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> }) {
+  // A token revoked from another device ends this browser's session too.
+  const device = useMemo(
+    () => new WebDevice(me.user.id, () => void endSession()),
+    [me.user.id, endSession],
+  );
+  const signOut = async () => {
+    await device.signOut();
+    await endSession();
+  };
   const head = useLibraryHead();
   const library = useMemo(() => ({ head, device }), [head, device]);
   return (
@@ -59,7 +67,7 @@ function SignedIn({ me, onSignOut }: { me: Me; onSignOut: () => Promise<void> })
           <Link to="/devices">Devices</Link>
         </nav>
         <span className="who">{me.user.name}</span>
-        <button type="button" onClick={() => void onSignOut()}>
+        <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>

@@ -97,6 +97,23 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     // The laptop's folder follows: the photo left it for the trash and came back.
     await laptop.syncOnce();
     expect([...laptop.files().keys()]).toContain('door-knocker.jpg');
+
+    // Signing out revokes this browser's device: the token left in its storage grants nothing.
+    const browserDevices = async () => {
+      const response = await there.page.request.get(`${url}/api/v1/devices`);
+      const { devices } = (await response.json()) as {
+        devices: { name: string; revokedAt: string | null }[];
+      };
+      return devices
+        .filter((d) => d.name === 'Chrome on Linux')
+        .map((d) => (d.revokedAt === null ? 'active' : 'revoked'))
+        .sort();
+    };
+    expect(await browserDevices()).toEqual(['active', 'active']);
+    await here.page.getByRole('button', { name: 'Sign out' }).click();
+    await here.page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await browserDevices()).toEqual(['active', 'revoked']);
+    expect(await here.page.evaluate('Object.keys(localStorage)')).toEqual([]);
     await here.context.close();
     await there.context.close();
   });

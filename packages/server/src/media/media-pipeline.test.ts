@@ -80,6 +80,13 @@ describe('media on the server: every fixture, corrupt ones included', () => {
           200,
           'image/webp',
         ]);
+        // Named by the asset, whose rendition an edit replaces: asked again each time, by ETag.
+        expect(thumbnail.headers.get('cache-control')).toBe('private, no-cache');
+        const again = await t.api(`/api/v1/assets/${row.sha256}/derivatives/thumbnail`, {
+          token: alice.token,
+          headers: { 'if-none-match': thumbnail.headers.get('etag') ?? '' },
+        });
+        expect(again.status).toBe(304);
       }
     }
     const corrupt = rows.filter((r) => r.kind.startsWith('corrupt'));

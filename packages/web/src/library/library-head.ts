@@ -6,6 +6,11 @@ import { api } from '../api/client.js';
 
 const POLL_MS = 30_000;
 const RECONNECT_MAX_MS = 30_000;
+/**
+ * Pages read again at most this often: while a device imports thousands of photos the head
+ * moves many times a second, and each move would reload every open page.
+ */
+const SETTLE_MS = 1_000;
 
 export function useLibraryHead(): number {
   const [head, setHead] = useState(0);
@@ -14,8 +19,22 @@ export function useLibraryHead(): number {
     let socket: WebSocket | undefined;
     let retryMs = 500;
     let retry: ReturnType<typeof setTimeout> | undefined;
+    let latest = 0;
+    let shownAt = -Infinity;
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const show = () => {
+      pending = undefined;
+      shownAt = Date.now();
+      setHead(latest);
+    };
+    // The first move shows at once; those that follow within SETTLE_MS show together at its end.
     const advance = (seq: number) => {
-      setHead((current) => Math.max(current, seq));
+      if (seq <= latest) return;
+      latest = seq;
+      if (pending !== undefined) return;
+      const wait = shownAt + SETTLE_MS - Date.now();
+      if (wait <= 0) show();
+      else pending = setTimeout(show, wait);
     };
     const connect = () => {
       const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
@@ -40,6 +59,7 @@ export function useLibraryHead(): number {
     return () => {
       stopped = true;
       clearTimeout(retry);
+      clearTimeout(pending);
       clearInterval(polling);
       socket?.close();
     };

@@ -3,7 +3,8 @@ import { api, failureMessage, type WireOp } from '../api/client.js';
 
 // This browser as a device of the user's library: a change made here (a favorite, a trash) is
 // an op like any device's, stamped by a hybrid clock, and the photo's history names this
-// browser. Its token stays in this browser's storage, for this user; a revoked one is replaced.
+// browser. Its token stays in this browser's storage, for this user, until sign-out revokes it;
+// a token revoked from another device ends this browser's session.
 
 interface Registration {
   readonly id: string;
@@ -36,7 +37,11 @@ export class WebDevice {
   /** Stamps seen from other devices; the clock folds them in before stamping. */
   #seen: Hlc[] = [];
 
-  constructor(private readonly user: string) {
+  constructor(
+    private readonly user: string,
+    /** Called when the server refused this browser's token: it was revoked elsewhere. */
+    private readonly onRevoked: () => void,
+  ) {
     const text = localStorage.getItem(storageKey(user));
     this.#registration = text === null ? undefined : (JSON.parse(text) as Registration);
   }
@@ -53,42 +58,57 @@ export class WebDevice {
 
   /** Sends one change as an op and answers the server's reply; throws a readable error. */
   async submit(payload: WireOp['payload'], knownSeq: number): Promise<Reply | RetryLater> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const registration = await this.#register();
-      const clock = new HybridClock(asDeviceId(registration.id), Date.now);
-      for (const stamp of [...this.#seen, ...(registration.last ? [registration.last] : [])]) {
-        clock.receive(stamp);
-      }
-      const op: WireOp = {
-        opId: `web-${crypto.randomUUID()}`,
-        device: registration.id,
-        hlc: clock.now(),
-        knownSeq,
-        payload,
-      };
-      this.#save({ ...registration, last: clock.last });
-      const result = await api.POST('/api/v1/ops', {
-        body: { ops: [op] },
-        headers: { authorization: `Bearer ${registration.token}` },
-      });
-      if (result.response.status === 401) {
-        // Revoked from another device: this browser registers again and sends it again.
-        this.#forget();
-        continue;
-      }
-      if (!result.response.ok) throw new Error(failureMessage(result));
-      // The op route's answer is described by core's Reply type rather than a response schema:
-      // serialising ingest replies through a schema would slow the server's busiest route.
-      const { results } = result.data as unknown as { results: (Reply | RetryLater)[] };
-      const [reply] = results;
-      if (!reply) throw new Error('the server answered without a reply for the change');
-      return reply;
+    const registration = await this.#register();
+    const clock = new HybridClock(asDeviceId(registration.id), Date.now);
+    for (const stamp of [...this.#seen, ...(registration.last ? [registration.last] : [])]) {
+      clock.receive(stamp);
     }
-    throw new Error('this browser could not register as a device; sign out and in again');
+    const op: WireOp = {
+      opId: `web-${crypto.randomUUID()}`,
+      device: registration.id,
+      hlc: clock.now(),
+      knownSeq,
+      payload,
+    };
+    const result = await api.POST('/api/v1/ops', {
+      body: { ops: [op] },
+      headers: { authorization: `Bearer ${registration.token}` },
+    });
+    if (result.response.status === 401) {
+      // Revoked from another device: registering again with the session would undo that.
+      this.#forget();
+      this.onRevoked();
+      throw new Error('this browser was removed from your devices; sign in again');
+    }
+    if (!result.response.ok) throw new Error(failureMessage(result));
+    // The op route's answer is described by core's Reply type rather than a response schema:
+    // serialising ingest replies through a schema would slow the server's busiest route.
+    const { results } = result.data as unknown as { results: (Reply | RetryLater)[] };
+    const [reply] = results;
+    if (!reply) throw new Error('the server answered without a reply for the change');
+    // A stamp the server refused (this clock runs ahead) is not kept: the next one, once the
+    // clock is right, must not have to wait for it.
+    if (reply.status !== 'retry') this.#save({ ...registration, last: clock.last });
+    return reply;
+  }
+
+  /** On signing out: the token is revoked, so what this browser keeps grants nothing. */
+  async signOut(): Promise<void> {
+    const registration = this.#registration;
+    this.#forget();
+    if (registration) {
+      await api.DELETE('/api/v1/devices/{id}', { params: { path: { id: registration.id } } });
+    }
   }
 
   async #register(): Promise<Registration> {
     if (this.#registration) return this.#registration;
+    // The session is this browser's, shared by its tabs: one may have signed in as someone else
+    // since this page loaded, and a device registered now would be theirs.
+    const me = await api.GET('/api/v1/me');
+    if (me.data?.user.id !== this.user) {
+      throw new Error('you signed in as someone else in another tab: reload this page');
+    }
     const result = await api.POST('/api/v1/devices', { body: { name: browserName() } });
     if (!result.data) {
       throw new Error(`this browser could not register as a device: ${failureMessage(result)}`);

@@ -60,7 +60,7 @@ function Rows({ days }: { days: readonly TimelineDay[] }) {
   const cell = width > 0 ? (width - GAP * (columns - 1)) / columns : CELL;
   const layout = useMemo(() => layOutTimeline(days, columns), [days, columns]);
   // A new day list means the library moved: its photos are loaded afresh.
-  const photos = useMemo(() => new DayPhotos(), [days]);
+  const photos = useMemo(() => new DayPhotos(days), [days]);
   useSyncExternalStore(photos.subscribe, photos.version);
 
   const heightOf = (row: TimelineRow | undefined) =>

@@ -1,31 +1,39 @@
-import { timelineKeyOf } from '@keepsake/core';
 import { api, failureMessage, type AssetView } from '../api/client.js';
-import { takenAtOf } from '../asset-facts.js';
-import { UNKNOWN_DAY } from './timeline-layout.js';
+import type { TimelineDay } from './timeline-layout.js';
 
 // The timeline's photos, loaded a day at a time as rows of that day come into view: a day's
 // listing starts at its first photo (GET /api/v1/assets?day=) and goes on by cursor, so a jump
-// to 2014 loads 2014, not the ten years above it.
+// to 2014 loads 2014, not the ten years above it. The day's photos are the listing's first
+// `count` (the server counted them from the same column it orders by); their own capture times
+// are not read again here, since the server may keep an asset where it was (an edit saved
+// without a capture time stays on its day).
 
 const PAGE = 200;
 
-/** The timeline day an asset is laid out in: its key's UTC day, as the server counts them. */
-export const dayOf = (asset: AssetView) =>
-  timelineKeyOf(takenAtOf(asset)).slice(0, 10) || UNKNOWN_DAY;
-
 interface Day {
+  readonly count: number;
   readonly assets: AssetView[];
   next: string | undefined;
-  done: boolean;
+  /** How many of its photos the rows on screen have asked for so far. */
+  wanted: number;
   loading: boolean;
 }
 
 export class DayPhotos {
-  readonly #days = new Map<string, Day>();
+  readonly #days: Map<string, Day>;
   readonly #listeners = new Set<() => void>();
   #version = 0;
   /** The last load that failed, for the page to say so. */
   error: string | undefined;
+
+  constructor(days: readonly TimelineDay[]) {
+    this.#days = new Map(
+      days.map(({ day, count }) => [
+        day,
+        { count, assets: [], next: undefined, wanted: 0, loading: false },
+      ]),
+    );
+  }
 
   readonly subscribe = (listener: () => void) => {
     this.#listeners.add(listener);
@@ -43,38 +51,35 @@ export class DayPhotos {
     return Array.from({ length: count }, (_, i) => assets[from + i]);
   }
 
-  /** Loads the day's photos up to `upto` if they are not in yet. */
+  /** Loads the day's photos up to `upto` if they are not in yet (more, if a load is on). */
   want(day: string, upto: number): void {
-    const state = this.#days.get(day) ?? {
-      assets: [],
-      next: undefined,
-      done: false,
-      loading: false,
-    };
-    this.#days.set(day, state);
-    if (state.loading || state.done || state.assets.length >= upto) return;
+    const state = this.#days.get(day);
+    if (!state) return;
+    state.wanted = Math.max(state.wanted, Math.min(upto, state.count));
+    if (state.loading || state.assets.length >= state.wanted) return;
     state.loading = true;
-    void this.#load(day, state, upto).finally(() => {
+    this.error = undefined;
+    void this.#load(day, state).finally(() => {
       state.loading = false;
       this.#changed();
     });
   }
 
-  async #load(day: string, state: Day, upto: number): Promise<void> {
-    while (!state.done && state.assets.length < upto) {
-      const limit = Math.min(1000, Math.max(PAGE, upto - state.assets.length));
+  /** Pages until the day holds what was wanted, even if more was wanted meanwhile. */
+  async #load(day: string, state: Day): Promise<void> {
+    while (state.assets.length < state.wanted) {
+      const limit = Math.min(1000, Math.max(PAGE, state.wanted - state.assets.length));
       const query = state.next === undefined ? { day, limit } : { cursor: state.next, limit };
       const result = await api.GET('/api/v1/assets', { params: { query } });
       if (!result.data) {
         this.error = `Photos could not be loaded: ${failureMessage(result)}`;
         return;
       }
-      // A page may run on into older days: the day is complete where another begins.
-      const mine = result.data.assets.filter((asset) => dayOf(asset) === day);
-      state.assets.push(...mine);
+      state.assets.push(...result.data.assets.slice(0, state.count - state.assets.length));
       state.next = result.data.next;
-      state.done = mine.length < result.data.assets.length || result.data.next === undefined;
       this.#changed();
+      // Fewer than counted: the library changed since; the new counts are on their way.
+      if (state.next === undefined) return;
     }
   }
 

@@ -240,7 +240,10 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       const seenAs = found && (await shownAs(user.id, found.library, found.asset));
       const hash = seenAs && (await derivativeOf(ctx.store, seenAs, found.asset, role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
-      return sendBlob(ctx, request, reply, hash, 'image/webp');
+      return sendBlob(ctx, request, reply, hash, {
+        contentType: 'image/webp',
+        addressedBy: 'asset',
+      });
     },
   );
 
@@ -301,7 +304,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
       const found = await albumAsset(user.id, asAlbumId(id), request.query.owner, assetId);
       const holds = found?.asset.versions.some((v) => blobHashesOf(v.resources).includes(hash));
       if (!holds) throw notFound('blob');
-      return sendBlob(ctx, request, reply, hash);
+      return sendBlob(ctx, request, reply, hash, { addressedBy: 'hash' });
     },
   );
 }

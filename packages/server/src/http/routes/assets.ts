@@ -201,7 +201,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       if (!asset || !original) throw notFound('original for this asset');
       const path = [...asset.paths.keys()].sort()[0];
       const name = path?.split('/').pop() ?? `${asset.id.slice(0, 12)}.${original.ext}`;
-      return sendBlob(ctx, request, reply, original.hash, undefined, name);
+      return sendBlob(ctx, request, reply, original.hash, { fileName: name, addressedBy: 'asset' });
     },
   );
 
@@ -218,7 +218,10 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       const asset = await ctx.store.asset(user.id, request.params.id);
       const hash = asset && (await derivativeOf(ctx.store, user.id, asset, request.params.role));
       if (!hash) throw notFound(`${request.params.role} for this asset`);
-      return sendBlob(ctx, request, reply, hash, 'image/webp');
+      return sendBlob(ctx, request, reply, hash, {
+        contentType: 'image/webp',
+        addressedBy: 'asset',
+      });
     },
   );
 

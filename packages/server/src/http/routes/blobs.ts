@@ -59,7 +59,7 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const { hash } = request.params;
       if (!(await ctx.store.libraryHasBlob(user.id, hash))) throw notFound('blob');
-      return sendBlob(ctx, request, reply, hash);
+      return sendBlob(ctx, request, reply, hash, { addressedBy: 'hash' });
     },
   );
 }
@@ -70,17 +70,29 @@ export async function sendBlob(
   request: FastifyRequest,
   reply: FastifyReply,
   hash: BlobHash,
-  /** Derivatives are shown inline with their type; other blobs go out as attachments. */
-  contentType?: string,
-  /** The name an attachment is saved under (RFC 6266); the hash when not given. */
-  fileName?: string,
+  how: {
+    /** Derivatives are shown inline with their type; other blobs go out as attachments. */
+    readonly contentType?: string;
+    /** The name an attachment is saved under (RFC 6266); the hash when not given. */
+    readonly fileName?: string;
+    /**
+     * 'hash' when the URL names the bytes (they can never change: cached for good); 'asset'
+     * when it names an asset, whose rendition an edit replaces: the browser asks again each
+     * time, with the ETag, so it sees the edit and every ask passes the access check.
+     */
+    readonly addressedBy: 'hash' | 'asset';
+  },
 ) {
+  const { contentType, fileName } = how;
   const size = await ctx.blobs.size(hash);
   if (size === undefined) throw notFound('blob');
   const etag = `"${hash}"`;
   void reply
     .header('etag', etag)
-    .header('cache-control', 'private, max-age=31536000, immutable')
+    .header(
+      'cache-control',
+      how.addressedBy === 'hash' ? 'private, max-age=31536000, immutable' : 'private, no-cache',
+    )
     .header('accept-ranges', 'bytes')
     .header('content-type', contentType ?? 'application/octet-stream')
     .header('content-disposition', contentType ? 'inline' : attachment(fileName ?? hash));
