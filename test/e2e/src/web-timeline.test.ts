@@ -32,11 +32,10 @@ async function json<T>(url: string, path: string, body: unknown, token?: string)
 }
 
 describe.skipIf(missing !== undefined)('a timeline of thousands of photos', () => {
-  let browser: Browser;
-  let server: ServerProcess;
-  let dataDir: string;
+  let browser: Browser | undefined;
+  let server: ServerProcess | undefined;
+  const dataDir = mkdtempSync(join(tmpdir(), 'keepsake-web-timeline-'));
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'keepsake-web-timeline-'));
     server = await spawnServer(dataDir, PASSWORD);
     browser = await launchBrowser();
     const { token: session, user } = await json<{ token: string; user: { id: string } }>(
@@ -81,12 +80,14 @@ describe.skipIf(missing !== undefined)('a timeline of thousands of photos', () =
     }
   }, 120_000);
   afterAll(async () => {
-    await browser.close();
-    await server.kill('SIGTERM');
+    // Whatever beforeAll got to start, even if it failed halfway.
+    await browser?.close();
+    await server?.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('keeps only the rows on screen in the page and jumps to a year', async () => {
+    if (!browser || !server) throw new Error('beforeAll started no browser or server');
     const context = await browser.newContext({
       locale: 'en-GB',
       timezoneId: 'UTC',
