@@ -79,9 +79,11 @@ export function AlbumPage(where: AlbumRef) {
       });
       const { data } = result;
       if (!data) return `More photos could not be loaded: ${failureMessage(result)}`;
-      setLoaded(
-        (before) =>
-          before && { ...before, assets: [...before.assets, ...data.assets], next: data.next },
+      // Only onto the list this page continued: a reload meanwhile started it afresh.
+      setLoaded((before) =>
+        before?.next === after
+          ? { ...before, assets: [...before.assets, ...data.assets], next: data.next }
+          : before,
       );
       return undefined;
     });
