@@ -34,12 +34,14 @@ export function InlineForm(props: {
   );
 }
 
-/** A labelled, required text input. */
+/** A labelled, required text (or password) input. */
 export function TextField(props: {
   label: string;
   value: string;
   onChange: (value: string) => void;
   maxLength: number;
+  minLength?: number;
+  type?: 'text' | 'password';
   autoComplete?: string;
 }) {
   return (
@@ -47,6 +49,8 @@ export function TextField(props: {
       {props.label}
       <input
         required
+        type={props.type ?? 'text'}
+        minLength={props.minLength}
         maxLength={props.maxLength}
         autoComplete={props.autoComplete}
         value={props.value}

@@ -45,19 +45,15 @@ export function SetupPage(props: { onSignedIn: () => Promise<void> }) {
             maxLength={64}
             autoComplete="username"
           />
-          <label>
-            Password (at least 8 characters)
-            <input
-              type="password"
-              required
-              minLength={8}
-              autoComplete="new-password"
-              value={password}
-              onChange={(event) => {
-                setPassword(event.target.value);
-              }}
-            />
-          </label>
+          <TextField
+            label="Password (at least 8 characters)"
+            type="password"
+            value={password}
+            onChange={setPassword}
+            minLength={8}
+            maxLength={1000}
+            autoComplete="new-password"
+          />
           <button type="submit" disabled={busy}>
             Create and sign in
           </button>
