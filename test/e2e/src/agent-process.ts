@@ -153,15 +153,21 @@ export function hashTree(root: string, keep: (path: string) => boolean): Map<str
       const path = `${dir}${entry.name}`;
       if (entry.isDirectory()) walk(`${path}/`);
       else if (entry.isFile() && keep(path)) {
-        out.set(
-          path,
-          createHash('sha256')
-            .update(readFileSync(join(root, path)))
-            .digest('hex'),
-        );
+        const bytes = readIfStillThere(join(root, path));
+        if (bytes) out.set(path, createHash('sha256').update(bytes).digest('hex'));
       }
     }
   };
   walk('');
   return out;
+}
+
+/** The folder is live: an agent may move a file away between the listing and the read. */
+function readIfStillThere(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
