@@ -142,4 +142,36 @@ describe.skipIf(missing !== undefined)('albums and sharing in the web app', () =
     await asCarol.context.close();
     await asDave.context.close();
   });
+
+  it('adds several photos at once and removes several at once', async () => {
+    const { url } = server();
+    const erin = await household('erin', ['laptop']);
+    const names = ['door-knocker.jpg', 'mongolia.jpeg', 'img_1771.jpg'];
+    for (const name of names) put(erin.devices[0], `jpeg/${name}`, name);
+    await erin.devices[0].syncOnce();
+    await thumbnailsMade(erin.library, 3);
+    const { context, page } = await signedIn(browser, url, 'erin');
+    await go(page, 'Albums');
+    await page.getByLabel('Album name').fill('Picked');
+    await page.getByRole('button', { name: 'Create album' }).click();
+    await page.getByRole('heading', { name: 'Picked', level: 1 }).waitFor();
+
+    await addPhotos(page).click();
+    const yours = page.getByRole('list', { name: 'Your photos' });
+    await yours.getByRole('checkbox', { name: 'Select door-knocker.jpg' }).check();
+    await yours.getByRole('checkbox', { name: 'Select img_1771.jpg' }).check();
+    await page.getByRole('button', { name: 'Add 2 photos to the album' }).click();
+    const album = page.getByRole('list', { name: 'Photos in Picked' });
+    await album.getByRole('img', { name: 'door-knocker.jpg' }).waitFor();
+    await album.getByRole('img', { name: 'img_1771.jpg' }).waitFor();
+    expect(await album.getByRole('img').count()).toBe(2);
+    // Done, the selection empties: its bar goes.
+    expect(await page.getByRole('toolbar', { name: 'Selected photos' }).count()).toBe(0);
+
+    await album.getByRole('checkbox', { name: 'Select door-knocker.jpg' }).check();
+    await album.getByRole('checkbox', { name: 'Select img_1771.jpg' }).check();
+    await page.getByRole('button', { name: 'Remove 2 photos from the album' }).click();
+    await page.getByText('No photos in this album yet.').waitFor();
+    await context.close();
+  });
 });

@@ -9,6 +9,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { handleError } from './error-handler.js';
 import { albumsRoutes } from './routes/albums.js';
+import { assetViewerRoutes } from './routes/asset-viewer.js';
 import { assetsRoutes } from './routes/assets.js';
 import { blobsRoutes } from './routes/blobs.js';
 import { changesRoutes } from './routes/changes.js';
@@ -111,6 +112,7 @@ export async function buildApp(
   pushRoutes(app, ctx);
   blobsRoutes(app, ctx);
   assetsRoutes(app, ctx);
+  assetViewerRoutes(app, ctx);
   albumsRoutes(app, ctx);
   digestRoutes(app, ctx, new LibraryDigests(ctx.store, ctx.now));
   const uploads = uploadsRoutes(app, ctx);

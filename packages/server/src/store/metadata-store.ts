@@ -72,6 +72,12 @@ export interface TimelineDay {
   readonly count: number;
 }
 
+/** A live asset's neighbours in the timeline's order (newest taken first). */
+export interface TimelineNeighbours {
+  readonly newer?: AssetId;
+  readonly older?: AssetId;
+}
+
 export interface SubmitContext {
   readonly nowMs: number;
   readonly maxDriftMs: number;
@@ -199,6 +205,8 @@ export interface MetadataStore {
   assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
   /** The live timeline's days, newest first, with how many assets each holds. */
   timelineDays(library: UserId): Promise<TimelineDay[]>;
+  /** The assets beside a live one on the timeline; none for an asset not on it. */
+  timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours>;
   /** Every change-log entry that named or changed the asset, oldest first. */
   history(library: UserId, id: AssetId): Promise<StoredEntry[]>;
   album(library: UserId, id: AlbumId): Promise<Album | undefined>;

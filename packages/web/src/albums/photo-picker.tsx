@@ -6,6 +6,7 @@ import { useAddToAlbum, type AlbumView } from './album-api.js';
 import { useAttempt } from '../library/attempt.js';
 import './albums.css';
 import { Problem } from '../components/forms.js';
+import { SelectionBar, useSelection } from '../components/selection.js';
 
 const PAGE = 60;
 
@@ -67,13 +68,22 @@ function YourPhotos(props: {
     // Once, when opened: a photo added from here says so through `inAlbum`, not a reload.
     void load();
   }, []);
+  const selection = useSelection();
+  const add = useAddToAlbum();
   return (
     <>
       <Problem text={error} />
+      <SelectionBar
+        selection={selection}
+        verb={(photos) => `Add ${photos} to the album`}
+        act={(id) => add(props.album, id)}
+        onDone={props.onAdded}
+      />
       <ThumbnailGrid
         assets={assets}
         label="Your photos"
         tile={() => ({})}
+        selection={selection}
         controls={(asset) =>
           props.inAlbum.has(asset.id) ? (
             <span className="note">In the album</span>

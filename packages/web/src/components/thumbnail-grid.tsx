@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { derivativeUrl, type AssetView } from '../api/client.js';
 import { mediaError, nameOf, thumbnailSize } from '../asset-facts.js';
 import { Link } from '../router.js';
+import type { Selection } from './selection.js';
 import './thumbnail-grid.css';
 
 /**
@@ -49,12 +50,27 @@ export function ThumbnailGrid<A extends AssetView>(props: {
   label: string;
   tile: (asset: A) => { src?: string; to?: string };
   controls?: (asset: A) => ReactNode;
+  /** Given, each tile has a box to pick it with. */
+  selection?: Selection;
 }) {
+  const { selection } = props;
   return (
     <ul className="grid thumbnail-grid" aria-label={props.label}>
       {props.assets.map((asset) => (
         <li key={asset.id}>
           <Thumbnail asset={asset} {...props.tile(asset)} />
+          {selection && (
+            <label className="pick">
+              <input
+                type="checkbox"
+                checked={selection.selected.has(asset.id)}
+                onChange={() => {
+                  selection.toggle(asset.id);
+                }}
+              />
+              Select <span className="visually-hidden">{nameOf(asset)}</span>
+            </label>
+          )}
           {props.controls?.(asset)}
         </li>
       ))}

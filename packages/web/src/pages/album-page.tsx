@@ -15,6 +15,7 @@ import {
 import { replyProblem, useAttempt } from '../library/attempt.js';
 import { AlbumSharing } from '../albums/album-sharing.js';
 import { PhotoPicker } from '../albums/photo-picker.js';
+import { SelectionBar, useSelection } from '../components/selection.js';
 import { ThumbnailGrid } from '../components/thumbnail-grid.js';
 import { useLibrary } from '../library/library-context.js';
 import { Link } from '../router.js';
@@ -71,6 +72,8 @@ export function AlbumPage(where: AlbumRef) {
     };
   }, [id, owner, head, tick, changed]);
 
+  const selection = useSelection();
+  const removeFromAlbum = useRemoveFromAlbum();
   const loadingMore = useAttempt();
   const more = (after: string) =>
     loadingMore.attempt(async () => {
@@ -124,8 +127,22 @@ export function AlbumPage(where: AlbumRef) {
             controls: (asset: AlbumAssetView) => (
               <RemoveFromAlbum album={album} asset={asset} onChanged={reload} />
             ),
+            selection,
           })}
         />
+        {owns && (
+          <SelectionBar
+            selection={selection}
+            verb={(photos) => `Remove ${photos} from the album`}
+            act={(id) =>
+              removeFromAlbum(
+                album,
+                assets.find((a) => a.id === id),
+              )
+            }
+            onDone={reload}
+          />
+        )}
         {next !== undefined && (
           <button
             type="button"
@@ -166,36 +183,40 @@ function RenameAlbum({ album, onChanged }: { album: AlbumView; onChanged: () => 
   );
 }
 
+/** Removing a photo from an album, as an op from this browser; answers what went wrong. */
+function useRemoveFromAlbum() {
+  const { head, device } = useLibrary();
+  return async (album: AlbumView, asset: AlbumAssetView | undefined) => {
+    if (!asset) return 'that photo is no longer shown in the album';
+    return replyProblem(
+      await device.submit(
+        {
+          kind: 'removeFromAlbum',
+          albumId: album.id,
+          assetId: asset.id,
+          // The adds seen here: one made meanwhile elsewhere keeps the photo in (add wins).
+          tags: asset.memberTags ?? [],
+        },
+        head,
+      ),
+    );
+  };
+}
+
 function RemoveFromAlbum(props: {
   album: AlbumView;
   asset: AlbumAssetView;
   onChanged: () => void;
 }) {
-  const { head, device } = useLibrary();
+  const removeFromAlbum = useRemoveFromAlbum();
   const { busy, problem, attempt } = useAttempt(props.onChanged);
-  const name = nameOf(props.asset);
-  const remove = () =>
-    attempt(async () =>
-      replyProblem(
-        await device.submit(
-          {
-            kind: 'removeFromAlbum',
-            albumId: props.album.id,
-            assetId: props.asset.id,
-            // The adds seen here: one made meanwhile elsewhere keeps the photo in (add wins).
-            tags: props.asset.memberTags ?? [],
-          },
-          head,
-        ),
-      ),
-    );
   return (
     <>
       <button
         type="button"
-        aria-label={`Remove ${name} from the album`}
+        aria-label={`Remove ${nameOf(props.asset)} from the album`}
         disabled={busy}
-        onClick={() => void remove()}
+        onClick={() => void attempt(() => removeFromAlbum(props.album, props.asset))}
       >
         Remove
       </button>

@@ -37,6 +37,7 @@ import type {
   SubmitContext,
   SubmitRequest,
   TimelineDay,
+  TimelineNeighbours,
   UserRecord,
 } from '../metadata-store.js';
 import { QuotaExceededError } from '../metadata-store.js';
@@ -404,6 +405,16 @@ export class SqliteMetadataStore implements MetadataStore {
 
   timelineDays(library: UserId): Promise<TimelineDay[]> {
     return Promise.resolve(this.#q.timelineDays.all(this.#lib(library)) as TimelineDay[]);
+  }
+
+  timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours> {
+    const lib = this.#lib(library);
+    const row = this.#q.timelineKey.get(lib, id) as { taken_at: string } | undefined;
+    if (!row) return Promise.resolve({});
+    const key = [lib, row.taken_at, row.taken_at, id];
+    const newer = this.#q.timelineNewer.get(...key) as AssetId | undefined;
+    const older = this.#q.timelineOlder.get(...key) as AssetId | undefined;
+    return Promise.resolve({ ...(newer && { newer }), ...(older && { older }) });
   }
 
   history(library: UserId, id: AssetId): Promise<StoredEntry[]> {

@@ -165,6 +165,19 @@ export function prepareStatements(db: Db) {
       `SELECT substr(taken_at, 1, 10) AS day, count(*) AS count FROM assets
        WHERE library = ? AND lifecycle = 'live' GROUP BY day ORDER BY day DESC`,
     ),
+    timelineKey: s(
+      `SELECT taken_at FROM assets WHERE library = ? AND id = ? AND lifecycle = 'live'`,
+    ),
+    timelineNewer: value(
+      `SELECT id FROM assets WHERE library = ? AND lifecycle = 'live'
+       AND (taken_at > ? OR (taken_at = ? AND id > ?))
+       ORDER BY taken_at, id LIMIT 1`,
+    ),
+    timelineOlder: value(
+      `SELECT id FROM assets WHERE library = ? AND lifecycle = 'live'
+       AND (taken_at < ? OR (taken_at = ? AND id < ?))
+       ORDER BY taken_at DESC, id DESC LIMIT 1`,
+    ),
     timelineAfter: s(
       `SELECT id, state, taken_at FROM assets WHERE library = ? AND lifecycle = ?
        AND (taken_at < ? OR (taken_at = ? AND id < ?))
