@@ -73,7 +73,8 @@ async function serve(
   store: MetadataStore,
 ): Promise<RunningServer> {
   const now = options.now ?? Date.now;
-  // Every committed batch, whoever sent it, is pushed to the library's devices.
+  // Every committed batch, whoever sent it, is pushed to the library's devices; so is each
+  // blob's media once made (a thumbnail changes no asset, so moves no head).
   const feed = new EventEmitter().setMaxListeners(0);
   store.onCommit((library, { head }) => feed.emit('changed', library, head));
   const blobs = new FolderBlobStore(paths.blobs);
@@ -85,6 +86,7 @@ async function serve(
     new DerivativeWorkers(config.mediaWorkers),
     paths.uploads,
     now,
+    (hash) => feed.emit('media', hash),
   );
   const context: ServerContext = {
     config,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { readFileSync } from 'node:fs';
+import { fixture } from '@keepsake/media/test-support';
 import { opFrom } from '../test-support/ops.js';
-import { startTestServer, type TestServer } from '../test-support/test-server.js';
+import { startTestServer, uploadBlob, type TestServer } from '../test-support/test-server.js';
 
 /** Collects a socket's JSON messages; `next()` waits for the next one. */
 function messagesOf(socket: WebSocket) {
@@ -77,5 +79,28 @@ describe('the push channel', () => {
       });
     });
     expect(status).toBe(401);
+  });
+
+  it("says 'media' to the library whose photo got its thumbnails, and to no one else", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const aliceMessages = messagesOf(pushSocket(t, alice.token));
+    const bobSocket = pushSocket(t, bob.token);
+    const bobMessages = messagesOf(bobSocket);
+    expect(await aliceMessages.next()).toEqual({ type: 'hello', head: 0 });
+    expect(await bobMessages.next()).toEqual({ type: 'hello', head: 0 });
+
+    const uploaded = await uploadBlob(
+      t.api,
+      alice.token,
+      readFileSync(fixture('jpeg/door-knocker.jpg')),
+    );
+    expect(uploaded.status).toBe(204);
+    // No op was sent: the head stays; the message says only that thumbnails were made.
+    expect(await aliceMessages.next()).toEqual({ type: 'media' });
+    await createAlbum(t, bob, 'album-after-alices-upload');
+    expect(await bobMessages.next()).toEqual({ type: 'changed', head: 1 });
+    bobSocket.close();
   });
 });

@@ -30,6 +30,8 @@ export class MediaProcessor {
     /** Where derivative bytes are written before they become blobs (same file system). */
     private readonly scratchDir: string,
     private readonly now: () => number,
+    /** Told of each blob whose media is recorded: pages showing it can now show its thumbnail. */
+    private readonly onRecorded: (hash: BlobHash) => void = () => undefined,
   ) {}
 
   #log: Pick<FastifyBaseLogger, 'error'> = { error: () => undefined };
@@ -154,5 +156,6 @@ export class MediaProcessor {
           this.now(),
         ),
     );
+    this.onRecorded(hash);
   }
 }

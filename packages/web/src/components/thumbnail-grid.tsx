@@ -13,6 +13,7 @@ export function Thumbnail(props: { asset: AssetView; src?: string; to?: string }
   const { asset } = props;
   const size = thumbnailSize(asset);
   const name = nameOf(asset);
+  const placeholder = mediaError(asset) ? 'Cannot show' : 'Preparing…';
   const content = (
     <>
       {size ? (
@@ -25,7 +26,7 @@ export function Thumbnail(props: { asset: AssetView; src?: string; to?: string }
           alt={name}
         />
       ) : (
-        <span className="no-thumb">{mediaError(asset) ? 'Cannot show' : 'Preparing…'}</span>
+        <span className="no-thumb">{placeholder}</span>
       )}
       {asset.fields.favorite && (
         <span className="badge" role="img" aria-label="favorite">
@@ -37,7 +38,8 @@ export function Thumbnail(props: { asset: AssetView; src?: string; to?: string }
   return props.to === undefined ? (
     <span className="thumb">{content}</span>
   ) : (
-    <Link to={props.to} className="thumb" label={name}>
+    // A tile's name holds the words it shows, for those who speak to select it.
+    <Link to={props.to} className="thumb" label={size ? name : `${name}: ${placeholder}`}>
       {content}
     </Link>
   );

@@ -1,4 +1,4 @@
-import type { UserId } from '@keepsake/core';
+import type { BlobHash, UserId } from '@keepsake/core';
 import type { FastifyRequest } from 'fastify';
 import type { Caller } from '../authenticate.js';
 import type { ServerContext } from '../server-context.js';
@@ -10,10 +10,33 @@ import type { ZodApp } from '../zod-app.js';
  */
 const COALESCE_MS = 50;
 
+/** Calls `send` at once after a quiet spell, and at most once per COALESCE_MS while busy. */
+function coalescing(send: () => void) {
+  let pending: NodeJS.Timeout | undefined;
+  let lastSentAt = -Infinity;
+  const fire = () => {
+    pending = undefined;
+    lastSentAt = Date.now();
+    send();
+  };
+  return {
+    poke(): void {
+      const wait = lastSentAt + COALESCE_MS - Date.now();
+      if (wait <= 0 && !pending) fire();
+      else pending ??= setTimeout(fire, Math.max(0, wait));
+    },
+    stop(): void {
+      clearTimeout(pending);
+    },
+  };
+}
+
 /**
  * The push channel: a WebSocket that says "library changed, head is N" after each commit.
  * It is a hint only — devices poll the feed too, so a blocked socket delays sync, never
- * stalls it. Messages: `{ type: 'hello', head }` on connect, then `{ type: 'changed', head }`.
+ * stalls it. Messages: `{ type: 'hello', head }` on connect, then `{ type: 'changed', head }`;
+ * and `{ type: 'media' }` when the server has made thumbnails of blobs of the library (no
+ * head: a device syncing files has nothing to fetch, a page showing photos reloads them).
  */
 export function pushRoutes(app: ZodApp, ctx: ServerContext): void {
   const callers = new WeakMap<FastifyRequest, Caller>();
@@ -34,28 +57,33 @@ export function pushRoutes(app: ZodApp, ctx: ServerContext): void {
         return;
       }
       const library = caller.user.id;
-      let pending: NodeJS.Timeout | undefined;
       let latest = 0;
       let sent = 0;
-      let lastSentAt = -Infinity;
-      const send = () => {
-        pending = undefined;
+      const changes = coalescing(() => {
         if (latest === sent) return;
         sent = latest;
-        lastSentAt = Date.now();
         socket.send(JSON.stringify({ type: 'changed', head: latest }));
-      };
+      });
+      const media = coalescing(() => {
+        socket.send(JSON.stringify({ type: 'media' }));
+      });
       const onChanged = (changed: UserId, head: number) => {
         if (changed !== library) return;
         latest = Math.max(latest, head);
-        const wait = lastSentAt + COALESCE_MS - Date.now();
-        if (wait <= 0 && !pending) send();
-        else pending ??= setTimeout(send, Math.max(0, wait));
+        changes.poke();
+      };
+      const onMedia = (hash: BlobHash) => {
+        void ctx.store.libraryHasBlob(library, hash).then((held) => {
+          if (held) media.poke();
+        });
       };
       ctx.feed.on('changed', onChanged);
+      ctx.feed.on('media', onMedia);
       socket.on('close', () => {
         ctx.feed.off('changed', onChanged);
-        clearTimeout(pending);
+        ctx.feed.off('media', onMedia);
+        changes.stop();
+        media.stop();
       });
       socket.send(JSON.stringify({ type: 'hello', head: await ctx.store.headSeq(library) }));
     },
