@@ -17,8 +17,11 @@ const subscribe = (onChange: () => void) => {
 /** The current path; the component renders again when it changes. */
 export const usePath = () => useSyncExternalStore(subscribe, () => window.location.pathname);
 
+/** The current query string ('?q=…', or ''); the component renders again when it changes. */
+export const useQueryString = () => useSyncExternalStore(subscribe, () => window.location.search);
+
 export function navigate(to: string): void {
-  if (to === window.location.pathname) return;
+  if (to === window.location.pathname + window.location.search) return;
   window.history.pushState(null, '', to);
   window.dispatchEvent(new Event(NAVIGATED));
   window.scrollTo(0, 0);

@@ -42,6 +42,26 @@ export interface StoredEntry extends LogEntry {
   readonly receivedAt: number;
 }
 
+/** Which change-log entries `logPage` reads: a range of seqs, of one device, one asset, or both. */
+export interface LogQuery {
+  /** Entries after this seq: 0 for all. */
+  readonly after: number;
+  /** Entries before this seq; absent for all up to the head. */
+  readonly before?: number;
+  readonly limit: number;
+  readonly device?: DeviceId;
+  readonly asset?: AssetId;
+}
+
+export interface LogPage {
+  /** Newest first. */
+  readonly entries: readonly StoredEntry[];
+  /** Whether the range holds entries older than the page's last. */
+  readonly more: boolean;
+  /** The library's newest seq as the page was read. */
+  readonly head: number;
+}
+
 export interface SharedAlbum {
   readonly library: UserId;
   readonly album: AlbumId;
@@ -54,9 +74,28 @@ export interface AssetListing {
   readonly next?: string;
 }
 
+/** The timeline's filters: favorites, videos, Live Photos, conflicts, media errors. */
+export const SEARCH_KINDS = ['favorites', 'videos', 'live', 'conflicts', 'errors'] as const;
+export type SearchKind = (typeof SEARCH_KINDS)[number];
+
+/** What a search narrows the timeline to: the assets every given part finds. */
+export interface AssetSearch {
+  readonly kind?: SearchKind;
+  /** Words, or their beginnings, each in a path (file or folder name), caption, keyword or camera. */
+  readonly text?: string;
+  /** Words, or their beginnings, each in the camera's make and model. */
+  readonly camera?: string;
+  /** Taken on or after this UTC day ('YYYY-MM-DD'), as the timeline groups days. */
+  readonly from?: string;
+  /** Taken on or before this UTC day. */
+  readonly to?: string;
+}
+
 export interface AssetQuery {
   /** Live assets, the trash, or the live assets whose versions are in conflict. */
   readonly filter: 'live' | 'trashed' | 'conflicts';
+  /** Only the assets this finds, in the same order, by the same cursors. */
+  readonly search?: AssetSearch;
   readonly limit: number;
   readonly cursor?: string;
   /**
@@ -198,13 +237,18 @@ export interface MetadataStore {
     since: number,
     limit: number,
   ): Promise<{ readonly entries: string; readonly head: number }>;
+  /**
+   * The change log as a person reads it (the sync inspector): the newest `limit` entries of the
+   * query's range, newest first. By asset, from the asset's history; by device, by an index.
+   */
+  logPage(library: UserId, query: LogQuery): Promise<LogPage>;
   headSeq(library: UserId): Promise<number>;
   asset(library: UserId, id: AssetId): Promise<Asset | undefined>;
   /** The library's assets with these ids; ids it has no asset for are left out. */
   assetsById(library: UserId, ids: readonly AssetId[]): Promise<Asset[]>;
   assets(library: UserId, query: AssetQuery): Promise<AssetListing>;
-  /** The live timeline's days, newest first, with how many assets each holds. */
-  timelineDays(library: UserId): Promise<TimelineDay[]>;
+  /** The live timeline's days, newest first, with how many assets (that `search` finds) each holds. */
+  timelineDays(library: UserId, search?: AssetSearch): Promise<TimelineDay[]>;
   /** The assets beside a live one on the timeline; none for an asset not on it. */
   timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours>;
   /** Every change-log entry that named or changed the asset, oldest first. */

@@ -12,6 +12,10 @@ import {
   type TimelineRow,
 } from '../timeline/timeline-layout.js';
 import { Problem } from '../components/forms.js';
+import { useQueryString } from '../router.js';
+import { SearchResultsNote } from '../search/search-results-note.js';
+import { SearchBar } from '../search/search-bar.js';
+import { readSearch, type TimelineSearch } from '../search/timeline-search.js';
 
 const GAP = 4;
 /** A thumbnail's width to aim for; the columns fill the page's width. */
@@ -19,49 +23,72 @@ const CELL = 150;
 const MONTH_ROW = 56;
 const DAY_ROW = 36;
 
+/** The days of the timeline a search found, with the search they were counted for. */
+interface Found {
+  readonly days: readonly TimelineDay[];
+  readonly search: TimelineSearch;
+}
+
 /**
  * Every photo, newest taken first, grouped by month and day. Only the rows on screen exist in
  * the page, so a library of 100,000 photos scrolls as one of 100; the scrubber jumps to a year.
+ * A search (in the page's address) narrows it to what it finds, laid out the same way.
  */
 export function TimelinePage() {
   const { head } = useLibrary();
-  const [days, setDays] = useState<TimelineDay[]>();
+  const queryString = useQueryString();
+  const search = useMemo(() => readSearch(queryString), [queryString]);
+  const [found, setFound] = useState<Found>();
   const [error, setError] = useState<string>();
+  // Counting a big library's days is the page's dearest read: not again for a head it has seen.
+  const countedAt = useRef<{ search: TimelineSearch; head: number }>(undefined);
   useEffect(() => {
+    const counted = countedAt.current;
+    if (counted?.search === search && head <= counted.head) return;
     let current = true;
-    void api.GET('/api/v1/timeline').then((result) => {
+    void api.GET('/api/v1/timeline', { params: { query: search } }).then((result) => {
       if (!current) return;
-      if (!result.data) setError(`The timeline could not be loaded: ${failureMessage(result)}`);
-      else setDays(result.data.days.map(({ day, count }) => ({ day: day ?? UNKNOWN_DAY, count })));
+      if (!result.data) {
+        setError(`The timeline could not be loaded: ${failureMessage(result)}`);
+        return;
+      }
+      setError(undefined);
+      const days = result.data.days.map(({ day, count }) => ({ day: day ?? UNKNOWN_DAY, count }));
+      countedAt.current = { search, head: result.data.head };
+      setFound({ days, search });
     });
     return () => {
       current = false;
     };
-  }, [head]);
+  }, [head, search]);
 
   return (
     <section className="timeline">
       <h1>Photos</h1>
+      <SearchBar search={search} />
       <Problem text={error} />
-      {days?.length === 0 && (
-        <p className="empty">
-          No photos yet. Sync a folder with <code>keepsake sync</code> and they appear here.
-        </p>
-      )}
-      {days && days.length > 0 && <Rows days={days} />}
+      {/* Always there, so that what each search found is announced. */}
+      <div role="status">
+        {found && <SearchResultsNote found={found.days} search={found.search} />}
+      </div>
+      {found && found.days.length > 0 && <Rows days={found.days} search={found.search} />}
     </section>
   );
 }
 
-function Rows({ days }: { days: readonly TimelineDay[] }) {
+function Rows({ days, search }: { days: readonly TimelineDay[]; search: TimelineSearch }) {
   const list = useRef<HTMLDivElement>(null);
   const width = useWidth(list);
   const columns = Math.max(3, Math.floor((width + GAP) / (CELL + GAP)));
   const cell = width > 0 ? (width - GAP * (columns - 1)) / columns : CELL;
   const layout = useMemo(() => layOutTimeline(days, columns), [days, columns]);
   // A new day list means the library moved: its photos are loaded afresh.
-  const photos = useMemo(() => new DayPhotos(days), [days]);
+  const photos = useMemo(() => new DayPhotos(days, search), [days, search]);
   useSyncExternalStore(photos.subscribe, photos.version);
+  const { media } = useLibrary();
+  useEffect(() => {
+    if (media > 0) photos.refreshWaiting();
+  }, [media, photos]);
 
   const heightOf = (row: TimelineRow | undefined) =>
     row?.kind === 'month' ? MONTH_ROW : row?.kind === 'day' ? DAY_ROW : cell + GAP;

@@ -7,6 +7,7 @@ import type { MediaRecord, MetadataStore, StoredEntry } from '../../store/metada
 import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import { sendBlob } from './blobs.js';
+import { searchOf, searchQuerySchema } from './search-query.js';
 import type { ZodApp } from '../zod-app.js';
 import { assetViewSchema, historyEntrySchema } from '../views.js';
 
@@ -86,7 +87,8 @@ export function renditionOf(asset: Asset) {
   return current && (current.resources.render ?? current.resources.original);
 }
 
-const entryView = (entry: StoredEntry) => ({
+/** A change-log entry as clients read it (an asset's history, the sync inspector). */
+export const entryView = (entry: StoredEntry) => ({
   seq: entry.seq,
   receivedAt: new Date(entry.receivedAt).toISOString(),
   op: entry.op,
@@ -101,8 +103,9 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     {
       schema: {
         summary: 'List assets, newest taken first',
-        description: 'Paginated by an opaque cursor: pass `next` back as `cursor`.',
-        querystring: z.object({
+        description:
+          'Paginated by an opaque cursor: pass `next` back as `cursor`. The search parameters narrow the listing, and /timeline counts its days with the same ones.',
+        querystring: searchQuerySchema.extend({
           filter: z
             .enum(['live', 'trashed', 'conflicts'])
             .default('live')
@@ -126,13 +129,20 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const { filter, limit, cursor, day } = request.query;
+      const { filter, limit, cursor, day, ...searchParams } = request.query;
       if (cursor !== undefined && day !== undefined) {
         throw badRequest('query.day: give a day or a cursor, not both');
       }
+      if (filter === 'conflicts' && searchParams.kind !== undefined) {
+        throw badRequest(
+          'query.kind: filter=conflicts lists conflicts already; give one of the two',
+        );
+      }
+      const search = searchOf(searchParams);
       try {
         const page = await ctx.store.assets(user.id, {
           filter,
+          search,
           limit,
           ...(cursor !== undefined && { cursor }),
           ...(day !== undefined && { day }),
@@ -154,18 +164,29 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: "The timeline's days, newest first, with how many live assets each holds",
         description:
-          'Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it.',
+          'Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.',
+        querystring: searchQuerySchema,
         response: {
           200: z.object({
             days: z.array(z.object({ day: z.string().nullable(), count: z.number() })),
+            head: z
+              .number()
+              .describe(
+                "the library's head when the days were counted: they hold every change up to it",
+              ),
           }),
         },
       },
     },
     async (request) => {
       const { user } = await ctx.auth.user(request);
-      const days = await ctx.store.timelineDays(user.id);
-      return { days: days.map(({ day, count }) => ({ day: day === '' ? null : day, count })) };
+      // Read first: a commit between the two reads is counted, and makes the head only older.
+      const head = await ctx.store.headSeq(user.id);
+      const days = await ctx.store.timelineDays(user.id, searchOf(request.query));
+      return {
+        days: days.map(({ day, count }) => ({ day: day === '' ? null : day, count })),
+        head,
+      };
     },
   );
 

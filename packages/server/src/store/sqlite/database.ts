@@ -34,10 +34,18 @@ function migrate(db: Db): void {
       `the database schema is version ${current}, newer than this Keepsake knows (${MIGRATIONS.length}); run a newer Keepsake`,
     );
   }
-  for (let version = current; version < MIGRATIONS.length; version++) {
+  migrateTo(db, MIGRATIONS.length);
+}
+
+/** Applies the migrations from the database's version up to `version`, each in a transaction. */
+export function migrateTo(db: Db, version: number): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let next = current; next < version; next++) {
     db.transaction(() => {
-      db.exec(MIGRATIONS[version] ?? '');
-      db.pragma(`user_version = ${version + 1}`);
+      const migration = MIGRATIONS[next] ?? '';
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db);
+      db.pragma(`user_version = ${next + 1}`);
     })();
   }
 }

@@ -1,9 +1,13 @@
+import type { Db } from './database.js';
+import { backfillSearch } from './search-index.js';
+
 // The SQLite schema, one migration per entry, applied in order and recorded in
-// `PRAGMA user_version`. Migrations are append-only: a released one is never edited.
+// `PRAGMA user_version`. Migrations are append-only: a released one is never edited. An entry is
+// SQL, or a function for what SQL cannot say (reading the assets' state as the store writes it).
 //
 // Keys lead with the library number, and the big tables are WITHOUT ROWID so that a library's rows
 // sit together in key order: a million assets cost one B-tree walk per lookup, not a scan.
-export const MIGRATIONS: readonly string[] = [
+export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `
   CREATE TABLE users (
     id            TEXT PRIMARY KEY,
@@ -170,4 +174,50 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE library_blobs SET claimed_at = coalesce(
     (SELECT created_at FROM blobs WHERE blobs.hash = library_blobs.hash), added_at);
   `,
+  // One device's ops, newest first (the sync inspector's device filter): without it, finding a
+  // quiet device's few ops would walk the whole change log.
+  `
+  CREATE INDEX changes_by_device ON changes(library, device_id, seq);
+  `,
+  // The timeline's filters and search (search-index.ts): what each asset is, in columns that
+  // the filters' partial indexes hold in timeline order, and its text in a full-text index. Each
+  // filter walks only its own assets, newest first, as the timeline walks all of them.
+  `
+  ALTER TABLE assets ADD COLUMN favorite INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE assets ADD COLUMN kind TEXT NOT NULL DEFAULT 'photo';
+  -- Whether the server could not read a blob of its current version (as the library is shown it).
+  ALTER TABLE assets ADD COLUMN media_error INTEGER NOT NULL DEFAULT 0;
+  -- The text the full-text index holds for the row: an op that leaves it as it was (most do)
+  -- leaves the index alone.
+  ALTER TABLE assets ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  CREATE INDEX assets_favorites ON assets(library, lifecycle, taken_at DESC, id DESC)
+    WHERE favorite = 1;
+  CREATE INDEX assets_videos ON assets(library, lifecycle, taken_at DESC, id DESC)
+    WHERE kind = 'video';
+  CREATE INDEX assets_live_photos ON assets(library, lifecycle, taken_at DESC, id DESC)
+    WHERE kind = 'live';
+  CREATE INDEX assets_media_errors ON assets(library, lifecycle, taken_at DESC, id DESC)
+    WHERE media_error = 1;
+  -- Keyed by the asset's row number. Contentless: the text lives in the asset's state already.
+  -- Which field a word is in, not where in it: searches look for words, not phrases, and the
+  -- index stays small and quick to write.
+  CREATE VIRTUAL TABLE asset_text USING fts5(
+    names, caption, keywords, camera,
+    content = '', contentless_delete = 1, detail = column,
+    tokenize = 'unicode61 remove_diacritics 2'
+  );
+  -- The few blobs the server could not read: what the write path checks an asset's blobs
+  -- against before it asks which of them its library is shown.
+  CREATE INDEX media_errors ON media(hash) WHERE error IS NOT NULL;
+  -- Which assets name a blob other than their primary original (whose hash is the asset's id):
+  -- the assets whose media error a blob's new media record may change. Rows are added, never
+  -- rewritten: one a version no longer names costs a needless check, never a wrong answer.
+  CREATE TABLE asset_blobs (
+    hash     TEXT NOT NULL,
+    library  INTEGER NOT NULL,
+    asset_id TEXT NOT NULL,
+    PRIMARY KEY (hash, library, asset_id)
+  ) WITHOUT ROWID;
+  `,
+  backfillSearch,
 ];

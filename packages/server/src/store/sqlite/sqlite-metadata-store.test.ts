@@ -19,7 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
 import { QuotaExceededError, type StoredEntry } from '../metadata-store.js';
-import { MIGRATIONS } from './migrations.js';
+import { migrateTo } from './database.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 const ALICE = asUserId('user-alice');
@@ -385,8 +385,7 @@ describe('SqliteMetadataStore: the merge rules over rows', () => {
     const thumbnail = asBlobHash(sha256Hex('thumbnail'));
     // As the first schema left it: media recorded, the derivatives table never written.
     const old = new Database(file);
-    old.exec(MIGRATIONS[0] ?? '');
-    old.pragma('user_version = 1');
+    migrateTo(old, 1);
     const blob = old.prepare('INSERT INTO blobs (hash, size, created_at) VALUES (?, 1, 0)');
     blob.run(photo);
     blob.run(thumbnail);
@@ -541,8 +540,7 @@ describe('SqliteMetadataStore: the media a library is shown', () => {
     // The schema before claims had a time: alice's photo, its media made at 10, uploaded again by
     // her at 30 (added_at moved), and bob's copy claimed at 20.
     const old = new Database(file);
-    for (const migration of MIGRATIONS.slice(0, 3)) old.exec(migration);
-    old.pragma('user_version = 3');
+    migrateTo(old, 3);
     for (const id of [ALICE, BOB]) {
       old.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, 0)').run(id, id);
       old.prepare('INSERT INTO libraries (id) VALUES (?)').run(id);

@@ -23,12 +23,15 @@ import {
 import { timelineKey } from '../../library/timeline.js';
 import type {
   AssetListing,
+  AssetSearch,
   Commit,
   AssetQuery,
   ClaimOptions,
   CommitListener,
   DerivativeRecord,
   DeviceRecord,
+  LogPage,
+  LogQuery,
   MediaRecord,
   MetadataStore,
   SharedAlbum,
@@ -41,7 +44,9 @@ import type {
   UserRecord,
 } from '../metadata-store.js';
 import { QuotaExceededError } from '../metadata-store.js';
+import { AssetSearches } from './asset-searches.js';
 import { checkpointInBackground } from './background-checkpoints.js';
+import { SearchIndex } from './search-index.js';
 import { requestReads, type RequestReads } from './request-reads.js';
 import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
@@ -64,6 +69,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
   readonly #callers: RequestReads;
+  readonly #search: SearchIndex;
+  readonly #searches: AssetSearches;
   readonly #stopCheckpoints: () => Promise<void>;
 
   constructor(file: string) {
@@ -71,6 +78,8 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#db = openDatabase(file);
     this.#q = prepareStatements(this.#db);
     this.#callers = requestReads(this.#db);
+    this.#search = new SearchIndex(this.#db);
+    this.#searches = new AssetSearches(this.#db);
     this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
     this.#stopCheckpoints = checkpointInBackground(file);
@@ -310,16 +319,33 @@ export class SqliteMetadataStore implements MetadataStore {
       const inConflict = asset.versions.length > 1 ? 1 : 0;
       const seqs = history.get(id) ?? '';
       history.delete(id);
+      const search = this.#search.columns(lib, asset);
+      const { favorite, kind, mediaError } = search;
       if (isNew) {
-        q.insertAsset.run(lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs);
+        const { lastInsertRowid } = q.insertAsset.run(
+          ...[lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs],
+          ...[favorite, kind, mediaError, search.text],
+        );
+        this.#search.indexText(Number(lastInsertRowid), search);
+        this.#search.noteBlobs(lib, asset);
         continue;
       }
-      // Most changes leave the timeline's columns as they were: rewriting only the state keeps
-      // the timeline index out of the write.
-      const sameTimeline = [lifecycle, takenAt, takenAt, inConflict];
-      if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameTimeline).changes === 0) {
-        q.updateAsset.run(encoded, lifecycle, takenAt, takenAt, inConflict, head, seqs, lib, id);
+      // Most changes leave the timeline's and the filters' columns as they were: rewriting only
+      // the state keeps their indexes out of the write; the next most, the timeline's.
+      const timeline = [lifecycle, takenAt, takenAt, inConflict];
+      const facets = [favorite, kind, mediaError];
+      const sameAll = [...timeline, ...facets, search.text];
+      if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameAll).changes === 0) {
+        const where = [lib, id, ...timeline];
+        if (q.updateAssetFacets.run(encoded, ...facets, head, seqs, ...where).changes === 0) {
+          q.updateAsset.run(
+            ...[encoded, lifecycle, takenAt, takenAt, inConflict, ...facets],
+            ...[head, seqs, lib, id],
+          );
+        }
+        this.#search.textChanged(lib, id, search);
       }
+      this.#search.noteBlobs(lib, asset);
     }
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
     for (const [id, seqs] of history) q.appendHistory.run(seqs, lib, id);
@@ -348,6 +374,53 @@ export class SqliteMetadataStore implements MetadataStore {
       (r) => `{"seq":${r.seq},"op":${r.op},"outcome":${r.outcome},"receivedAt":${r.received_at}}`,
     );
     return Promise.resolve({ entries: `[${entries.join(',')}]`, head: this.#headSeq(library) });
+  }
+
+  logPage(library: UserId, { after, before, limit, device, asset }: LogQuery): Promise<LogPage> {
+    const lib = this.#lib(library);
+    const below = before ?? Number.MAX_SAFE_INTEGER;
+    // One row past the page says whether there is more.
+    const rows =
+      asset !== undefined
+        ? this.#assetLog(lib, asset, device, after, below, limit + 1)
+        : ((device === undefined
+            ? this.#q.logPage.all(lib, after, below, limit + 1)
+            : this.#q.deviceLogPage.all(lib, device, after, below, limit + 1)) as ChangeRow[]);
+    return Promise.resolve({
+      entries: rows.slice(0, limit).map(toEntry),
+      more: rows.length > limit,
+      head: this.#headSeq(library),
+    });
+  }
+
+  /**
+   * Up to `wanted` entries of the asset's history between two seqs, newest first, those of
+   * `device` only if it is given: the asset's row lists its seqs, so no index of the log by
+   * asset is needed, and one asset's history is short next to the log.
+   */
+  #assetLog(
+    lib: number,
+    asset: AssetId,
+    device: DeviceId | undefined,
+    after: number,
+    below: number,
+    wanted: number,
+  ): ChangeRow[] {
+    const history = (this.#q.assetHistory.get(lib, asset) as string | undefined) ?? '';
+    const seqs = history
+      .split(',')
+      .filter(Boolean)
+      .map(Number)
+      .filter((seq) => seq > after && seq < below)
+      .sort((a, b) => b - a);
+    const rows: ChangeRow[] = [];
+    for (const seq of seqs) {
+      if (rows.length === wanted) break;
+      const row = this.#q.changeWithDevice.get(lib, seq) as
+        (ChangeRow & { device_id: string }) | undefined;
+      if (row && (device === undefined || row.device_id === device)) rows.push(row);
+    }
+    return rows;
   }
 
   headSeq(library: UserId): Promise<number> {
@@ -380,20 +453,11 @@ export class SqliteMetadataStore implements MetadataStore {
         : query.day === 'unknown'
           ? { key: '', id: '\uffff' }
           : { key: query.day === undefined ? '\uffff' : `${query.day}\uffff`, id: '' };
-    const statement = query.filter === 'conflicts' ? this.#q.conflictsAfter : this.#q.timelineAfter;
     const lifecycle = query.filter === 'trashed' ? 'trashed' : 'live';
-    const rows = statement.all(
-      this.#lib(library),
-      lifecycle,
-      after.key,
-      after.key,
-      after.id,
-      query.limit + 1,
-    ) as {
-      state: string;
-      taken_at: string;
-      id: string;
-    }[];
+    const search: AssetSearch =
+      query.filter === 'conflicts' ? { ...query.search, kind: 'conflicts' } : (query.search ?? {});
+    const lib = this.#lib(library);
+    const rows = this.#searches.page(lib, lifecycle, search, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     const more = rows.length > query.limit && last;
@@ -403,8 +467,8 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
-  timelineDays(library: UserId): Promise<TimelineDay[]> {
-    return Promise.resolve(this.#q.timelineDays.all(this.#lib(library)) as TimelineDay[]);
+  timelineDays(library: UserId, search: AssetSearch = {}): Promise<TimelineDay[]> {
+    return Promise.resolve(this.#searches.days(this.#lib(library), search));
   }
 
   timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours> {
@@ -587,6 +651,7 @@ export class SqliteMetadataStore implements MetadataStore {
     // Media work may have finished for it meanwhile: its records go with it.
     q.deleteDerivativesOf.run(hash);
     q.deleteMedia.run(hash);
+    this.#search.forgetBlob(hash);
     q.dequeueMedia.run(hash);
     q.deleteBlob.run(hash);
   }
@@ -739,6 +804,7 @@ export class SqliteMetadataStore implements MetadataStore {
         q.redateMedia.run(this.#madeAt(hash, nowMs), hash);
       } else {
         this.#replaceMedia(hash, media, derivativeSizes, nowMs);
+        this.#search.mediaChanged(hash, media);
       }
       q.dequeueMedia.run(hash);
     })();

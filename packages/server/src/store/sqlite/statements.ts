@@ -129,21 +129,43 @@ export function prepareStatements(db: Db) {
     pairing: value('SELECT value FROM pairing WHERE library = ? AND key = ?'),
     seqOf: value('SELECT seq FROM changes WHERE library = ? AND op_id = ?'),
     change: s('SELECT seq, op, outcome, received_at FROM changes WHERE library = ? AND seq = ?'),
+    changeWithDevice: s(
+      'SELECT seq, op, outcome, received_at, device_id FROM changes WHERE library = ? AND seq = ?',
+    ),
+    // The sync inspector's pages, newest first, between two seqs.
+    logPage: s(
+      `SELECT seq, op, outcome, received_at FROM changes
+       WHERE library = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
+    deviceLogPage: s(
+      `SELECT seq, op, outcome, received_at FROM changes INDEXED BY changes_by_device
+       WHERE library = ? AND device_id = ? AND seq > ? AND seq < ? ORDER BY seq DESC LIMIT ?`,
+    ),
     insertChange: s(
       'INSERT INTO changes (library, seq, op_id, device_id, op, outcome, received_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     insertAsset: s(
-      `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history,
+         favorite, kind, media_error, search_text)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    // The search text is search-index.ts's to update: it knows when the full-text index must follow.
     updateAsset: s(
       `UPDATE assets SET state = ?, lifecycle = ?,
          taken_at = CASE WHEN ? = '' THEN taken_at ELSE ? END,
-         in_conflict = ?, updated_seq = ?, history = history || ?
+         in_conflict = ?, favorite = ?, kind = ?, media_error = ?, updated_seq = ?,
+         history = history || ?
        WHERE library = ? AND id = ?`,
     ),
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
+       WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?
+         AND favorite = ? AND kind = ? AND media_error = ? AND search_text = ?`,
+    ),
+    // A filter's column changed (a favorite, say), the timeline's did not: its index stays out.
+    updateAssetFacets: s(
+      `UPDATE assets SET state = ?, favorite = ?, kind = ?, media_error = ?, updated_seq = ?,
+         history = history || ?
        WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?`,
     ),
     appendHistory: s('UPDATE assets SET history = history || ? WHERE library = ? AND id = ?'),
@@ -153,17 +175,6 @@ export function prepareStatements(db: Db) {
     ),
     upsertPairing: s(
       'INSERT INTO pairing (library, key, value) VALUES (?, ?, ?) ON CONFLICT (library, key) DO UPDATE SET value = excluded.value',
-    ),
-    conflictsAfter: s(
-      `SELECT id, state, taken_at FROM assets INDEXED BY assets_in_conflict
-       WHERE library = ? AND lifecycle = ? AND in_conflict = 1
-       AND (taken_at < ? OR (taken_at = ? AND id < ?))
-       ORDER BY taken_at DESC, id DESC LIMIT ?`,
-    ),
-    // The UTC day of the timeline key; '' (no capture time) sorts last.
-    timelineDays: s(
-      `SELECT substr(taken_at, 1, 10) AS day, count(*) AS count FROM assets
-       WHERE library = ? AND lifecycle = 'live' GROUP BY day ORDER BY day DESC`,
     ),
     timelineKey: s(
       `SELECT taken_at FROM assets WHERE library = ? AND id = ? AND lifecycle = 'live'`,
@@ -177,11 +188,6 @@ export function prepareStatements(db: Db) {
       `SELECT id FROM assets WHERE library = ? AND lifecycle = 'live'
        AND (taken_at < ? OR (taken_at = ? AND id < ?))
        ORDER BY taken_at DESC, id DESC LIMIT 1`,
-    ),
-    timelineAfter: s(
-      `SELECT id, state, taken_at FROM assets WHERE library = ? AND lifecycle = ?
-       AND (taken_at < ? OR (taken_at = ? AND id < ?))
-       ORDER BY taken_at DESC, id DESC LIMIT ?`,
     ),
 
     insertDerivative: s(
