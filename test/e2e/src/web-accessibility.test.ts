@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, requireBrowserInCi } from './browser.js';
-import { put, serverForFile, USER_PASSWORD } from './households.js';
+import { ADMIN_PASSWORD, put, serverForFile, USER_PASSWORD } from './households.js';
 
 // axe-core, run inside Chromium on each main page of the web app: no serious or critical
 // violation of WCAG's rules as axe checks them (contrast, names, roles, landmarks...).
@@ -30,6 +30,9 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.help}): ${JSON.stringify(v.nodes.map((n) => n.target))}`);
 }
 
+const mainLink = (page: Page, name: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name });
+
 describe.skipIf(missing !== undefined)('the web app, scanned by axe-core', () => {
   let browser: Browser;
   beforeAll(async () => {
@@ -39,7 +42,7 @@ describe.skipIf(missing !== undefined)('the web app, scanned by axe-core', () =>
     await browser.close();
   });
 
-  it('finds no serious or critical violation on the sign-in page, the timeline, a photo and the albums', async () => {
+  it('finds no serious or critical violation on the sign-in page, the timeline, search results, a photo, the albums, the sync inspector and the admin page', async () => {
     const { url } = server();
     const { devices } = await household('erin', ['laptop']);
     const [laptop] = devices;
@@ -60,6 +63,10 @@ describe.skipIf(missing !== undefined)('the web app, scanned by axe-core', () =>
       await page.getByRole('link', { name: 'door-knocker.jpg' }).waitFor();
       expect(await seriousViolations(page), `timeline, ${colorScheme}`).toEqual([]);
 
+      await page.goto(new URL('/?q=door&from=2000-01-01', url).href);
+      await page.getByText('1 photo: with “door”, from 2000-01-01.').waitFor();
+      expect(await seriousViolations(page), `search results, ${colorScheme}`).toEqual([]);
+
       await page.getByRole('link', { name: 'door-knocker.jpg' }).click();
       await page.getByRole('heading', { name: 'History' }).waitFor();
       expect(await seriousViolations(page), `photo, ${colorScheme}`).toEqual([]);
@@ -70,6 +77,18 @@ describe.skipIf(missing !== undefined)('the web app, scanned by axe-core', () =>
         .click();
       await page.getByRole('heading', { name: 'Albums', level: 1 }).waitFor();
       expect(await seriousViolations(page), `albums, ${colorScheme}`).toEqual([]);
+
+      await mainLink(page, 'Sync inspector').click();
+      await page.getByText('Imported as door-knocker.jpg').waitFor();
+      expect(await seriousViolations(page), `inspector, ${colorScheme}`).toEqual([]);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('User name').fill('admin');
+      await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await mainLink(page, 'Admin').click();
+      await page.getByRole('rowheader', { name: 'erin' }).waitFor();
+      expect(await seriousViolations(page), `admin, ${colorScheme}`).toEqual([]);
       await context.close();
     }
   });

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import type { VersionId } from '@keepsake/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, requireBrowserInCi } from './browser.js';
@@ -33,7 +34,7 @@ describe.skipIf(missing !== undefined)('screenshots of the web app', () => {
     await browser.close();
   });
 
-  it('shows the timeline and a photo with its history', async () => {
+  it('shows the timeline, a photo with its history, and the sync inspector', async () => {
     const { url } = file.server();
     const { library, devices } = await file.household('frida', ['laptop']);
     const [laptop] = devices;
@@ -59,6 +60,20 @@ describe.skipIf(missing !== undefined)('screenshots of the web app', () => {
       type: 'jpeg',
       quality: 80,
     });
+
+    // The log with every outcome to show: a refused op beside the applied ones.
+    const car = await library.assetAt('Camera/classic-car.heic');
+    await library.submit({
+      kind: 'trash',
+      assetId: car.id,
+      context: ['version-nobody-made' as VersionId],
+    });
+    await page
+      .getByRole('navigation', { name: 'Main' })
+      .getByRole('link', { name: 'Sync inspector' })
+      .click();
+    await page.getByText('Rejected (concurrent-edit)').waitFor();
+    await page.screenshot({ path: new URL('sync-inspector.png', OUT).pathname });
     await context.close();
   });
 });

@@ -68,6 +68,7 @@ function ShareRow(props: {
     <li>
       <span>{props.who}</span>
       <select
+        className="field"
         aria-label={`What ${props.who} may do`}
         value={props.role}
         disabled={busy}

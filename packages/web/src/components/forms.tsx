@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import './forms.css';
 
 // The small pieces every form and action of the app is made of, so each says what went wrong
 // the same way, where the user is looking.
@@ -59,5 +60,26 @@ export function TextField(props: {
         }}
       />
     </label>
+  );
+}
+
+/** The server's rule for a password (users.ts), so the browser says so before it is sent. */
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 1000;
+
+/** A password being chosen, held to the server's length rule. */
+export function NewPasswordField(props: {
+  label: string;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  return (
+    <TextField
+      {...props}
+      type="password"
+      autoComplete="new-password"
+      minLength={PASSWORD_MIN}
+      maxLength={PASSWORD_MAX}
+    />
   );
 }

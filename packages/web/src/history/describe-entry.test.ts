@@ -50,6 +50,19 @@ describe('an asset history in plain words', () => {
     );
   });
 
+  it('describes album ops, which name no photo', () => {
+    const words = (payload: Record<string, unknown>) =>
+      describeEntry(entry({ kind: 'createAlbum', ...payload }), names).action;
+    expect(words({ name: 'Summer' })).toBe('Album “Summer” created');
+    expect(words({ kind: 'renameAlbum', name: 'Autumn' })).toBe('Album renamed to “Autumn”');
+    expect(words({ kind: 'shareAlbum', user: 'user-bob', role: 'viewer' })).toBe(
+      'Album shared with user user-bob as viewer',
+    );
+    expect(words({ kind: 'shareAlbum', user: 'user-bob', role: null })).toBe(
+      'Album no longer shared with user user-bob',
+    );
+  });
+
   it("gives a refusal's reason and shows an unknown device by its id", () => {
     const refused = describeEntry(
       entry(

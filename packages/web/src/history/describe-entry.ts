@@ -48,6 +48,15 @@ function action(payload: HistoryEntry['op']['payload']): string {
       return 'Added to an album';
     case 'removeFromAlbum':
       return 'Removed from an album';
+    // Album ops name no photo: the sync inspector shows them.
+    case 'createAlbum':
+      return `Album “${text(p.name)}” created`;
+    case 'renameAlbum':
+      return `Album renamed to “${text(p.name)}”`;
+    case 'shareAlbum':
+      return p.role === null
+        ? `Album no longer shared with user ${text(p.user)}`
+        : `Album shared with user ${text(p.user)} as ${text(p.role)}`;
     default:
       return `${payload.kind} (an op this version of the web app does not describe)`;
   }

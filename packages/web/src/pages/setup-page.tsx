@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api, failureMessage } from '../api/client.js';
-import { InlineForm, TextField } from '../components/forms.js';
+import { InlineForm, NewPasswordField, TextField } from '../components/forms.js';
 import { useAttempt } from '../library/attempt.js';
 import { navigate } from '../router.js';
 
@@ -45,14 +45,10 @@ export function SetupPage(props: { onSignedIn: () => Promise<void> }) {
             maxLength={64}
             autoComplete="username"
           />
-          <TextField
+          <NewPasswordField
             label="Password (at least 8 characters)"
-            type="password"
             value={password}
             onChange={setPassword}
-            minLength={8}
-            maxLength={1000}
-            autoComplete="new-password"
           />
           <button type="submit" disabled={busy}>
             Create and sign in

@@ -50,7 +50,13 @@ export async function createUser(
 export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
   app.post(
     '/api/v1/users',
-    { schema: { summary: 'Create a user (administrators)', body: newUser } },
+    {
+      schema: {
+        summary: 'Create a user (administrators)',
+        body: newUser,
+        response: { 201: z.object({ user: userViewSchema }) },
+      },
+    },
     async (request, reply) => {
       await ctx.auth.admin(request);
       const user = await createUser(ctx, request.body);
@@ -60,7 +66,12 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
 
   app.get(
     '/api/v1/users',
-    { schema: { summary: 'List users (administrators)' } },
+    {
+      schema: {
+        summary: 'List users (administrators)',
+        response: { 200: z.object({ users: z.array(userViewSchema) }) },
+      },
+    },
     async (request) => {
       await ctx.auth.admin(request);
       return { users: (await ctx.store.users()).map(userView) };
@@ -113,6 +124,7 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
         summary: 'Set a password (administrators, or the user themself)',
         params: z.object({ id: z.string().max(100) }),
         body: z.object({ password }),
+        response: { 200: z.object({ ok: z.literal(true) }) },
       },
     },
     async (request) => {
@@ -121,7 +133,7 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
       if (!user.isAdmin && user.id !== target) throw notFound('user');
       if (!(await ctx.store.userById(target))) throw notFound('user');
       await ctx.store.setPasswordHash(target, await hashPassword(request.body.password));
-      return { ok: true };
+      return { ok: true as const };
     },
   );
 }
