@@ -3,15 +3,18 @@ import { api, type Me } from './api/client.js';
 import { LibraryContext } from './library/library-context.js';
 import { useLibraryHead } from './library/library-head.js';
 import { WebDevice } from './library/web-device.js';
+import { AdminPage } from './pages/admin-page.js';
 import { AlbumPage } from './pages/album-page.js';
 import { AlbumsPage } from './pages/albums-page.js';
 import { DevicesPage } from './pages/devices-page.js';
+import { InspectorPage } from './pages/inspector-page.js';
 import { PhotoPage } from './pages/photo-page.js';
 import { SetupPage } from './pages/setup-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { TimelinePage } from './pages/timeline-page.js';
 import { TrashPage } from './pages/trash-page.js';
 import { Link, navigate, usePath } from './router.js';
+import { Uploader } from './upload/uploader.js';
 
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me };
 
@@ -52,8 +55,8 @@ function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> 
     await device.signOut();
     await endSession();
   };
-  const head = useLibraryHead();
-  const library = useMemo(() => ({ head, device }), [head, device]);
+  const position = useLibraryHead();
+  const library = useMemo(() => ({ ...position, device }), [position, device]);
   return (
     <LibraryContext.Provider value={library}>
       <header className="top-bar">
@@ -65,20 +68,23 @@ function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> 
           <Link to="/albums">Albums</Link>
           <Link to="/trash">Trash</Link>
           <Link to="/devices">Devices</Link>
+          <Link to="/inspector">Sync inspector</Link>
+          {me.user.isAdmin && <Link to="/admin">Admin</Link>}
         </nav>
+        <Uploader owner={me.user.id} />
         <span className="who">{me.user.name}</span>
         <button type="button" onClick={() => void signOut()}>
           Sign out
         </button>
       </header>
       <main>
-        <Page />
+        <Page isAdmin={me.user.isAdmin} />
       </main>
     </LibraryContext.Provider>
   );
 }
 
-function Page() {
+function Page({ isAdmin }: { isAdmin: boolean }) {
   const path = usePath();
   const photo = /^\/photos\/([^/]+)$/.exec(path);
   if (photo?.[1]) return <PhotoPage id={decodeURIComponent(photo[1])} />;
@@ -92,6 +98,8 @@ function Page() {
   }
   if (path === '/trash') return <TrashPage />;
   if (path === '/devices') return <DevicesPage />;
+  if (path === '/inspector') return <InspectorPage />;
+  if (path === '/admin') return <AdminPage isAdmin={isAdmin} />;
   return (
     <section className="empty">
       <h1>Not found</h1>

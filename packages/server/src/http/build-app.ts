@@ -11,6 +11,7 @@ import { handleError } from './error-handler.js';
 import { albumsRoutes } from './routes/albums.js';
 import { assetViewerRoutes } from './routes/asset-viewer.js';
 import { assetsRoutes } from './routes/assets.js';
+import { blobMediaRoutes } from './routes/blob-media.js';
 import { blobsRoutes } from './routes/blobs.js';
 import { changesRoutes } from './routes/changes.js';
 import { LibraryDigests } from '../digest/library-digests.js';
@@ -111,6 +112,7 @@ export async function buildApp(
   changesRoutes(app, ctx);
   pushRoutes(app, ctx);
   blobsRoutes(app, ctx);
+  blobMediaRoutes(app, ctx);
   assetsRoutes(app, ctx);
   assetViewerRoutes(app, ctx);
   albumsRoutes(app, ctx);

@@ -147,3 +147,11 @@ export const albumAssetViewSchema = assetViewSchema.extend({
     .optional()
     .describe('the adds of its membership, for a removeFromAlbum op (to its owner only)'),
 });
+
+/** What the server read from one blob of the caller's: its metadata, or why there is none. */
+export const blobMediaViewSchema = z.object({
+  hash: z.string(),
+  kind: z.string().describe('image, video or other, from the bytes (else the name)'),
+  meta: metaSchema.optional(),
+  error: z.string().optional().describe('why no metadata could be read, for a person'),
+});

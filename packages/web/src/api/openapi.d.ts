@@ -148,7 +148,17 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            users: {
+                                id: string;
+                                name: string;
+                                isAdmin: boolean;
+                                quotaBytes: number | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
                 };
             };
         };
@@ -175,11 +185,21 @@ export interface paths {
             };
             responses: {
                 /** @description Default Response */
-                200: {
+                201: {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            user: {
+                                id: string;
+                                name: string;
+                                isAdmin: boolean;
+                                quotaBytes: number | null;
+                                createdAt: string;
+                            };
+                        };
+                    };
                 };
             };
         };
@@ -311,7 +331,12 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
                 };
             };
         };
@@ -715,6 +740,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The change log, newest first (the sync inspector)
+         * @description The newest `limit` entries between `after` and `before`, narrowed to one device's ops and/or one asset's. `more` says there are older ones in the range. Reading it acknowledges nothing: devices catch up with GET /api/v1/changes.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description only entries after this seq: pass the last `head` to read what arrived since */
+                    after?: number;
+                    /** @description only entries before this seq: pass the oldest seq shown to read older ones */
+                    before?: number;
+                    limit?: number;
+                    /** @description only this device's ops (an id from GET /api/v1/devices) */
+                    device?: string;
+                    /** @description only the ops that named or changed this asset */
+                    asset?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entries: {
+                                seq: number;
+                                receivedAt: string;
+                                op: {
+                                    opId: string;
+                                    device: string;
+                                    hlc: {
+                                        ms: number;
+                                        counter: number;
+                                        node: string;
+                                    };
+                                    payload: {
+                                        kind: string;
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                outcome: {
+                                    /** @enum {string} */
+                                    status: "applied";
+                                    note?: string;
+                                } | {
+                                    /** @enum {string} */
+                                    status: "merged";
+                                    note: string;
+                                    readonly siblings: string[];
+                                } | {
+                                    /** @enum {string} */
+                                    status: "rejected";
+                                    reason: string;
+                                    message: string;
+                                };
+                            }[];
+                            more: boolean;
+                            head: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/blobs/presence": {
         parameters: {
             query?: never;
@@ -748,7 +860,11 @@ export interface paths {
                     headers: {
                         [name: string]: unknown;
                     };
-                    content?: never;
+                    content: {
+                        "application/json": {
+                            present: string[];
+                        };
+                    };
                 };
             };
         };
@@ -797,6 +913,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/blobs/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the server reads from blobs in the caller's library
+         * @description Per hash, in the order asked: its metadata, or the reason none could be read. Answers only for the caller's own library: a hash it does not hold is not found, as if nobody stored it.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        hashes: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            media: {
+                                hash: string;
+                                /** @description image, video or other, from the bytes (else the name) */
+                                kind: string;
+                                meta?: {
+                                    takenAt?: string;
+                                    contentId?: string;
+                                    width?: number;
+                                    height?: number;
+                                    orientation?: number;
+                                    durationMs?: number;
+                                    camera?: string;
+                                    gps?: {
+                                        lat: number;
+                                        lon: number;
+                                        alt?: number;
+                                    };
+                                };
+                                /** @description why no metadata could be read, for a person */
+                                error?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets": {
         parameters: {
             query?: never;
@@ -806,11 +989,21 @@ export interface paths {
         };
         /**
          * List assets, newest taken first
-         * @description Paginated by an opaque cursor: pass `next` back as `cursor`.
+         * @description Paginated by an opaque cursor: pass `next` back as `cursor`. The search parameters narrow the listing, and /timeline counts its days with the same ones.
          */
         get: {
             parameters: {
                 query?: {
+                    /** @description only favorites, videos, Live Photos, assets in conflict, or media errors */
+                    kind?: "favorites" | "videos" | "live" | "conflicts" | "errors";
+                    /** @description words, each found (or the start of a word found) in a path, caption, keyword or camera */
+                    q?: string;
+                    /** @description words found in the camera's make and model */
+                    camera?: string;
+                    /** @description taken on or after this UTC day */
+                    from?: string;
+                    /** @description taken on or before this UTC day */
+                    to?: string;
                     /** @description live assets, the trash, or assets whose versions are in conflict */
                     filter?: "live" | "trashed" | "conflicts";
                     limit?: number;
@@ -974,11 +1167,22 @@ export interface paths {
         };
         /**
          * The timeline's days, newest first, with how many live assets each holds
-         * @description Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it.
+         * @description Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.
          */
         get: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description only favorites, videos, Live Photos, assets in conflict, or media errors */
+                    kind?: "favorites" | "videos" | "live" | "conflicts" | "errors";
+                    /** @description words, each found (or the start of a word found) in a path, caption, keyword or camera */
+                    q?: string;
+                    /** @description words found in the camera's make and model */
+                    camera?: string;
+                    /** @description taken on or after this UTC day */
+                    from?: string;
+                    /** @description taken on or before this UTC day */
+                    to?: string;
+                };
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -996,6 +1200,8 @@ export interface paths {
                                 day: string | null;
                                 count: number;
                             }[];
+                            /** @description the library's head when the days were counted: they hold every change up to it */
+                            head: number;
                         };
                     };
                 };

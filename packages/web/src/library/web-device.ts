@@ -1,4 +1,13 @@
-import { HybridClock, asDeviceId, type Hlc, type Reply, type RetryLater } from '@keepsake/core';
+import {
+  HybridClock,
+  asDeviceId,
+  asOpId,
+  compareHlc,
+  type Hlc,
+  type Op,
+  type Reply,
+  type RetryLater,
+} from '@keepsake/core';
 import { api, failureMessage, type WireOp } from '../api/client.js';
 
 // This browser as a device of the user's library: a change made here (a favorite, a trash) is
@@ -58,20 +67,37 @@ export class WebDevice {
 
   /** Sends one change as an op and answers the server's reply; throws a readable error. */
   async submit(payload: WireOp['payload'], knownSeq: number): Promise<Reply | RetryLater> {
+    const stamp = await this.stamper(knownSeq);
+    const [reply] = await this.send([{ ...stamp(), payload }]);
+    if (!reply) throw new Error('the server answered without a reply for the change');
+    return reply;
+  }
+
+  /**
+   * Stamps for a run of changes made here (an upload's imports), each ordered after the one
+   * before it and after every stamp this browser has seen.
+   */
+  async stamper(knownSeq: number): Promise<() => Omit<Op, 'payload'>> {
     const registration = await this.#register();
-    const clock = new HybridClock(asDeviceId(registration.id), Date.now);
+    const device = asDeviceId(registration.id);
+    const clock = new HybridClock(device, Date.now);
     for (const stamp of [...this.#seen, ...(registration.last ? [registration.last] : [])]) {
       clock.receive(stamp);
     }
-    const op: WireOp = {
-      opId: `web-${crypto.randomUUID()}`,
-      device: registration.id,
+    return () => ({
+      opId: asOpId(`web-${crypto.randomUUID()}`),
+      device,
       hlc: clock.now(),
       knownSeq,
-      payload,
-    };
+    });
+  }
+
+  /** Sends stamped ops, in order, and answers the server's reply to each; throws a readable error. */
+  async send(ops: readonly (WireOp | Op)[]): Promise<(Reply | RetryLater)[]> {
+    const registration = await this.#register();
     const result = await api.POST('/api/v1/ops', {
-      body: { ops: [op] },
+      // Core's ops are this same shape, their optional fields typed `| undefined`: JSON drops those.
+      body: { ops: ops as WireOp[] },
       headers: { authorization: `Bearer ${registration.token}` },
     });
     if (result.response.status === 401) {
@@ -84,12 +110,18 @@ export class WebDevice {
     // The op route's answer is described by core's Reply type rather than a response schema:
     // serialising ingest replies through a schema would slow the server's busiest route.
     const { results } = result.data as unknown as { results: (Reply | RetryLater)[] };
-    const [reply] = results;
-    if (!reply) throw new Error('the server answered without a reply for the change');
+    if (results.length !== ops.length) {
+      throw new Error('the server answered without a reply for every change');
+    }
     // A stamp the server refused (this clock runs ahead) is not kept: the next one, once the
     // clock is right, must not have to wait for it.
-    if (reply.status !== 'retry') this.#save({ ...registration, last: clock.last });
-    return reply;
+    let last = registration.last;
+    for (const [i, op] of ops.entries()) {
+      const hlc = op.hlc as Hlc;
+      if (results[i]?.status !== 'retry' && (!last || compareHlc(hlc, last) > 0)) last = hlc;
+    }
+    if (last && last !== registration.last) this.#save({ ...registration, last });
+    return results;
   }
 
   /** On signing out: the token is revoked, so what this browser keeps grants nothing. */

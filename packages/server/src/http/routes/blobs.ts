@@ -34,6 +34,7 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
         description:
           "Answers only for the caller's own library, so it cannot be used to learn what other users store.",
         body: z.object({ hashes: z.array(blobHashSchema).max(1000) }),
+        response: { 200: z.object({ present: z.array(z.string()) }) },
       },
     },
     async (request) => {
