@@ -13,6 +13,7 @@ import { benchDigest } from './digest.bench-case.js';
 import { benchFeedCatchUp } from './feed-catch-up.bench-case.js';
 import { benchServerIngest } from './server-ingest.bench-case.js';
 import { benchUploadThroughput } from './upload-throughput.bench-case.js';
+import { benchWebTimeline } from './web-timeline.bench-case.js';
 
 interface Case {
   readonly name: string;
@@ -64,6 +65,12 @@ const CASES: readonly Case[] = [
     target:
       "10,000 photo-sized files (~6 GB) from appearing in A until all on B: half of Syncthing's time, never slower; CPU seconds beside Syncthing's",
     run: benchAgentVsSyncthing,
+  },
+  {
+    name: 'Web timeline',
+    target:
+      '100,000 photos: first timeline paint < 1.5 s and a year back with the scrubber < 1 s, in headless Chromium',
+    run: benchWebTimeline,
   },
 ];
 

@@ -22,3 +22,20 @@ export function mediaError(asset: AssetView): string | undefined {
   const media = asset.media.render ?? asset.media.original;
   return media && !('pending' in media) ? media.error : undefined;
 }
+
+/** Not read by the server yet: its thumbnail, if it is to have one, is on its way. */
+export function waitingForMedia(asset: AssetView): boolean {
+  const media = asset.media.render ?? asset.media.original;
+  return !media || 'pending' in media;
+}
+
+/**
+ * What a tile says in place of a thumbnail: that it is being made, that the file could not be
+ * read, or what it is when the server makes no picture of it (a video).
+ */
+export function noThumbnailText(asset: AssetView): string {
+  const media = asset.media.render ?? asset.media.original;
+  if (!media || 'pending' in media) return 'Preparing…';
+  if (media.error !== undefined) return 'Cannot show';
+  return media.kind === 'video' ? '▶ Video' : 'No preview';
+}

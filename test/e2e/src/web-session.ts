@@ -1,4 +1,4 @@
-import type { Browser, Locator } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Locator } from 'playwright-core';
 import { expect } from 'vitest';
 import { put, USER_PASSWORD, type serverForFile } from './households.js';
 import type { LibraryClient } from './library-client.js';
@@ -7,12 +7,18 @@ import type { LibraryClient } from './library-client.js';
 // the server's thumbnails, tell a decoded image from a broken one.
 
 /** A browser of its own (cookies, storage), signed in as `user`, in English and UTC. */
-export async function signedIn(browser: Browser, url: string, user: string) {
-  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC' });
+export async function signedIn(
+  browser: Browser,
+  url: string,
+  user: string,
+  password = USER_PASSWORD,
+  options: BrowserContextOptions = {},
+) {
+  const context = await browser.newContext({ locale: 'en-GB', timezoneId: 'UTC', ...options });
   const page = await context.newPage();
   await page.goto(url);
   await page.getByLabel('User name').fill(user);
-  await page.getByLabel('Password').fill(USER_PASSWORD);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Main' }).waitFor();
   return { context, page };

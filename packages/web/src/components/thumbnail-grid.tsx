@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { derivativeUrl, type AssetView } from '../api/client.js';
-import { mediaError, nameOf, thumbnailSize } from '../asset-facts.js';
+import { nameOf, noThumbnailText, thumbnailSize } from '../asset-facts.js';
 import { Link } from '../router.js';
 import type { Selection } from './selection.js';
 import './thumbnail-grid.css';
@@ -13,7 +13,7 @@ export function Thumbnail(props: { asset: AssetView; src?: string; to?: string }
   const { asset } = props;
   const size = thumbnailSize(asset);
   const name = nameOf(asset);
-  const placeholder = mediaError(asset) ? 'Cannot show' : 'Preparing…';
+  const placeholder = noThumbnailText(asset);
   const content = (
     <>
       {size ? (

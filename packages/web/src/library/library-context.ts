@@ -1,9 +1,9 @@
 import { createContext, useContext } from 'react';
+import type { LibraryPosition } from './library-head.js';
 import type { WebDevice } from './web-device.js';
 
-/** What every page of a signed-in user shares: the library's head and this browser as a device. */
-export interface Library {
-  readonly head: number;
+/** What every page of a signed-in user shares: where the library is, and this browser as a device. */
+export interface Library extends LibraryPosition {
   readonly device: WebDevice;
 }
 

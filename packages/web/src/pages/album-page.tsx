@@ -38,7 +38,7 @@ interface Loaded {
  */
 export function AlbumPage(where: AlbumRef) {
   const { id, owner } = where;
-  const { head } = useLibrary();
+  const { head, media } = useLibrary();
   const tick = useEvery(owner === undefined ? undefined : SHARED_POLL_MS);
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
@@ -70,7 +70,7 @@ export function AlbumPage(where: AlbumRef) {
     return () => {
       current = false;
     };
-  }, [id, owner, head, tick, changed]);
+  }, [id, owner, head, media, tick, changed]);
 
   const selection = useSelection();
   const removeFromAlbum = useRemoveFromAlbum();

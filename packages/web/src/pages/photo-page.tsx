@@ -21,10 +21,11 @@ interface Loaded {
 
 /** One photo: its current rendition, what is known of it, and every op in its history. */
 export function PhotoPage({ id }: { id: string }) {
-  const { head, device } = useLibrary();
+  const { head, media, device } = useLibrary();
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
-  // Loaded again whenever the library changes (a push, or this page's own change).
+  // Loaded again whenever the library changes (a push, or this page's own change), and when
+  // thumbnails were made (its preview may be one).
   const [changed, setChanged] = useState(0);
   useEffect(() => {
     let current = true;
@@ -49,7 +50,7 @@ export function PhotoPage({ id }: { id: string }) {
     return () => {
       current = false;
     };
-  }, [id, head, changed, device]);
+  }, [id, head, media, changed, device]);
 
   if (error) {
     return (

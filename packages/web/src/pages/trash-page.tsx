@@ -20,7 +20,7 @@ interface Loaded {
 
 /** The trash, each photo with when the server deletes it for good; more load on scrolling. */
 export function TrashPage() {
-  const { head } = useLibrary();
+  const { head, media } = useLibrary();
   const [loaded, setLoaded] = useState<Loaded>();
   const [error, setError] = useState<string>();
   // Read again whenever the library changes (a push, or a change made on this page): as many as
@@ -45,7 +45,7 @@ export function TrashPage() {
     return () => {
       current = false;
     };
-  }, [head, changed]);
+  }, [head, media, changed]);
 
   const loading = useRef(false);
   const loadMore = useCallback(async () => {
