@@ -16,30 +16,30 @@ export interface SearchText {
   readonly camera: string;
 }
 
-export interface AssetFacets {
+/** What the filters look at: kept in columns as each write makes it. */
+export interface AssetFilters {
   readonly favorite: boolean;
   readonly kind: AssetKind;
-  readonly text: SearchText;
 }
 
-/** The asset's facets, from its current version and fields. */
-export function assetFacets(asset: Asset): AssetFacets {
-  const current = asset.versions[0];
-  const resources = current?.resources;
+/** The asset's filter values, from its current version and fields. */
+export function assetFilters(asset: Asset): AssetFilters {
+  const resources = asset.versions[0]?.resources;
   const kind: AssetKind = resources?.live
     ? 'live'
     : resources && isVideoExt(resources.original.ext)
       ? 'video'
       : 'photo';
+  return { favorite: asset.fields.favorite?.value === true, kind };
+}
+
+/** The words search finds the asset by, from its placements, fields and current version. */
+export function assetText(asset: Asset): SearchText {
   return {
-    favorite: asset.fields.favorite?.value === true,
-    kind,
-    text: {
-      names: [...asset.paths.keys()].join('\n'),
-      caption: asset.fields.caption?.value ?? '',
-      keywords: [...asset.keywords.keys()].join('\n'),
-      camera: current?.meta.camera ?? '',
-    },
+    names: [...asset.paths.keys()].join('\n'),
+    caption: asset.fields.caption?.value ?? '',
+    keywords: [...asset.keywords.keys()].join('\n'),
+    camera: asset.versions[0]?.meta.camera ?? '',
   };
 }
 

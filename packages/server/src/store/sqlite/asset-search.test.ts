@@ -301,6 +301,53 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
     await t.store.close();
   });
 
+  it('indexes words behind the writes: on its own when idle, at once before a search, and after a crash', async () => {
+    const file = join(tempDir(), 'meta.db');
+    const position = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT text_indexed_seq, head_seq FROM libraries').get() as {
+          text_indexed_seq: number;
+          head_seq: number;
+        };
+      } finally {
+        db.close();
+      }
+    };
+    let store = new SqliteMetadataStore(file);
+    await store.createUser(
+      { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+      0,
+    );
+    const submit = async (ops: Op[]) => {
+      await registerBlobs(store, ALICE, ops);
+      await store.submitOps(ALICE, ops, ANY_TIME);
+    };
+    const found = async (text: string) =>
+      (await store.assets(ALICE, { filter: 'live', search: { text }, limit: 10 })).assets.length;
+
+    // Written, not yet indexed: the ingest did not wait for the index.
+    await submit([importOf('2024/harbour.jpg', { meta: taken('2024-01-01') })]);
+    expect(position()).toEqual({ text_indexed_seq: 0, head_seq: 1 });
+    // Left idle, the store reads the log into the index by itself.
+    await expect.poll(() => position().text_indexed_seq, { timeout: 5_000 }).toBe(1);
+
+    // A search right after a write sees it: it reads the rest of the log first.
+    await submit([
+      onAsset('2024/harbour.jpg', { kind: 'setField', field: 'caption', value: 'Gulls' }),
+    ]);
+    expect(await found('gulls')).toBe(1);
+
+    // Stopped before it read the next write: nothing is lost, the position says what is left.
+    await submit([importOf('2024/lighthouse.jpg', { meta: taken('2024-01-02') })]);
+    await store.close();
+    expect(position()).toEqual({ text_indexed_seq: 2, head_seq: 3 });
+    store = new SqliteMetadataStore(file);
+    expect(await found('lighthouse')).toBe(1);
+    expect(await found('gulls')).toBe(1);
+    await store.close();
+  });
+
   it('brings a database from before search up to date: every asset found as if written since', async () => {
     const file = join(tempDir(), 'meta.db');
     // The schema just before search, holding alice's assets as the store wrote them then.

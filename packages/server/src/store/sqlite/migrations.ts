@@ -190,6 +190,8 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   -- The text the full-text index holds for the row: an op that leaves it as it was (most do)
   -- leaves the index alone.
   ALTER TABLE assets ADD COLUMN search_text TEXT NOT NULL DEFAULT '';
+  -- How far into the library's log the full-text index has read (text-index.ts).
+  ALTER TABLE libraries ADD COLUMN text_indexed_seq INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX assets_favorites ON assets(library, lifecycle, taken_at DESC, id DESC)
     WHERE favorite = 1;
   CREATE INDEX assets_videos ON assets(library, lifecycle, taken_at DESC, id DESC)

@@ -1,25 +1,17 @@
-import { decodeAsset, type Asset, type AssetId, type BlobHash } from '@keepsake/core';
-import {
-  assetFacets,
-  currentBlobs,
-  type AssetKind,
-  type SearchText,
-} from '../../library/asset-facets.js';
+import { decodeAsset, type Asset, type BlobHash } from '@keepsake/core';
+import { assetFilters, currentBlobs, type AssetKind } from '../../library/asset-facets.js';
 import type { Db } from './database.js';
+import { TextIndex, type AssetRow } from './text-index.js';
 
-// Keeps the assets' filter columns (favorite, kind, media_error), the full-text index
-// (`asset_text`, keyed by the asset's row number) and `asset_blobs` in step with the assets,
-// inside the transaction that writes them. The schema is in migrations.ts.
+// Keeps the assets' filter columns (favorite, kind, media_error) and `asset_blobs` in step with
+// the assets, inside the transaction that writes them; the full-text index follows behind
+// (text-index.ts). The schema is in migrations.ts.
 
 /** An asset's filter columns, in the order the asset statements take them. */
 export interface SearchColumns {
   readonly favorite: 0 | 1;
   readonly kind: AssetKind;
   readonly mediaError: 0 | 1;
-  /** The full-text index's fields. */
-  readonly fields: SearchText;
-  /** The same as one text, kept in the row to tell when they change. */
-  readonly text: string;
 }
 
 /** Blobs a version can name at most (original, live, raw, render, sidecar). */
@@ -50,16 +42,6 @@ export class SearchIndex {
            AND m.made_at >= c.claimed_at)`,
         )
         .pluck(),
-      insertText: db.prepare(
-        'INSERT INTO asset_text (rowid, names, caption, keywords, camera) VALUES (?, ?, ?, ?, ?)',
-      ),
-      deleteText: db.prepare('DELETE FROM asset_text WHERE rowid = ?'),
-      // Only when it changed; answers the row's number, for the full-text index.
-      updateText: db
-        .prepare(
-          'UPDATE assets SET search_text = ? WHERE library = ? AND id = ? AND search_text <> ? RETURNING n',
-        )
-        .pluck(),
       insertAssetBlob: db.prepare(
         'INSERT OR IGNORE INTO asset_blobs (hash, library, asset_id) VALUES (?, ?, ?)',
       ),
@@ -79,30 +61,8 @@ export class SearchIndex {
 
   /** The filter columns of `asset`, a row of library `lib`. */
   columns(lib: number, asset: Asset): SearchColumns {
-    const { favorite, kind, text } = assetFacets(asset);
-    return {
-      favorite: favorite ? 1 : 0,
-      kind,
-      mediaError: this.#mediaError(lib, asset),
-      fields: text,
-      text: JSON.stringify([text.names, text.caption, text.keywords, text.camera]),
-    };
-  }
-
-  /** Indexes the text of a new row, `n`. */
-  indexText(n: number, { fields }: SearchColumns): void {
-    const { names, caption, keywords, camera } = fields;
-    if (names || caption || keywords || camera) {
-      this.#q.insertText.run(n, names, caption, keywords, camera);
-    }
-  }
-
-  /** Stores an existing row's text and re-indexes it, if it changed. */
-  textChanged(lib: number, id: AssetId, columns: SearchColumns): void {
-    const n = this.#q.updateText.get(columns.text, lib, id, columns.text) as number | undefined;
-    if (n === undefined) return;
-    this.#q.deleteText.run(n);
-    this.indexText(n, columns);
+    const { favorite, kind } = assetFilters(asset);
+    return { favorite: favorite ? 1 : 0, kind, mediaError: this.#mediaError(lib, asset) };
   }
 
   /** Notes the blobs other than its id that the asset's current version names (asset_blobs). */
@@ -146,21 +106,26 @@ export class SearchIndex {
  */
 export function backfillSearch(db: Db): void {
   const index = new SearchIndex(db);
-  const page = db.prepare('SELECT n, library, state FROM assets WHERE n > ? ORDER BY n LIMIT 1000');
+  const text = new TextIndex(db);
+  const page = db.prepare(
+    'SELECT n, library, state, search_text FROM assets WHERE n > ? ORDER BY n LIMIT 1000',
+  );
   const setColumns = db.prepare(
-    'UPDATE assets SET favorite = ?, kind = ?, media_error = ?, search_text = ? WHERE n = ?',
+    'UPDATE assets SET favorite = ?, kind = ?, media_error = ? WHERE n = ?',
   );
   for (let after = 0; ;) {
-    const rows = page.all(after) as { n: number; library: number; state: string }[];
+    const rows = page.all(after) as (AssetRow & { library: number })[];
     const last = rows.at(-1);
-    if (!last) return;
-    for (const { n, library, state } of rows) {
-      const asset = decodeAsset(state);
-      const columns = index.columns(library, asset);
-      setColumns.run(columns.favorite, columns.kind, columns.mediaError, columns.text, n);
-      index.indexText(n, columns);
-      index.noteBlobs(library, asset);
+    if (!last) break;
+    for (const row of rows) {
+      const asset = decodeAsset(row.state);
+      const { favorite, kind, mediaError } = index.columns(row.library, asset);
+      setColumns.run(favorite, kind, mediaError, row.n);
+      index.noteBlobs(row.library, asset);
+      text.index(row, asset);
     }
     after = last.n;
   }
+  // Every asset's words are in: the index has read each log to its end.
+  db.exec('UPDATE libraries SET text_indexed_seq = head_seq');
 }

@@ -47,6 +47,7 @@ import { QuotaExceededError } from '../metadata-store.js';
 import { AssetSearches } from './asset-searches.js';
 import { checkpointInBackground } from './background-checkpoints.js';
 import { SearchIndex } from './search-index.js';
+import { TextIndex } from './text-index.js';
 import { requestReads, type RequestReads } from './request-reads.js';
 import { openDatabase, openReader, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
@@ -58,6 +59,11 @@ import {
   type Statements,
 } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
+
+/** Log entries the full-text index reads in one step while idle: a few milliseconds' work. */
+const TEXT_STEP = 500;
+/** How long the store must be without batches before the index reads on. */
+const TEXT_DELAY_MS = 200;
 
 /** The embedded store: one SQLite file, one writer, prepared statements for every query. */
 export class SqliteMetadataStore implements MetadataStore {
@@ -71,6 +77,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #callers: RequestReads;
   readonly #search: SearchIndex;
   readonly #searches: AssetSearches;
+  readonly #text: TextIndex;
+  #textTimer: NodeJS.Timeout | undefined;
   readonly #stopCheckpoints: () => Promise<void>;
 
   constructor(file: string) {
@@ -80,6 +88,8 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#callers = requestReads(this.#db);
     this.#search = new SearchIndex(this.#db);
     this.#searches = new AssetSearches(this.#db);
+    this.#text = new TextIndex(this.#db);
+    this.#indexTextWhenIdle();
     this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
     this.#stopCheckpoints = checkpointInBackground(file);
@@ -97,7 +107,25 @@ export class SqliteMetadataStore implements MetadataStore {
     return n;
   }
 
+  /**
+   * Reads the logs into the full-text index a step at a time, each step a short transaction,
+   * once no batch has come for TEXT_DELAY_MS: a batch waits at most one step behind it, and a
+   * busy stretch of ingest is not slowed by it at all (see text-index.ts).
+   */
+  #indexTextWhenIdle(delayMs = TEXT_DELAY_MS): void {
+    clearTimeout(this.#textTimer);
+    this.#textTimer = setTimeout(() => {
+      this.#textTimer = undefined;
+      const [lib] = this.#text.behind();
+      if (lib === undefined) return;
+      this.#text.catchUp(lib, TEXT_STEP);
+      // The next step at once, unless a batch comes meanwhile (it puts this off again).
+      this.#indexTextWhenIdle(0);
+    }, delayMs).unref();
+  }
+
   async close(): Promise<void> {
+    clearTimeout(this.#textTimer);
     await this.#stopCheckpoints();
     this.#scanReader.close();
     this.#db.close();
@@ -217,6 +245,7 @@ export class SqliteMetadataStore implements MetadataStore {
     for (const [library, commit] of group.commits) {
       for (const listener of this.#commitListeners) listener(library, commit);
     }
+    if (group.commits.length > 0) this.#indexTextWhenIdle();
     return group.results;
   }
 
@@ -319,14 +348,12 @@ export class SqliteMetadataStore implements MetadataStore {
       const inConflict = asset.versions.length > 1 ? 1 : 0;
       const seqs = history.get(id) ?? '';
       history.delete(id);
-      const search = this.#search.columns(lib, asset);
-      const { favorite, kind, mediaError } = search;
+      const { favorite, kind, mediaError } = this.#search.columns(lib, asset);
       if (isNew) {
-        const { lastInsertRowid } = q.insertAsset.run(
+        q.insertAsset.run(
           ...[lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs],
-          ...[favorite, kind, mediaError, search.text],
+          ...[favorite, kind, mediaError],
         );
-        this.#search.indexText(Number(lastInsertRowid), search);
         this.#search.noteBlobs(lib, asset);
         continue;
       }
@@ -334,7 +361,7 @@ export class SqliteMetadataStore implements MetadataStore {
       // the state keeps their indexes out of the write; the next most, the timeline's.
       const timeline = [lifecycle, takenAt, takenAt, inConflict];
       const facets = [favorite, kind, mediaError];
-      const sameAll = [...timeline, ...facets, search.text];
+      const sameAll = [...timeline, ...facets];
       if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameAll).changes === 0) {
         const where = [lib, id, ...timeline];
         if (q.updateAssetFacets.run(encoded, ...facets, head, seqs, ...where).changes === 0) {
@@ -343,7 +370,6 @@ export class SqliteMetadataStore implements MetadataStore {
             ...[head, seqs, lib, id],
           );
         }
-        this.#search.textChanged(lib, id, search);
       }
       this.#search.noteBlobs(lib, asset);
     }
@@ -457,6 +483,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const search: AssetSearch =
       query.filter === 'conflicts' ? { ...query.search, kind: 'conflicts' } : (query.search ?? {});
     const lib = this.#lib(library);
+    this.#textBefore(lib, search);
     const rows = this.#searches.page(lib, lifecycle, search, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
@@ -468,7 +495,14 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   timelineDays(library: UserId, search: AssetSearch = {}): Promise<TimelineDay[]> {
-    return Promise.resolve(this.#searches.days(this.#lib(library), search));
+    const lib = this.#lib(library);
+    this.#textBefore(lib, search);
+    return Promise.resolve(this.#searches.days(lib, search));
+  }
+
+  /** A search for words sees every change made before it: the index reads the rest of the log. */
+  #textBefore(lib: number, search: AssetSearch): void {
+    if (search.text !== undefined || search.camera !== undefined) this.#text.catchUp(lib);
   }
 
   timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours> {

@@ -146,10 +146,10 @@ export function prepareStatements(db: Db) {
     ),
     insertAsset: s(
       `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history,
-         favorite, kind, media_error, search_text)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         favorite, kind, media_error)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    // The search text is search-index.ts's to update: it knows when the full-text index must follow.
+    // The search text is text-index.ts's to update, as it indexes the asset's words.
     updateAsset: s(
       `UPDATE assets SET state = ?, lifecycle = ?,
          taken_at = CASE WHEN ? = '' THEN taken_at ELSE ? END,
@@ -160,7 +160,7 @@ export function prepareStatements(db: Db) {
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
        WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?
-         AND favorite = ? AND kind = ? AND media_error = ? AND search_text = ?`,
+         AND favorite = ? AND kind = ? AND media_error = ?`,
     ),
     // A filter's column changed (a favorite, say), the timeline's did not: its index stays out.
     updateAssetFacets: s(
