@@ -56,6 +56,13 @@ describe.skipIf(missing !== undefined)('the photo page', () => {
     await live.click();
     expect(await live.getAttribute('aria-pressed')).toBe('true');
     await expect.poll(() => playedSeconds(page.locator('.live-frame video'))).toBeGreaterThan(0);
+    // Each file of it downloads under the photo's name.
+    const files = page.getByRole('list', { name: 'Files' });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      files.getByRole('link', { name: 'Download the Live Photo video' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('IMG_0001.MOV');
 
     await openPhoto(page, url, (await library.assetAt('night.mp4')).id);
     const video = page.locator('video.preview');

@@ -61,7 +61,7 @@ describe('the asset viewer', () => {
     expect(theirs.status).toBe(404);
   });
 
-  it("plays a Live Photo's video half and a video, with Range, and has no motion for a still", async () => {
+  it("plays a Live Photo's video half and a video, with Range, has no motion for a still, and downloads each part", async () => {
     const live = { contentId: 'E905E6C6', takenAt: '2021-04-10T11:44:00+01:00' };
     const { get, idOf } = await libraryOf([
       ['IMG_0001.JPG', live],
@@ -81,5 +81,13 @@ describe('the asset viewer', () => {
 
     expect((await get(`/api/v1/assets/${idOf('still.jpg')}/motion`)).status).toBe(404);
     expect((await get('/api/v1/assets/not-an-id/motion')).status).toBe(400);
+
+    // Each part downloads bit-exact under the photo's name with its own extension.
+    const video = await get(`/api/v1/assets/${idOf('IMG_0001.JPG')}/parts/live`);
+    expect(video.status).toBe(200);
+    expect(video.headers.get('content-disposition')).toContain('filename="IMG_0001.MOV"');
+    expect(await video.text()).toBe('IMG_0001.MOV');
+    expect((await get(`/api/v1/assets/${idOf('still.jpg')}/parts/raw`)).status).toBe(404);
+    expect((await get(`/api/v1/assets/${idOf('still.jpg')}/parts/thumbnail`)).status).toBe(400);
   });
 });

@@ -5,7 +5,6 @@ import { bytesText, takenAtText } from '../format.js';
 /** What is known of the photo: when, with what, how big, where, and where it is kept. */
 export function PhotoFacts({ asset }: { asset: AssetView }) {
   const version = asset.versions[0];
-  const original = version?.resources.original;
   const media = asset.media.original;
   const meta = { ...(media && !('pending' in media) ? media.meta : {}), ...version?.meta };
   const takenAt = takenAtOf(asset);
@@ -16,8 +15,6 @@ export function PhotoFacts({ asset }: { asset: AssetView }) {
   if (meta.gps) {
     rows.push(['Place', `${meta.gps.lat.toFixed(5)}, ${meta.gps.lon.toFixed(5)}`]);
   }
-  if (original)
-    rows.push(['Original', `${original.ext.toUpperCase()}, ${bytesText(original.size)}`]);
   for (const path of asset.paths) rows.push(['Kept at', path]);
   if (asset.keywords.length > 0) rows.push(['Keywords', asset.keywords.join(', ')]);
   return (
@@ -31,9 +28,40 @@ export function PhotoFacts({ asset }: { asset: AssetView }) {
           </div>
         ))}
       </dl>
-      <a href={`/api/v1/assets/${encodeURIComponent(asset.id)}/original`} download>
-        Download original
-      </a>
+      {version && <PhotoParts id={asset.id} resources={version.resources} />}
     </section>
+  );
+}
+
+type Resources = AssetView['versions'][number]['resources'];
+
+/** The files the photo is made of, in the order a person thinks of them. */
+const PARTS: readonly [keyof Resources, string][] = [
+  ['original', 'original'],
+  ['render', 'edit'],
+  ['live', 'Live Photo video'],
+  ['raw', 'RAW'],
+  ['sidecar', 'sidecar'],
+];
+
+/** Each file of the current version, to download bit-exact under the photo's name. */
+function PhotoParts({ id, resources }: { id: string; resources: Resources }) {
+  return (
+    <ul className="parts" aria-label="Files">
+      {PARTS.map(([role, label]) => {
+        const part = resources[role];
+        if (!part) return null;
+        return (
+          <li key={role}>
+            <a href={`/api/v1/assets/${encodeURIComponent(id)}/parts/${role}`} download>
+              Download the {label}
+            </a>{' '}
+            <span className="note">
+              {part.ext.toUpperCase()}, {bytesText(part.size)}
+            </span>
+          </li>
+        );
+      })}
+    </ul>
   );
 }

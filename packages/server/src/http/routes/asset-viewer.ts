@@ -1,4 +1,13 @@
-import { assetIdSchema, isVideoExt, type Asset, type Resource } from '@keepsake/core';
+import {
+  assetIdSchema,
+  isVideoExt,
+  RESOURCE_ROLES,
+  type Asset,
+  type AssetId,
+  type Resource,
+  type ResourceRole,
+} from '@keepsake/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
@@ -6,7 +15,7 @@ import type { ZodApp } from '../zod-app.js';
 import { sendBlob } from './blobs.js';
 
 // What a viewer of one asset asks for besides the asset itself: the way to the photos beside
-// it, and its moving picture.
+// it, its moving picture, and each of its files to download.
 
 const params = z.object({ id: assetIdSchema });
 
@@ -28,7 +37,52 @@ export function motionOf(asset: Asset): Resource | undefined {
   return isVideoExt(shown.ext) ? shown : undefined;
 }
 
+/**
+ * The name a part downloads under: the asset's file name (its first placement) for the original,
+ * and that name with the part's own extension for the others (a Live Photo's IMG_0001.HEIC has
+ * its video as IMG_0001.MOV).
+ */
+function partFileName(asset: Asset, role: ResourceRole, part: Resource): string {
+  const path = [...asset.paths.keys()].sort()[0];
+  const name = path?.split('/').pop();
+  if (name === undefined) return `${asset.id.slice(0, 12)}.${part.ext}`;
+  if (role === 'original') return name;
+  const dot = name.lastIndexOf('.');
+  return `${dot > 0 ? name.slice(0, dot) : name}.${part.ext}`;
+}
+
+/** Sends one part of the asset's current version, bit-exact, as an attachment under its name. */
+export async function sendPart(
+  ctx: ServerContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: AssetId,
+  role: ResourceRole,
+) {
+  const { user } = await ctx.auth.user(request);
+  const asset = await ctx.store.asset(user.id, id);
+  const part = asset?.versions[0]?.resources[role];
+  if (!asset || !part) throw notFound(`${role} for this asset`);
+  return sendBlob(ctx, request, reply, part.hash, {
+    fileName: partFileName(asset, role, part),
+    addressedBy: 'asset',
+  });
+}
+
 export function assetViewerRoutes(app: ZodApp, ctx: ServerContext): void {
+  app.get(
+    '/api/v1/assets/:id/parts/:role',
+    {
+      schema: {
+        summary: "Download one file of the asset's current version, bit-exact, under its name",
+        description:
+          "The original, a Live Photo's video (live), the RAW beside a JPEG (raw), an edit's rendition (render) or a sidecar; 404 for a part the asset does not have.",
+        params: params.extend({ role: z.enum(RESOURCE_ROLES) }),
+      },
+    },
+    (request, reply) => sendPart(ctx, request, reply, request.params.id, request.params.role),
+  );
+
   app.get(
     '/api/v1/assets/:id/neighbours',
     {

@@ -6,6 +6,7 @@ import { CursorError } from '../../store/cursor.js';
 import type { MediaRecord, MetadataStore, StoredEntry } from '../../store/metadata-store.js';
 import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
+import { sendPart } from './asset-viewer.js';
 import { sendBlob } from './blobs.js';
 import { searchOf, searchQuerySchema } from './search-query.js';
 import type { ZodApp } from '../zod-app.js';
@@ -215,15 +216,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
         params: assetParams,
       },
     },
-    async (request, reply) => {
-      const { user } = await ctx.auth.user(request);
-      const asset = await ctx.store.asset(user.id, request.params.id);
-      const original = asset?.versions[0]?.resources.original;
-      if (!asset || !original) throw notFound('original for this asset');
-      const path = [...asset.paths.keys()].sort()[0];
-      const name = path?.split('/').pop() ?? `${asset.id.slice(0, 12)}.${original.ext}`;
-      return sendBlob(ctx, request, reply, original.hash, { fileName: name, addressedBy: 'asset' });
-    },
+    (request, reply) => sendPart(ctx, request, reply, request.params.id, 'original'),
   );
 
   app.get(
