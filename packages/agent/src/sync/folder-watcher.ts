@@ -24,9 +24,13 @@ export class FolderWatcher {
     if (this.#native) this.#add('', true);
   }
 
-  /** Watches exactly these folders (relative, ending in `/`; '' is the top) from now on. */
-  follow(folders: readonly string[]): void {
-    if (this.#native || !this.working) return;
+  /**
+   * Watches exactly these folders (relative, ending in `/`; '' is the top) from now on. Answers
+   * whether it began watching any: what changed in those before the watch began told nobody, so
+   * the caller looks again.
+   */
+  follow(folders: readonly string[]): boolean {
+    if (this.#native || !this.working) return false;
     const wanted = new Set(folders);
     for (const [dir, watcher] of this.#watchers) {
       if (!wanted.has(dir)) {
@@ -34,7 +38,13 @@ export class FolderWatcher {
         this.#watchers.delete(dir);
       }
     }
-    for (const dir of wanted) if (!this.#watchers.has(dir)) this.#add(dir, false);
+    let began = false;
+    for (const dir of wanted) {
+      if (this.#watchers.has(dir)) continue;
+      this.#add(dir, false);
+      began = true;
+    }
+    return began;
   }
 
   close(): void {

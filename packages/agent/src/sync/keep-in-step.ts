@@ -53,12 +53,14 @@ export async function keepInStep(
           folderTouched || !watcher.working || Date.now() - lastLook >= options.rescanMs;
         folderTouched = false;
         const report = await sync.round({ lookAgain });
-        watcher.follow(sync.folders());
+        // A folder watched only from now (the first round's, one a download made) may have
+        // changed before: a file deleted there meanwhile would otherwise wait for the rescan.
+        const newlyWatched = watcher.follow(sync.folders());
         if (lookAgain) lastLook = Date.now();
         failures = 0;
         options.onRound?.(report);
-        if (report.settlesInMs !== undefined) folderTouched = true;
-        if (!isIdle(report)) delay = 0;
+        if (report.settlesInMs !== undefined || newlyWatched) folderTouched = true;
+        if (!isIdle(report) || newlyWatched) delay = 0;
         else if (report.settlesInMs !== undefined) delay = report.settlesInMs;
         else if (report.waiting.length > 0) delay = SETTLE_MS;
         else delay = Math.min(options.pollMs, options.rescanMs);

@@ -1,0 +1,46 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { FolderSync, RoundReport } from './folder-sync.js';
+import { keepInStep } from './keep-in-step.js';
+
+const IDLE: RoundReport = {
+  opsMade: 0,
+  uploaded: 0,
+  opsSent: 0,
+  entriesPulled: 0,
+  written: 0,
+  removed: 0,
+  waiting: [],
+  unsyncable: [],
+  errors: [],
+};
+
+describe('keepInStep', () => {
+  // A stand-in for FolderSync: the race it shows (a file the user deletes after a round's look
+  // but before the folder is watched) cannot be timed with a real agent, so the loop is driven
+  // by hand and the question is only what it asks for next.
+  it('looks again at once when it begins watching a folder, not at the next poll', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-'));
+    const rounds: boolean[] = [];
+    const stop = new AbortController();
+    const sync = {
+      folder,
+      folders: () => [''],
+      round: ({ lookAgain }: { lookAgain: boolean }) => {
+        rounds.push(lookAgain);
+        if (rounds.length === 2) stop.abort();
+        return Promise.resolve(IDLE);
+      },
+    } as unknown as FolderSync;
+    const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
+    try {
+      await keepInStep(sync, options, stop.signal);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+    // The first round's look came before the watch: whatever changed between is looked for.
+    expect(rounds).toEqual([true, true]);
+  });
+});
