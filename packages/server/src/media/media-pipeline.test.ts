@@ -253,3 +253,66 @@ describe('a photo contributed to a shared album: no sign of whether its owner ha
     },
   );
 });
+
+describe("an album photo's other parts: each shown as the viewer's own copy would be", () => {
+  it("shows bob a Live Photo's video half he holds himself no sooner through the album than in his library", async () => {
+    const t = await startTestServer({ mediaWorkers: 1 });
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const still = readFileSync(fixture('livephoto/train.jpg'));
+    const video = readFileSync(fixture('livephoto/train.mov'));
+    for (const bytes of [still, video]) {
+      expect((await uploadBlob(t.api, alice.token, bytes)).status).toBe(204);
+    }
+    const asset = sha256Of(still);
+    const part = (bytes: Uint8Array, ext: string) => ({
+      hash: sha256Of(bytes),
+      size: bytes.length,
+      ext,
+    });
+    const ops = [
+      opFrom(alice.deviceId, {
+        kind: 'import',
+        assetId: asset,
+        resources: { original: part(still, 'jpg'), live: part(video, 'mov') },
+        meta: {},
+        path: 'Camera/train.jpg',
+      }),
+      opFrom(alice.deviceId, {
+        kind: 'createAlbum',
+        albumId: 'album-trains',
+        owner: alice.userId,
+        name: 'Trains',
+      }),
+      opFrom(alice.deviceId, { kind: 'addToAlbum', albumId: 'album-trains', assetId: asset }),
+      opFrom(alice.deviceId, {
+        kind: 'shareAlbum',
+        albumId: 'album-trains',
+        user: bob.userId,
+        role: 'viewer',
+      }),
+    ];
+    expect((await t.api('/api/v1/ops', { token: alice.token, body: { ops } })).status).toBe(200);
+    await t.server.media.drain();
+    const liveMedia = async (user: User) => {
+      const response = await t.api(`/api/v1/albums/album-trains/assets?owner=${alice.userId}`, {
+        token: user.token,
+      });
+      const { assets } = (await response.json()) as { assets: { media: { live: MediaView } }[] };
+      return assets[0]?.media.live;
+    };
+    const alicesVideo = await liveMedia(alice);
+    expect(alicesVideo).toMatchObject({ kind: 'video' });
+    expect(await liveMedia(bob)).toEqual(alicesVideo);
+
+    // Bob uploads the video himself (not the still): through the album he sees it as in his own
+    // library, waiting, not as alice was shown it — which would tell him she had it first.
+    const release = holdMediaQueue(t);
+    expect((await uploadBlob(t.api, bob.token, video)).status).toBe(204);
+    expect(await liveMedia(bob)).toEqual({ pending: true });
+    expect(await liveMedia(alice)).toEqual(alicesVideo);
+    release();
+    await t.server.media.drain();
+    expect(await liveMedia(bob)).toEqual(alicesVideo);
+  });
+});

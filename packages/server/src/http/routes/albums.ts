@@ -8,6 +8,7 @@ import {
   type AlbumId,
   type Asset,
   type AssetId,
+  type BlobHash,
   type ShareRole,
   type UserId,
 } from '@keepsake/core';
@@ -63,14 +64,18 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
   };
 
   /**
-   * The library an album's asset is shown as: its owner's, whoever looks. Except to one who holds
-   * its bytes herself, who sees them through the album no sooner than in her own library: else
-   * the album would tell her whether its owner had them before her.
+   * The library whose view of a blob of an album's asset is shown: its owner's, whoever looks.
+   * Except to one who holds those bytes herself, who sees them through the album no sooner than
+   * in her own library: else the album would tell her whether its owner had them before her.
+   * Decided blob by blob: she may hold a Live Photo's video and not its still.
    */
+  const blobShownAs = async (caller: UserId, library: UserId, hash: BlobHash) =>
+    (await ctx.store.libraryHasBlob(caller, hash)) ? caller : library;
+
+  /** The library an album's asset's thumbnails are shown as: its rendition's (see blobShownAs). */
   const shownAs = async (caller: UserId, library: UserId, asset: Asset) => {
     const rendition = renditionOf(asset);
-    const hers = rendition && (await ctx.store.libraryHasBlob(caller, rendition.hash));
-    return hers ? caller : library;
+    return rendition ? blobShownAs(caller, library, rendition.hash) : library;
   };
 
   /** A user's name; undefined for an id no user has (a share names whatever id its op gave). */
@@ -275,7 +280,7 @@ export function albumsRoutes(app: ZodApp, ctx: ServerContext): void {
           ...(await describeAsset(
             ctx.store,
             ctx.config,
-            await shownAs(user.id, library, asset),
+            (hash) => blobShownAs(user.id, library, hash),
             asset,
           )),
           ...(role === 'owner' && { memberTags: orSetTags(album.members, asset.id) }),

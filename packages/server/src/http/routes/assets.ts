@@ -1,4 +1,4 @@
-import { assetIdSchema, type Asset, type Lww, type UserId } from '@keepsake/core';
+import { assetIdSchema, type Asset, type BlobHash, type Lww, type UserId } from '@keepsake/core';
 import { z } from 'zod';
 import type { ServerConfig } from '../../config.js';
 import { purgeAfterMs } from '../../maintenance/retention.js';
@@ -48,13 +48,17 @@ const mediaView = (record: MediaRecord | undefined) =>
 export async function describeAsset(
   store: MetadataStore,
   config: Pick<ServerConfig, 'trashRetentionDays'>,
-  library: UserId,
+  /** The library whose view of each blob's media is shown: one, or chosen per blob. */
+  shownAs: UserId | ((hash: BlobHash) => Promise<UserId>),
   asset: Asset,
 ) {
   const resources = Object.entries(asset.versions[0]?.resources ?? {});
+  const libraryFor = typeof shownAs === 'function' ? shownAs : () => Promise.resolve(shownAs);
   // Asked all at once: the store answers in order, and the page waits for one round trip.
   const records = await Promise.all(
-    resources.map(([, r]) => (r ? store.mediaFor(library, r.hash) : Promise.resolve(undefined))),
+    resources.map(async ([, r]) =>
+      r ? store.mediaFor(await libraryFor(r.hash), r.hash) : undefined,
+    ),
   );
   const media = Object.fromEntries(resources.map(([role], i) => [role, mediaView(records[i])]));
   const { lifecycle } = asset;
