@@ -3,6 +3,7 @@ import { api, failureMessage } from '../api/client.js';
 import type { paths } from '../api/openapi.js';
 import { replyProblem } from '../library/attempt.js';
 import { useLibrary } from '../library/library-context.js';
+import { useLoaded } from '../library/use-loaded.js';
 
 // Albums as the pages read them. An album is one's own, or shared with one from another
 // library: the album routes read that one with `?owner=<the library's user id>`.
@@ -106,22 +107,7 @@ export function useEvery(ms: number | undefined): number {
 export function useAlbumLists(pollMs?: number) {
   const { head } = useLibrary();
   const tick = useEvery(pollMs);
-  const [lists, setLists] = useState<{ own: AlbumView[]; shared: AlbumView[] }>();
-  const [error, setError] = useState<string>();
-  useEffect(() => {
-    let current = true;
-    void api.GET('/api/v1/albums').then((result) => {
-      if (!current) return;
-      if (!result.data) {
-        setError(`The albums could not be loaded: ${failureMessage(result)}`);
-        return;
-      }
-      setError(undefined);
-      setLists({ own: result.data.albums, shared: result.data.shared });
-    });
-    return () => {
-      current = false;
-    };
-  }, [head, tick]);
+  const { data, error } = useLoaded('The albums', () => api.GET('/api/v1/albums'), [head, tick]);
+  const lists = data && { own: data.albums, shared: data.shared };
   return { lists, error };
 }

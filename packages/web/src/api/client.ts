@@ -20,7 +20,6 @@ export type HistoryEntry = Json<'/api/v1/assets/{id}/history', 'get'>['history']
 export type WireOp =
   paths['/api/v1/ops']['post']['requestBody']['content']['application/json']['ops'][number];
 export type DeviceView = Json<'/api/v1/devices', 'get'>['devices'][number];
-export type UserView = Json<'/api/v1/users', 'get'>['users'][number];
 
 /**
  * What a failed call says, for a person: the server's own message (`{ error: { message } }`)

@@ -1,9 +1,10 @@
-import { useEffect, useState } from 'react';
-import { api, failureMessage, type UserView } from '../api/client.js';
+import { useState } from 'react';
+import { api } from '../api/client.js';
 import { CreateUserForm } from '../admin/create-user-form.js';
 import { ResetPassword } from '../admin/reset-password.js';
 import { Problem } from '../components/forms.js';
 import { bytesText, whenText } from '../format.js';
+import { useLoaded } from '../library/use-loaded.js';
 import './admin-page.css';
 
 /** Users, for administrators: who has a library here, a new one, a forgotten password. */
@@ -20,24 +21,10 @@ export function AdminPage({ isAdmin }: { isAdmin: boolean }) {
 }
 
 function Users() {
-  const [users, setUsers] = useState<readonly UserView[]>();
-  const [error, setError] = useState<string>();
   const [created, setCreated] = useState<string>();
-  useEffect(() => {
-    let current = true;
-    void api.GET('/api/v1/users').then((result) => {
-      if (!current) return;
-      if (!result.data) {
-        setError(`The users could not be loaded: ${failureMessage(result)}`);
-        return;
-      }
-      setError(undefined);
-      setUsers(result.data.users);
-    });
-    return () => {
-      current = false;
-    };
-  }, [created]);
+  const loaded = useLoaded('The users', () => api.GET('/api/v1/users'), [created]);
+  const { error } = loaded;
+  const users = loaded.data?.users;
 
   return (
     <section className="admin">

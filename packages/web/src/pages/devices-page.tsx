@@ -1,38 +1,25 @@
-import { useEffect, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { api, failureMessage, type DeviceView } from '../api/client.js';
 import { ConfirmedAction } from '../components/confirmed-action.js';
 import { whenText } from '../format.js';
 import { useLibrary } from '../library/library-context.js';
+import { useLoaded } from '../library/use-loaded.js';
 import './devices-page.css';
 import { Problem } from '../components/forms.js';
 
 /** The user's devices: when each was last seen, how far behind the feed it is; revoke one. */
 export function DevicesPage() {
   const { head, device } = useLibrary();
-  const [devices, setDevices] = useState<readonly DeviceView[]>();
-  const [error, setError] = useState<string>();
   // Read again whenever the library changes, or a device is revoked here.
   const [changed, setChanged] = useState(0);
-  useEffect(() => {
-    let current = true;
-    void api.GET('/api/v1/devices').then((result) => {
-      if (!current) return;
-      if (!result.data) {
-        setError(`The devices could not be loaded: ${failureMessage(result)}`);
-        return;
-      }
-      setError(undefined);
-      // Those still working first; the revoked stay listed, as a record of what was cut off.
-      setDevices(
-        result.data.devices.toSorted(
-          (a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null),
-        ),
-      );
-    });
-    return () => {
-      current = false;
-    };
-  }, [head, changed]);
+  const { data, error } = useLoaded('The devices', () => api.GET('/api/v1/devices'), [
+    head,
+    changed,
+  ]);
+  // Those still working first; the revoked stay listed, as a record of what was cut off.
+  const devices = data?.devices.toSorted(
+    (a, b) => Number(a.revokedAt !== null) - Number(b.revokedAt !== null),
+  );
 
   return (
     <section className="devices">

@@ -6,6 +6,7 @@ import { filterFromSearch, searchOfFilter, type LogFilter } from '../inspector/l
 import { LogFilters } from '../inspector/log-filters.js';
 import { useChangeLog } from '../inspector/use-change-log.js';
 import { useLibrary } from '../library/library-context.js';
+import { useLoaded } from '../library/use-loaded.js';
 import './inspector-page.css';
 
 /**
@@ -71,15 +72,6 @@ export function InspectorPage() {
 /** The user's devices, read again as the library changes (a new device's first op names it). */
 function useDevices(): readonly DeviceView[] {
   const { head } = useLibrary();
-  const [devices, setDevices] = useState<readonly DeviceView[]>([]);
-  useEffect(() => {
-    let current = true;
-    void api.GET('/api/v1/devices').then(({ data }) => {
-      if (current && data) setDevices(data.devices);
-    });
-    return () => {
-      current = false;
-    };
-  }, [head]);
-  return devices;
+  const { data } = useLoaded('The devices', () => api.GET('/api/v1/devices'), [head]);
+  return data?.devices ?? [];
 }

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { api } from '../api/client.js';
+import { useLoaded } from '../library/use-loaded.js';
 import { Link, navigate } from '../router.js';
 
 interface Neighbours {
@@ -19,18 +20,12 @@ const typingIn = (target: EventTarget | null) =>
  * keys (left is newer, as the timeline reads newest first).
  */
 export function PhotoSteps({ id, head }: { id: string; head: number }) {
-  const [neighbours, setNeighbours] = useState<Neighbours>({});
-  useEffect(() => {
-    let current = true;
-    void api
-      .GET('/api/v1/assets/{id}/neighbours', { params: { path: { id } } })
-      .then(({ data }) => {
-        if (current) setNeighbours(data ?? {});
-      });
-    return () => {
-      current = false;
-    };
-  }, [id, head]);
+  const { data } = useLoaded(
+    'The photos beside this one',
+    () => api.GET('/api/v1/assets/{id}/neighbours', { params: { path: { id } } }),
+    [id, head],
+  );
+  const neighbours: Neighbours = data ?? {};
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
