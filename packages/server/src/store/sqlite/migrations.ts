@@ -222,4 +222,18 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   ) WITHOUT ROWID;
   `,
   backfillSearch,
+  // How many live assets each day of each library's timeline holds, kept by every write that
+  // moves one: the timeline is laid out from these, in time that grows with the days, not with
+  // the photos (counting a million assets' days took over a second per page load).
+  `
+  CREATE TABLE timeline_days (
+    library INTEGER NOT NULL,
+    day     TEXT NOT NULL,
+    count   INTEGER NOT NULL,
+    PRIMARY KEY (library, day)
+  ) WITHOUT ROWID;
+  INSERT INTO timeline_days (library, day, count)
+    SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
+    GROUP BY library, substr(taken_at, 1, 10);
+  `,
 ];

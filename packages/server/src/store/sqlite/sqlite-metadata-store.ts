@@ -60,6 +60,9 @@ import {
 } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
+/** The timeline's day of a timeline key: its UTC date, or '' for an asset with no capture time. */
+const dayOf = (takenAt: string) => takenAt.slice(0, 10);
+
 /** Log entries the full-text index reads in one step while idle: a few milliseconds' work. */
 const TEXT_STEP = 500;
 /** How long the store must be without batches before the index reads on. */
@@ -354,6 +357,7 @@ export class SqliteMetadataStore implements MetadataStore {
           ...[lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs],
           ...[favorite, kind, mediaError],
         );
+        if (lifecycle === 'live') q.countDay.run(lib, dayOf(takenAt), 1);
         this.#search.noteBlobs(lib, asset);
         continue;
       }
@@ -365,10 +369,15 @@ export class SqliteMetadataStore implements MetadataStore {
       if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameAll).changes === 0) {
         const where = [lib, id, ...timeline];
         if (q.updateAssetFacets.run(encoded, ...facets, head, seqs, ...where).changes === 0) {
+          const before = q.timelineOf.get(lib, id) as { lifecycle: string; taken_at: string };
           q.updateAsset.run(
             ...[encoded, lifecycle, takenAt, takenAt, inConflict, ...facets],
             ...[head, seqs, lib, id],
           );
+          // Its place in the timeline may have moved: out of one day's count, into another's.
+          if (before.lifecycle === 'live') q.countDay.run(lib, dayOf(before.taken_at), -1);
+          const kept = takenAt === '' ? before.taken_at : takenAt;
+          if (lifecycle === 'live') q.countDay.run(lib, dayOf(kept), 1);
         }
       }
       this.#search.noteBlobs(lib, asset);
@@ -496,6 +505,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   timelineDays(library: UserId, search: AssetSearch = {}): Promise<TimelineDay[]> {
     const lib = this.#lib(library);
+    // The whole timeline's counts are kept as it changes; a search's are counted now.
+    if (Object.keys(search).length === 0) {
+      return Promise.resolve(this.#q.countedDays.all(lib) as TimelineDay[]);
+    }
     this.#textBefore(lib, search);
     return Promise.resolve(this.#searches.days(lib, search));
   }

@@ -176,6 +176,15 @@ export function prepareStatements(db: Db) {
     upsertPairing: s(
       'INSERT INTO pairing (library, key, value) VALUES (?, ?, ?) ON CONFLICT (library, key) DO UPDATE SET value = excluded.value',
     ),
+    // A day's count moved by `count` (+1, -1): a day emptied keeps its row at 0.
+    countDay: s(
+      `INSERT INTO timeline_days (library, day, count) VALUES (?, ?, ?)
+       ON CONFLICT (library, day) DO UPDATE SET count = count + excluded.count`,
+    ),
+    timelineOf: s('SELECT lifecycle, taken_at FROM assets WHERE library = ? AND id = ?'),
+    countedDays: s(
+      'SELECT day, count FROM timeline_days WHERE library = ? AND count > 0 ORDER BY day DESC',
+    ),
     timelineKey: s(
       `SELECT taken_at FROM assets WHERE library = ? AND id = ? AND lifecycle = 'live'`,
     ),
