@@ -116,6 +116,14 @@ export class ServerApi {
   }
 
   /** Submits a batch of ops; one reply per op, in order. */
+  /** Tells the server how this device is doing, for the devices page. */
+  async reportStatus(
+    token: string,
+    status: { readonly pendingOps: number; readonly lastError: string | null },
+  ): Promise<void> {
+    await this.#call('PUT', '/api/v1/devices/status', { token, body: status });
+  }
+
   async submitOps(
     token: string,
     ops: readonly Op[],

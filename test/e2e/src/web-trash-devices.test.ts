@@ -146,6 +146,9 @@ describe.skipIf(missing !== undefined)('the trash and devices pages', () => {
     await laptop.syncOnce();
     await page.reload();
     await expect.poll(() => laptopItem.textContent()).toContain('In step with the library');
+    // What the laptop's agent said of itself: nothing left to send, no error.
+    expect(await laptopItem.textContent()).toMatch(/To sendNothing \(reported/);
+    expect(await laptopItem.getByText('Last error').count()).toBe(0);
 
     // Another browser of the same user sees this one listed, but not as itself.
     const other = await signedIn(browser, url, 'erin');

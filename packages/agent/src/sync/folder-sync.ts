@@ -112,6 +112,8 @@ export class FolderSync {
   readonly db: StateDb;
   readonly #files: AgentFiles;
   readonly #facts: FileFacts;
+  /** What the server was last told of this device (see #reportStatus). */
+  #reported: { readonly pendingOps: number; readonly lastError: string | null } | undefined;
   readonly #hasher: FileHasher;
   readonly #scanner: FolderScanner;
   readonly #replica: Replica;
@@ -186,6 +188,7 @@ export class FolderSync {
   async round(options: { lookAgain?: boolean } = {}): Promise<RoundReport> {
     try {
       const report = await this.#round(options);
+      await this.#reportStatus(report.errors[0] ?? null);
       this.db.transaction(() => {
         this.#state.lastRound = {
           at: Date.now(),
@@ -199,7 +202,25 @@ export class FolderSync {
       return report;
     } catch (error) {
       this.#state.lastRound = { at: Date.now(), errors: [(error as Error).message], waiting: [] };
+      await this.#reportStatus((error as Error).message);
       throw error;
+    }
+  }
+
+  /**
+   * Tells the server what is pending here and the last error, when either changed since it was
+   * last told. A report that cannot be sent (the server is what failed) is tried after the next
+   * round; it is never worth failing a round for.
+   */
+  async #reportStatus(lastError: string | null): Promise<void> {
+    const status = { pendingOps: this.#outbox.pendingOps, lastError };
+    const told = this.#reported;
+    if (told?.pendingOps === status.pendingOps && told.lastError === status.lastError) return;
+    try {
+      await this.#api.reportStatus(this.device.token, status);
+      this.#reported = status;
+    } catch {
+      // Sent again after the next round.
     }
   }
 

@@ -76,6 +76,35 @@ describe('authentication and devices over HTTP', () => {
     expect((await t.api('/api/v1/changes', { token: alice.token })).status).toBe(200);
   });
 
+  it('keeps what a device reports of itself, shows it on the devices list, and refuses bad reports', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const report = (token: string, body: unknown) =>
+      t.api('/api/v1/devices/status', { method: 'PUT', token, body });
+    const listed = async () => {
+      const response = await t.api('/api/v1/devices', { token: alice.session });
+      const { devices } = (await response.json()) as { devices: { status?: unknown }[] };
+      return devices[0]?.status;
+    };
+    expect(await listed()).toBeUndefined();
+    const stuck = { pendingOps: 3, lastError: 'cannot reach the server (ECONNREFUSED)' };
+    expect((await report(alice.token, stuck)).status).toBe(200);
+    expect(await listed()).toEqual({ ...stuck, reportedAt: expect.any(String) as string });
+    expect((await report(alice.token, { pendingOps: 0, lastError: null })).status).toBe(200);
+    expect(await listed()).toMatchObject({ pendingOps: 0, lastError: null });
+
+    // Only a device reports, and only numbers and a message of a sane length.
+    const bySession = await report(alice.session, { pendingOps: 0, lastError: null });
+    expect([bySession.status, (await errorOf(bySession)).message]).toEqual([
+      400,
+      'only a device reports its status: call this with a device token',
+    ]);
+    expect((await report(alice.token, { pendingOps: -1, lastError: null })).status).toBe(400);
+    expect((await report(alice.token, { pendingOps: 0, lastError: 'x'.repeat(1001) })).status).toBe(
+      400,
+    );
+  });
+
   it('lets only administrators create users', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');

@@ -20,6 +20,14 @@ export const deviceViewSchema = z.object({
   lastSeenAt: z.string().nullable(),
   ackedSeq: z.number(),
   revokedAt: z.string().nullable(),
+  status: z
+    .object({
+      reportedAt: z.string(),
+      pendingOps: z.number(),
+      lastError: z.string().nullable(),
+    })
+    .optional()
+    .describe('what the device last reported of itself (PUT /api/v1/devices/status)'),
 });
 
 const hlcSchema = z.object({ ms: z.number(), counter: z.number(), node: z.string() });

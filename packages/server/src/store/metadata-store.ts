@@ -35,6 +35,17 @@ export interface DeviceRecord {
   readonly lastSeenAt: number | null;
   readonly ackedSeq: number;
   readonly revokedAt: number | null;
+  /** What the device last reported of itself, if it ever did. */
+  readonly status?: DeviceStatus;
+}
+
+/** A device's own account of how it is doing, as it last sent it. */
+export interface DeviceStatus {
+  readonly reportedAt: number;
+  /** Changes made there not yet answered by the server (including those waiting for uploads). */
+  readonly pendingOps: number;
+  /** The last error its sync met, or null once a round went through clean. */
+  readonly lastError: string | null;
 }
 
 /** A change-log entry with when the server received it. */
@@ -208,6 +219,8 @@ export interface MetadataStore {
   /** Returns false when the user has no such device. */
   revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean>;
   deviceSeen(id: DeviceId, nowMs: number, ackedSeq?: number): Promise<void>;
+  /** Records what the device reports of itself. */
+  reportDeviceStatus(id: DeviceId, status: DeviceStatus): Promise<void>;
 
   createSession(tokenHash: string, userId: UserId, expiresAtMs: number): Promise<void>;
   sessionUser(tokenHash: string, nowMs: number): Promise<UserRecord | undefined>;

@@ -380,6 +380,12 @@ export interface paths {
                                 lastSeenAt: string | null;
                                 ackedSeq: number;
                                 revokedAt: string | null;
+                                /** @description what the device last reported of itself (PUT /api/v1/devices/status) */
+                                status?: {
+                                    reportedAt: string;
+                                    pendingOps: number;
+                                    lastError: string | null;
+                                };
                                 /** @description ops of the feed the device has not acknowledged */
                                 behind: number;
                             }[];
@@ -422,6 +428,12 @@ export interface paths {
                                 lastSeenAt: string | null;
                                 ackedSeq: number;
                                 revokedAt: string | null;
+                                /** @description what the device last reported of itself (PUT /api/v1/devices/status) */
+                                status?: {
+                                    reportedAt: string;
+                                    pendingOps: number;
+                                    lastError: string | null;
+                                };
                             };
                             token: string;
                         };
@@ -429,6 +441,50 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/devices/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Report how this device is doing (device tokens)
+         * @description What the devices page shows beside how far behind the feed a device is: changes made on it that the server has not answered yet, and the last error its sync met (null once a round went through clean).
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pendingOps: number;
+                        lastError: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;

@@ -69,10 +69,13 @@ function DeviceItem(props: { device: DeviceView; here: boolean; onRevoked: () =>
           <dd>{device.lastSeenAt ? <When iso={device.lastSeenAt} /> : 'never'}</dd>
         </div>
         {device.revokedAt === null ? (
-          <div>
-            <dt>Sync</dt>
-            <dd>{syncText(device, here)}</dd>
-          </div>
+          <>
+            <div>
+              <dt>Sync</dt>
+              <dd>{syncText(device, here)}</dd>
+            </div>
+            {device.status && <ReportedStatus status={device.status} />}
+          </>
         ) : (
           <div>
             <dt>Revoked</dt>
@@ -101,6 +104,32 @@ function DeviceItem(props: { device: DeviceView; here: boolean; onRevoked: () =>
 }
 
 const When = ({ iso }: { iso: string }) => <time dateTime={iso}>{whenText(iso)}</time>;
+
+/** What the device itself last said: its changes not yet answered, and the last error it met. */
+function ReportedStatus({ status }: { status: NonNullable<DeviceView['status']> }) {
+  const { pendingOps, lastError } = status;
+  return (
+    <>
+      <div>
+        <dt>To send</dt>
+        <dd>
+          {pendingOps === 0
+            ? 'Nothing'
+            : `${String(pendingOps)} change${pendingOps === 1 ? '' : 's'} not yet sent or answered`}{' '}
+          <span className="note">
+            (reported <When iso={status.reportedAt} />)
+          </span>
+        </dd>
+      </div>
+      {lastError !== null && (
+        <div className="device-error">
+          <dt>Last error</dt>
+          <dd>{lastError}</dd>
+        </div>
+      )}
+    </>
+  );
+}
 
 /** How far behind the feed a device is: the changes it has not acknowledged yet. */
 function syncText(device: DeviceView, here: boolean): string {

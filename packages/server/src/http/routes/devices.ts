@@ -2,7 +2,7 @@ import type { DeviceId } from '@keepsake/core';
 import { z } from 'zod';
 import { newId, newToken, tokenHash } from '../../auth/secrets.js';
 import type { DeviceRecord } from '../../store/metadata-store.js';
-import { notFound } from '../api-error.js';
+import { badRequest, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
 import { deviceViewSchema } from '../views.js';
@@ -16,7 +16,17 @@ const deviceView = (device: DeviceRecord) => ({
   lastSeenAt: iso(device.lastSeenAt),
   ackedSeq: device.ackedSeq,
   revokedAt: iso(device.revokedAt),
+  ...(device.status && {
+    status: {
+      reportedAt: new Date(device.status.reportedAt).toISOString(),
+      pendingOps: device.status.pendingOps,
+      lastError: device.status.lastError,
+    },
+  }),
 });
+
+/** The longest error a device may report: a message, not a log. */
+const MAX_ERROR = 1000;
 
 export function devicesRoutes(app: ZodApp, ctx: ServerContext): void {
   app.post(
@@ -39,6 +49,29 @@ export function devicesRoutes(app: ZodApp, ctx: ServerContext): void {
         ctx.now(),
       );
       return reply.status(201).send({ device: deviceView(device), token });
+    },
+  );
+
+  app.put(
+    '/api/v1/devices/status',
+    {
+      schema: {
+        summary: 'Report how this device is doing (device tokens)',
+        description:
+          'What the devices page shows beside how far behind the feed a device is: changes made on it that the server has not answered yet, and the last error its sync met (null once a round went through clean).',
+        body: z.object({
+          pendingOps: z.number().int().nonnegative(),
+          lastError: z.string().max(MAX_ERROR).nullable(),
+        }),
+      },
+    },
+    async (request) => {
+      const { device } = await ctx.auth.user(request);
+      if (!device) {
+        throw badRequest('only a device reports its status: call this with a device token');
+      }
+      await ctx.store.reportDeviceStatus(device.id, { reportedAt: ctx.now(), ...request.body });
+      return { ok: true };
     },
   );
 

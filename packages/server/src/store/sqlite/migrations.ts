@@ -236,4 +236,11 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
     GROUP BY library, substr(taken_at, 1, 10);
   `,
+  // What each device last said of itself: changes it has not had answered yet, and the last
+  // error it met (the devices page shows a device stuck, not only one behind).
+  `
+  ALTER TABLE devices ADD COLUMN reported_at INTEGER;
+  ALTER TABLE devices ADD COLUMN pending_ops INTEGER;
+  ALTER TABLE devices ADD COLUMN last_error TEXT;
+  `,
 ];

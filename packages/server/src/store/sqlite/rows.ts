@@ -19,6 +19,9 @@ export interface DeviceRow {
   last_seen_at: number | null;
   acked_seq: number;
   revoked_at: number | null;
+  reported_at: number | null;
+  pending_ops: number | null;
+  last_error: string | null;
 }
 export interface ChangeRow {
   seq: number;
@@ -43,6 +46,9 @@ export const toDevice = (r: DeviceRow): DeviceRecord => ({
   lastSeenAt: r.last_seen_at,
   ackedSeq: r.acked_seq,
   revokedAt: r.revoked_at,
+  ...(r.reported_at !== null && {
+    status: { reportedAt: r.reported_at, pendingOps: r.pending_ops ?? 0, lastError: r.last_error },
+  }),
 });
 export const toEntry = (r: ChangeRow): StoredEntry => ({
   seq: r.seq,

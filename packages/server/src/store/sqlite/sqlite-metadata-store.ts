@@ -30,6 +30,7 @@ import type {
   CommitListener,
   DerivativeRecord,
   DeviceRecord,
+  DeviceStatus,
   LogPage,
   LogQuery,
   MediaRecord,
@@ -202,6 +203,11 @@ export class SqliteMetadataStore implements MetadataStore {
   revokeDevice(userId: UserId, id: DeviceId, nowMs: number): Promise<boolean> {
     return Promise.resolve(this.#q.revokeDevice.run(nowMs, id, userId).changes > 0);
   }
+  reportDeviceStatus(id: DeviceId, status: DeviceStatus): Promise<void> {
+    this.#q.reportDeviceStatus.run(status.reportedAt, status.pendingOps, status.lastError, id);
+    return Promise.resolve();
+  }
+
   deviceSeen(id: DeviceId, nowMs: number, ackedSeq?: number): Promise<void> {
     this.#q.deviceSeen.run(nowMs, ackedSeq ?? null, id);
     return Promise.resolve();

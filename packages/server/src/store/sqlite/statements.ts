@@ -73,6 +73,9 @@ export function prepareStatements(db: Db) {
     revokeDevice: s(
       'UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
     ),
+    reportDeviceStatus: s(
+      'UPDATE devices SET reported_at = ?, pending_ops = ?, last_error = ? WHERE id = ?',
+    ),
     deviceSeen: s(
       'UPDATE devices SET last_seen_at = ?, acked_seq = max(acked_seq, coalesce(?, acked_seq)) WHERE id = ?',
     ),
