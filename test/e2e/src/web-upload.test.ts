@@ -145,6 +145,29 @@ describe.skipIf(missing !== undefined)('uploading from the browser', () => {
     await context.close();
   });
 
+  it('takes files dropped anywhere on the page', async () => {
+    const { library, context, page, done } = await uploader(browser, 'dora');
+    // A drop as the page receives one, its files in the event's data (the panel open to watch).
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const bytes = readFileSync(PHOTO).toString('base64');
+    await page.evaluate(`(() => {
+      const bytes = Uint8Array.from(atob('${bytes}'), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], 'door-knocker.jpg', { type: 'image/jpeg' }));
+      for (const type of ['dragenter', 'dragover', 'drop']) {
+        document.body.dispatchEvent(
+          new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }),
+        );
+      }
+    })()`);
+    expect(await done()).toBe(
+      'All 1 files done: 1 imported, 0 already in your library, 0 not imported',
+    );
+    const [asset] = await library.assets();
+    expect(asset?.versions[0]?.resources.original.hash).toBe(hashOf(PHOTO));
+    await context.close();
+  });
+
   it('resumes an upload whose connection was cut, and stores the bytes exactly', async () => {
     const proxy = await FaultProxy.start(new URL(file.server().url), new Prng(8));
     proxy.faulty = false;

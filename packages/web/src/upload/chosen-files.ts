@@ -21,15 +21,18 @@ export function chosenFromInput(files: FileList): ChosenFile[] {
 
 /**
  * The files of a drop, folders walked to their last file. The entries are taken at once: the
- * browser empties the drop's data once the event is over.
+ * browser empties the drop's data once the event is over. An item with no entry (a browser
+ * without the entries API, or files a page put in the drop) is taken as the file it holds.
  */
 export async function chosenFromDrop(items: DataTransferItemList): Promise<ChosenFile[]> {
-  const entries = [...items]
-    .map((item) => item.webkitGetAsEntry())
-    .filter((entry): entry is FileSystemEntry => entry !== null);
+  const dropped = [...items]
+    .filter((item) => item.kind === 'file')
+    .map((item) => ({ entry: item.webkitGetAsEntry(), file: item.getAsFile() }));
   const chosen: ChosenFile[] = [];
-  for (const entry of entries) {
-    if (isFile(entry)) {
+  for (const { entry, file } of dropped) {
+    if (entry === null) {
+      if (file) chosen.push({ file, name: file.name });
+    } else if (isFile(entry)) {
       const file = await fileOf(entry);
       chosen.push({ file, name: file.name });
     } else if (isDirectory(entry)) {
