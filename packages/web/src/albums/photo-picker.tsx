@@ -3,8 +3,8 @@ import { api, failureMessage, type AssetView } from '../api/client.js';
 import { nameOf } from '../asset-facts.js';
 import { ThumbnailGrid } from '../components/thumbnail-grid.js';
 import { useAddToAlbum, type AlbumView } from './album-api.js';
-import { useAttempt } from '../library/attempt.js';
 import './albums.css';
+import { ActionButton } from '../components/action-button.js';
 import { Problem } from '../components/forms.js';
 import { SelectionBar, useSelection } from '../components/selection.js';
 
@@ -88,7 +88,12 @@ function YourPhotos(props: {
           props.inAlbum.has(asset.id) ? (
             <span className="note">In the album</span>
           ) : (
-            <AddButton album={props.album} asset={asset} onAdded={props.onAdded} />
+            <ActionButton
+              text="Add"
+              label={`Add ${nameOf(asset)} to the album`}
+              run={() => add(props.album, asset.id)}
+              onDone={props.onAdded}
+            />
           )
         }
       />
@@ -97,24 +102,6 @@ function YourPhotos(props: {
           Show more of your photos
         </button>
       )}
-    </>
-  );
-}
-
-function AddButton(props: { album: AlbumView; asset: AssetView; onAdded: () => void }) {
-  const add = useAddToAlbum();
-  const { busy, problem, attempt } = useAttempt(props.onAdded);
-  return (
-    <>
-      <button
-        type="button"
-        aria-label={`Add ${nameOf(props.asset)} to the album`}
-        disabled={busy}
-        onClick={() => void attempt(() => add(props.album, props.asset.id))}
-      >
-        Add
-      </button>
-      <Problem text={problem} />
     </>
   );
 }

@@ -15,6 +15,7 @@ import {
 import { replyProblem, useAttempt } from '../library/attempt.js';
 import { AlbumSharing } from '../albums/album-sharing.js';
 import { PhotoPicker } from '../albums/photo-picker.js';
+import { ActionButton } from '../components/action-button.js';
 import { SelectionBar, useSelection } from '../components/selection.js';
 import { ThumbnailGrid } from '../components/thumbnail-grid.js';
 import { useLibrary } from '../library/library-context.js';
@@ -125,7 +126,12 @@ export function AlbumPage(where: AlbumRef) {
           })}
           {...(owns && {
             controls: (asset: AlbumAssetView) => (
-              <RemoveFromAlbum album={album} asset={asset} onChanged={reload} />
+              <ActionButton
+                text="Remove"
+                label={`Remove ${nameOf(asset)} from the album`}
+                run={() => removeFromAlbum(album, asset)}
+                onDone={reload}
+              />
             ),
             selection,
           })}
@@ -201,26 +207,4 @@ function useRemoveFromAlbum() {
       ),
     );
   };
-}
-
-function RemoveFromAlbum(props: {
-  album: AlbumView;
-  asset: AlbumAssetView;
-  onChanged: () => void;
-}) {
-  const removeFromAlbum = useRemoveFromAlbum();
-  const { busy, problem, attempt } = useAttempt(props.onChanged);
-  return (
-    <>
-      <button
-        type="button"
-        aria-label={`Remove ${nameOf(props.asset)} from the album`}
-        disabled={busy}
-        onClick={() => void attempt(() => removeFromAlbum(props.album, props.asset))}
-      >
-        Remove
-      </button>
-      <Problem text={problem} />
-    </>
-  );
 }
