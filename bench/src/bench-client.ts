@@ -1,5 +1,5 @@
 import { Agent, request as httpRequest } from 'node:http';
-import { asDeviceId, asUserId, blobsOf, type DeviceId, type Op, type UserId } from '@keepsake/core';
+import { asDeviceId, asUserId, type DeviceId, type UserId } from '@keepsake/core';
 
 // What the server benchmarks do as a client: JSON requests, and a device to send ops as.
 
@@ -72,7 +72,3 @@ export async function benchDevice(
     token: registered.token,
   };
 }
-
-/** The ops' blobs as the store records them, for stand-ins that have no bytes on disk. */
-export const standInBlobs = (ops: readonly Op[]) =>
-  ops.flatMap((op) => blobsOf(op).map((hash) => ({ hash, size: 1 })));

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { applyLogEntry, createLibrary, type LogEntry } from '@keepsake/core';
 import { spawnServer } from '@keepsake/e2e';
 import { defaultConfig, startServer } from '@keepsake/server';
-import { BENCH_PASSWORD, benchDevice, standInBlobs } from './bench-client.js';
+import { BENCH_PASSWORD, benchDevice } from './bench-client.js';
+import { standInBlobs } from './stand-in-blobs.js';
 import { OpStream } from './op-stream.js';
 
 const FEED = 1_000_000;

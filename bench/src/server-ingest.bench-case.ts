@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { asDeviceId, type DeviceId, type Op, type UserId } from '@keepsake/core';
 import { spawnServer } from '@keepsake/e2e';
-import { openDataDir } from '@keepsake/server';
-import { BENCH_PASSWORD, benchDevice, postBody, standInBlobs } from './bench-client.js';
+import { BENCH_PASSWORD, benchDevice, postBody } from './bench-client.js';
+import { recordStandInBlobs, standInBlobs } from './stand-in-blobs.js';
 import { ANY_TIME, BENCH_LIBRARY, openBenchStore } from './bench-store.js';
 import { OpStream } from './op-stream.js';
 import { cpuPerOp, threadCpuMs } from './process-cpu.js';
@@ -27,16 +27,13 @@ const IN_FLIGHT = 4;
 /** Runs of each measure; this machine's speed swings by half between runs, so medians. */
 const RUNS = 3;
 
-/** Registers the ops' blobs (untimed: their bytes would be uploaded), then submits them timed. */
-type Ingest<R> = (ops: Op[]) => Promise<R>;
-
-/** A camera roll of LIBRARY imports, then MIXED ops of the busy mix: what `ingest` says of each. */
-async function libraryThenMix<R>(library: UserId, device: DeviceId, ingest: Ingest<R>) {
+/** A camera roll of LIBRARY imports, then MIXED ops of the busy mix, after the album they use. */
+function libraryThenMix(library: UserId, device: DeviceId) {
   const stream = new OpStream([device], undefined, IN_FLIGHT * BATCH);
-  await ingest([stream.createAlbum(library)]);
-  const imports = await ingest(Array.from({ length: LIBRARY }, () => stream.importNew()));
-  const mixed = await ingest(Array.from({ length: MIXED }, (_, i) => stream.next(i)));
-  return { imports, mixed };
+  const album = [stream.createAlbum(library)];
+  const imports = Array.from({ length: LIBRARY }, () => stream.importNew());
+  const mixed = Array.from({ length: MIXED }, (_, i) => stream.next(i));
+  return { album, imports, mixed, all: [...album, ...imports, ...mixed] };
 }
 
 /**
@@ -68,17 +65,19 @@ async function storeAlone(): Promise<{ imports: number; mixed: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'keepsake-store-'));
   const store = await openBenchStore(dir);
   try {
-    return await libraryThenMix(BENCH_LIBRARY, asDeviceId('device-bench'), async (ops) => {
-      await store.addLibraryBlobs(BENCH_LIBRARY, standInBlobs(ops), 0);
-      return timedBatches(
-        ops,
+    const ops = libraryThenMix(BENCH_LIBRARY, asDeviceId('device-bench'));
+    await store.addLibraryBlobs(BENCH_LIBRARY, standInBlobs(ops.all), 0);
+    const ingest = (phase: Op[]) =>
+      timedBatches(
+        phase,
         1,
         (batch) => batch,
         async (batch) => {
           await store.submitOps(BENCH_LIBRARY, batch, ANY_TIME);
         },
       );
-    });
+    await ingest(ops.album);
+    return { imports: await ingest(ops.imports), mixed: await ingest(ops.mixed) };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
@@ -88,27 +87,24 @@ async function storeAlone(): Promise<{ imports: number; mixed: number }> {
 /** One server, fresh: a library imported over HTTP, then the busy mix on top of it. */
 async function overHttp() {
   const dataDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-'));
-  const server = await spawnServer(dataDir, BENCH_PASSWORD);
-  const opened = openDataDir(dataDir);
-  if (!opened) throw new Error('the server made no data directory');
+  let server = await spawnServer(dataDir, BENCH_PASSWORD);
   try {
     const { library, device, token } = await benchDevice(server.url);
+    const ops = libraryThenMix(library, device);
+    await server.kill('SIGTERM');
+    await recordStandInBlobs(dataDir, library, ops.all);
+    server = await spawnServer(dataDir, BENCH_PASSWORD);
     const pid = server.child.pid ?? 0;
-    return await libraryThenMix(library, device, async (ops) => {
-      await opened.store.addLibraryBlobs(library, standInBlobs(ops), 0);
-      // The server reads each new blob's metadata in the background; these stand-ins have no
-      // bytes, so let it get through them before timing the ingest alone.
-      while ((await opened.store.queuedMedia(1)).length > 0) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+    const { url } = server;
+    const ingest = async (phase: Op[]) => {
       const answers: string[] = [];
       const cpuBefore = threadCpuMs(pid);
       const opsPerSecond = await timedBatches(
-        ops,
+        phase,
         IN_FLIGHT,
         (batch) => JSON.stringify({ ops: batch }),
         async (body) => {
-          answers.push(await postBody(server.url, '/api/v1/ops', body, token));
+          answers.push(await postBody(url, '/api/v1/ops', body, token));
         },
       );
       for (const answer of answers) {
@@ -116,10 +112,11 @@ async function overHttp() {
         const refused = results.find((r) => r.status === 'rejected' || r.status === 'retry');
         if (refused) throw new Error(`the bench mix was refused: ${JSON.stringify(refused)}`);
       }
-      return { opsPerSecond, cpu: cpuPerOp(pid, cpuBefore, threadCpuMs(pid), ops.length) };
-    });
+      return { opsPerSecond, cpu: cpuPerOp(pid, cpuBefore, threadCpuMs(pid), phase.length) };
+    };
+    await ingest(ops.album);
+    return { imports: await ingest(ops.imports), mixed: await ingest(ops.mixed) };
   } finally {
-    await opened.store.close();
     await server.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });
   }

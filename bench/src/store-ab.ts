@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { asDeviceId, type Op } from '@keepsake/core';
-import { standInBlobs } from './bench-client.js';
+import { standInBlobs } from './stand-in-blobs.js';
 import { ANY_TIME, BENCH_LIBRARY, openBenchStore, type BenchStore } from './bench-store.js';
 import { OpStream } from './op-stream.js';
 

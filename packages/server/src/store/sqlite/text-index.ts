@@ -57,20 +57,22 @@ export class TextIndex {
    * answers whether entries remain.
    */
   catchUp(lib: number, limit = Number.MAX_SAFE_INTEGER): boolean {
-    return this.#db.transaction(() => {
-      const from = this.#q.position.get(lib) as number;
-      const entries = this.#q.entries.all(lib, from, limit) as { seq: number; op: string }[];
-      const last = entries.at(-1);
-      if (!last) return false;
-      const named = new Set<string>();
-      for (const { op } of entries) {
-        const { payload } = JSON.parse(op) as { payload: { assetId?: string } };
-        if (payload.assetId !== undefined) named.add(payload.assetId);
-      }
-      for (const id of named) this.#reindex(lib, id);
-      this.#q.setPosition.run(last.seq, lib);
-      return entries.length === limit;
-    })();
+    return this.#db
+      .transaction(() => {
+        const from = this.#q.position.get(lib) as number;
+        const entries = this.#q.entries.all(lib, from, limit) as { seq: number; op: string }[];
+        const last = entries.at(-1);
+        if (!last) return false;
+        const named = new Set<string>();
+        for (const { op } of entries) {
+          const { payload } = JSON.parse(op) as { payload: { assetId?: string } };
+          if (payload.assetId !== undefined) named.add(payload.assetId);
+        }
+        for (const id of named) this.#reindex(lib, id);
+        this.#q.setPosition.run(last.seq, lib);
+        return entries.length === limit;
+      })
+      .immediate();
   }
 
   /** Indexes the asset's words as they are now, and those of the asset it was folded into. */
