@@ -14,7 +14,7 @@ import {
 } from '@keepsake/core';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { timelineKey } from '../../library/timeline.js';
 import { opFrom, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
@@ -23,11 +23,25 @@ import { migrateTo } from './database.js';
 import { MIGRATIONS } from './migrations.js';
 import { backfillSearch } from './search-index.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
+import { TextIndex } from './text-index.js';
 
 const ALICE = asUserId('user-alice');
 const BOB = asUserId('user-bob');
 const DEVICE = 'device-01';
 const ANY_TIME = { nowMs: Number.MAX_SAFE_INTEGER, maxDriftMs: 60_000 };
+
+/** How far the full-text index has read the (one) library's log, beside the log's head. */
+function indexPosition(file: string): { text_indexed_seq: number; head_seq: number } {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT text_indexed_seq, head_seq FROM libraries').get() as {
+      text_indexed_seq: number;
+      head_seq: number;
+    };
+  } finally {
+    db.close();
+  }
+}
 
 const hashOf = (bytes: string): BlobHash => asBlobHash(sha256Hex(bytes));
 /** The id of the asset a file imported by `importOf` makes. */
@@ -303,17 +317,7 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
 
   it('indexes words behind the writes: on its own when idle, at once before a search, and after a crash', async () => {
     const file = join(tempDir(), 'meta.db');
-    const position = () => {
-      const db = new Database(file, { readonly: true });
-      try {
-        return db.prepare('SELECT text_indexed_seq, head_seq FROM libraries').get() as {
-          text_indexed_seq: number;
-          head_seq: number;
-        };
-      } finally {
-        db.close();
-      }
-    };
+    const position = () => indexPosition(file);
     let store = new SqliteMetadataStore(file);
     await store.createUser(
       { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
@@ -346,6 +350,33 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
     expect(await found('lighthouse')).toBe(1);
     expect(await found('gulls')).toBe(1);
     await store.close();
+  });
+
+  it('takes a failed index step for a pause, not a stop: it reads on later and the store goes on', async () => {
+    const file = join(tempDir(), 'meta.db');
+    const store = new SqliteMetadataStore(file);
+    await store.createUser(
+      { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+      0,
+    );
+    // As a lock held past the busy timeout or a full disk would make it fail.
+    const step = vi.spyOn(TextIndex.prototype, 'catchUp').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+    try {
+      const ops = [importOf('2024/harbour.jpg', { meta: taken('2024-01-01') })];
+      await registerBlobs(store, ALICE, ops);
+      await store.submitOps(ALICE, ops, ANY_TIME);
+      await expect.poll(() => step.mock.calls.length, { timeout: 5_000 }).toBe(2);
+      await expect.poll(() => indexPosition(file).text_indexed_seq, { timeout: 5_000 }).toBe(1);
+      expect(
+        (await store.assets(ALICE, { filter: 'live', search: { text: 'harbour' }, limit: 10 }))
+          .assets,
+      ).toHaveLength(1);
+    } finally {
+      step.mockRestore();
+      await store.close();
+    }
   });
 
   it('brings a database from before search up to date: every asset found as if written since', async () => {

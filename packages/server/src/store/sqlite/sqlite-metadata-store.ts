@@ -68,6 +68,8 @@ const dayOf = (takenAt: string) => takenAt.slice(0, 10);
 const TEXT_STEP = 500;
 /** How long the store must be without batches before the index reads on. */
 const TEXT_DELAY_MS = 200;
+/** How long the index waits to read on after a step failed (a lock held elsewhere, a full disk). */
+const TEXT_RETRY_MS = 1_000;
 
 /**
  * The embedded store: one SQLite file, one writer, prepared statements for every query.
@@ -126,9 +128,16 @@ export class SqliteMetadataStore implements MetadataStore {
     clearTimeout(this.#textTimer);
     this.#textTimer = setTimeout(() => {
       this.#textTimer = undefined;
-      const [lib] = this.#text.behind();
-      if (lib === undefined) return;
-      this.#text.catchUp(lib, TEXT_STEP);
+      try {
+        const [lib] = this.#text.behind();
+        if (lib === undefined) return;
+        this.#text.catchUp(lib, TEXT_STEP);
+      } catch {
+        // Thrown here, it would end the store's thread and the server with it, for an index
+        // that only searches wait on (and a search reads the rest of the log itself): try later.
+        this.#indexTextWhenIdle(TEXT_RETRY_MS);
+        return;
+      }
       // The next step at once, unless a batch comes meanwhile (it puts this off again).
       this.#indexTextWhenIdle(0);
     }, delayMs).unref();

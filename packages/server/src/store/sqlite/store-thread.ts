@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { startTsWorker } from '@keepsake/media';
 import { CursorError } from '../cursor.js';
 import { QuotaExceededError, type CommitListener, type MetadataStore } from '../metadata-store.js';
@@ -46,8 +47,10 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
     if ('value' in message) call?.resolve(message.value);
     else call?.reject(revive(message.error));
   });
-  worker.on('error', (error) => {
-    stop(new Error(`the metadata store stopped: ${error.message}`));
+  worker.on('error', (error: unknown) => {
+    // SQLite's errors cross from the thread as plain objects holding only their code.
+    const reason = error instanceof Error ? error.message : inspect(error);
+    stop(new Error(`the metadata store stopped: ${reason}`));
   });
   worker.on('exit', (code) => {
     stop(new Error(`the metadata store stopped (exit code ${code})`));
