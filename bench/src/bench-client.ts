@@ -19,10 +19,16 @@ export async function postJson<T>(
 const agent = new Agent({ keepAlive: true });
 
 /**
- * POSTs a body already serialised as JSON and returns the answer's text. Plain node:http: the
+ * POSTs a body already serialised as JSON (as bytes, it is not encoded again on every send) and
+ * returns the answer's text. Plain node:http: the
  * client shares the machine with the server it measures, so it should cost as little as it can.
  */
-export function postBody(url: string, path: string, json: string, token?: string): Promise<string> {
+export function postBody(
+  url: string,
+  path: string,
+  json: string | Buffer,
+  token?: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       `${url}${path}`,

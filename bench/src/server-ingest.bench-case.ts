@@ -102,7 +102,7 @@ async function overHttp() {
       const opsPerSecond = await timedBatches(
         phase,
         IN_FLIGHT,
-        (batch) => JSON.stringify({ ops: batch }),
+        (batch) => Buffer.from(JSON.stringify({ ops: batch })),
         async (body) => {
           answers.push(await postBody(url, '/api/v1/ops', body, token));
         },
