@@ -76,11 +76,12 @@ describe('asset listings', () => {
   it('lays out the timeline by day and starts a listing at any day', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
-    // Two on 1 May (one written in its own zone: 23:30 at -05:00 is 2 May in UTC), one on
-    // 3 May, one with no capture time.
+    // Each on the day it was taken where it was taken: two on 1 May (23:30 at -05:00 is 2 May
+    // in UTC), two on 3 May (01:00 at +09:00 is 2 May in UTC), one with no capture time.
     const photos = [
       ['may-1-morning', '2024-05-01T08:00:00Z'],
       ['may-1-late-west', '2024-05-01T23:30:00-05:00'],
+      ['may-3-early-east', '2024-05-03T01:00:00+09:00'],
       ['may-3', '2024-05-03T12:00:00'],
       ['undated', undefined],
     ] as const;
@@ -95,20 +96,27 @@ describe('asset listings', () => {
     const get = async <T>(path: string) =>
       (await (await t.api(path, { token: alice.token })).json()) as T;
 
-    // Counted at the head of the four imports: a page that has seen it need not ask again.
+    // Counted at the head of the five imports: a page that has seen it need not ask again.
     expect(await get('/api/v1/timeline')).toEqual({
       days: [
-        { day: '2024-05-03', count: 1 },
-        { day: '2024-05-02', count: 1 },
-        { day: '2024-05-01', count: 1 },
+        { day: '2024-05-03', count: 2 },
+        { day: '2024-05-01', count: 2 },
         { day: null, count: 1 },
       ],
-      head: 4,
+      head: 5,
     });
     const from = async (day: string) =>
       (await get<{ assets: { paths: string[] }[] }>(`/api/v1/assets?day=${day}`)).assets.map(
         (a) => a.paths[0],
       );
+    // A day's photos newest first, then the days before it.
+    expect(await from('2024-05-03')).toEqual([
+      'may-3.JPG',
+      'may-3-early-east.JPG',
+      'may-1-late-west.JPG',
+      'may-1-morning.JPG',
+      'undated.JPG',
+    ]);
     expect(await from('2024-05-02')).toEqual([
       'may-1-late-west.JPG',
       'may-1-morning.JPG',

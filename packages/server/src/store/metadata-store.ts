@@ -96,9 +96,9 @@ export interface AssetSearch {
   readonly text?: string;
   /** Words, or their beginnings, each in the camera's make and model. */
   readonly camera?: string;
-  /** Taken on or after this UTC day ('YYYY-MM-DD'), as the timeline groups days. */
+  /** Taken on or after this day ('YYYY-MM-DD'), as the timeline groups days (timeline.ts). */
   readonly from?: string;
-  /** Taken on or before this UTC day. */
+  /** Taken on or before this day. */
   readonly to?: string;
 }
 

@@ -1056,15 +1056,15 @@ export interface paths {
                     q?: string;
                     /** @description words found in the camera's make and model */
                     camera?: string;
-                    /** @description taken on or after this UTC day */
+                    /** @description taken on or after this day (where it was taken) */
                     from?: string;
-                    /** @description taken on or before this UTC day */
+                    /** @description taken on or before this day (where it was taken) */
                     to?: string;
                     /** @description live assets, the trash, or assets whose versions are in conflict */
                     filter?: "live" | "trashed" | "conflicts";
                     limit?: number;
                     cursor?: string;
-                    /** @description start at this day of the timeline (its UTC day, as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor */
+                    /** @description start at this day of the timeline (as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor */
                     day?: string | "unknown";
                 };
                 header?: never;
@@ -1223,7 +1223,7 @@ export interface paths {
         };
         /**
          * The timeline's days, newest first, with how many live assets each holds
-         * @description Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.
+         * @description Days are the dates the photos were taken on where they were taken (as their capture times were recorded, in their own zone), and the photos of each day in the order they were taken; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.
          */
         get: {
             parameters: {
@@ -1234,9 +1234,9 @@ export interface paths {
                     q?: string;
                     /** @description words found in the camera's make and model */
                     camera?: string;
-                    /** @description taken on or after this UTC day */
+                    /** @description taken on or after this day (where it was taken) */
                     from?: string;
-                    /** @description taken on or before this UTC day */
+                    /** @description taken on or before this day (where it was taken) */
                     to?: string;
                 };
                 header?: never;

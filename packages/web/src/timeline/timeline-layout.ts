@@ -2,7 +2,7 @@
 // photos each day holds (GET /api/v1/timeline), so every row's place is exact from the start,
 // and scrolling or jumping to a year never shifts what is on screen.
 
-/** A day of the timeline: its UTC day, or 'unknown' for photos with no capture time. */
+/** A day of the timeline: the date its photos were taken on, or 'unknown' for photos with none. */
 export interface TimelineDay {
   readonly day: string;
   readonly count: number;

@@ -121,7 +121,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
             .union([z.iso.date(), z.literal('unknown')])
             .optional()
             .describe(
-              "start at this day of the timeline (its UTC day, as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor",
+              "start at this day of the timeline (as /timeline lists them), or at the assets with no capture time ('unknown'); not with cursor",
             ),
         }),
         response: {
@@ -169,7 +169,7 @@ export function assetsRoutes(app: ZodApp, ctx: ServerContext): void {
       schema: {
         summary: "The timeline's days, newest first, with how many live assets each holds",
         description:
-          'Days are the UTC days of the capture times; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.',
+          'Days are the dates the photos were taken on where they were taken (as their capture times were recorded, in their own zone), and the photos of each day in the order they were taken; `day: null` holds the assets with none. Enough to lay out a whole timeline (and its date scrubber) before loading a photo of it. With search parameters, only the assets the same listing finds are counted.',
         querystring: searchQuerySchema,
         response: {
           200: z.object({

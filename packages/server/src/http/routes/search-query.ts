@@ -28,8 +28,8 @@ export const searchQuerySchema = z.object({
   camera: words("the camera's make and model", 100)
     .optional()
     .describe("words found in the camera's make and model"),
-  from: z.iso.date().optional().describe('taken on or after this UTC day'),
-  to: z.iso.date().optional().describe('taken on or before this UTC day'),
+  from: z.iso.date().optional().describe('taken on or after this day (where it was taken)'),
+  to: z.iso.date().optional().describe('taken on or before this day (where it was taken)'),
 });
 
 /** The search the parameters describe; throws a 400 for a range that ends before it starts. */

@@ -62,7 +62,7 @@ export class AssetSearches {
   /** The live timeline's days, newest first, counting only the assets the search finds. */
   days(lib: number, search: AssetSearch): TimelineDay[] {
     const { from, where, params } = narrowed(search);
-    // The UTC day of the timeline key; '' (no capture time) sorts last.
+    // The day of the timeline key (timeline.ts); '' (no capture time) sorts last.
     const sql = `SELECT substr(a.taken_at, 1, 10) AS day, count(*) AS count FROM ${from}
       WHERE a.library = @lib AND a.lifecycle = 'live' ${where}
       GROUP BY day ORDER BY day DESC`;
@@ -85,8 +85,8 @@ function narrowed(search: AssetSearch): Narrowed {
   const kind = search.kind && KINDS[search.kind];
   if (kind) where.push(kind.where);
   if (search.from !== undefined || search.to !== undefined) {
-    // Timeline keys are UTC instants ('2024-05-01T10:00:00.000Z'); '' (no capture time) is
-    // outside every range.
+    // Timeline keys start with their day ('2024-05-01 2024-05-01T08:00:00.000Z'); '' (no
+    // capture time) is outside every range.
     where.push('a.taken_at >= @after AND a.taken_at <= @before');
     params.after = search.from ?? '0';
     params.before = `${search.to ?? '9999-12-31'}\uffff`;

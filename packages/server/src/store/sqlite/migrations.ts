@@ -1,4 +1,6 @@
 import type { Db } from './database.js';
+import { decodeAsset } from '@keepsake/core';
+import { timelineKey } from '../../library/timeline.js';
 import { backfillSearch } from './search-index.js';
 
 // The SQLite schema, one migration per entry, applied in order and recorded in
@@ -243,4 +245,32 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   ALTER TABLE devices ADD COLUMN pending_ops INTEGER;
   ALTER TABLE devices ADD COLUMN last_error TEXT;
   `,
+  // Timeline keys lead with the day the photo was taken where it was taken (timeline.ts): every
+  // asset's key is computed again, and the days counted again by the new keys.
+  rekeyTimeline,
 ];
+
+function rekeyTimeline(db: Db): void {
+  const page = db.prepare(
+    'SELECT n, state, taken_at FROM assets WHERE n > ? ORDER BY n LIMIT 1000',
+  );
+  const setKey = db.prepare('UPDATE assets SET taken_at = ? WHERE n = ?');
+  for (let after = 0; ;) {
+    const rows = page.all(after) as { n: number; state: string; taken_at: string }[];
+    const last = rows.at(-1);
+    if (!last) break;
+    for (const { n, state, taken_at: stored } of rows) {
+      // A version that says nothing of its time kept the key stored before it (see the store's
+      // write): that UTC instant is all there is to go on, its day the UTC day.
+      const key = timelineKey(decodeAsset(state)) || (stored && `${stored.slice(0, 10)} ${stored}`);
+      if (key !== stored) setKey.run(key, n);
+    }
+    after = last.n;
+  }
+  db.exec(`
+    DELETE FROM timeline_days;
+    INSERT INTO timeline_days (library, day, count)
+      SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
+      GROUP BY library, substr(taken_at, 1, 10);
+  `);
+}

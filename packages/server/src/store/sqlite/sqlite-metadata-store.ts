@@ -20,7 +20,7 @@ import {
   type ShareRole,
   type UserId,
 } from '@keepsake/core';
-import { timelineKey } from '../../library/timeline.js';
+import { dayOfKey, timelineKey } from '../../library/timeline.js';
 import type {
   AssetListing,
   AssetSearch,
@@ -62,7 +62,6 @@ import {
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
 /** The timeline's day of a timeline key: its UTC date, or '' for an asset with no capture time. */
-const dayOf = (takenAt: string) => takenAt.slice(0, 10);
 
 /** Log entries the full-text index reads in one step while idle: a few milliseconds' work. */
 const TEXT_STEP = 500;
@@ -380,7 +379,7 @@ export class SqliteMetadataStore implements MetadataStore {
           ...[lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs],
           ...[favorite, kind, mediaError],
         );
-        if (lifecycle === 'live') q.countDay.run(lib, dayOf(takenAt), 1);
+        if (lifecycle === 'live') q.countDay.run(lib, dayOfKey(takenAt), 1);
         this.#search.noteBlobs(lib, asset);
         continue;
       }
@@ -398,9 +397,9 @@ export class SqliteMetadataStore implements MetadataStore {
             ...[head, seqs, lib, id],
           );
           // Its place in the timeline may have moved: out of one day's count, into another's.
-          if (before.lifecycle === 'live') q.countDay.run(lib, dayOf(before.taken_at), -1);
+          if (before.lifecycle === 'live') q.countDay.run(lib, dayOfKey(before.taken_at), -1);
           const kept = takenAt === '' ? before.taken_at : takenAt;
-          if (lifecycle === 'live') q.countDay.run(lib, dayOf(kept), 1);
+          if (lifecycle === 'live') q.countDay.run(lib, dayOfKey(kept), 1);
         }
       }
       this.#search.noteBlobs(lib, asset);

@@ -1,10 +1,21 @@
-import { asBlobHash, asUserId, opSchema, sha256Hex, type Op } from '@keepsake/core';
+import {
+  applyOp,
+  asBlobHash,
+  asUserId,
+  createLibrary,
+  encodeAsset,
+  opSchema,
+  sha256Hex,
+  type Op,
+} from '@keepsake/core';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { opFrom, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
+import { migrateTo } from './database.js';
+import { MIGRATIONS } from './migrations.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 // The timeline's day counts are kept by every write rather than counted on each page load:
@@ -122,5 +133,64 @@ describe("the timeline's kept day counts", () => {
       }),
       { seed: SEED, numRuns: 60 },
     );
+  });
+
+  it('are counted again when the keys move to the day each photo was taken where it was taken', async () => {
+    const file = join(tempDir(), 'meta.db');
+    // The schema before local days, its keys UTC instants as the store wrote them then.
+    const old = new Database(file);
+    migrateTo(old, MIGRATIONS.length - 1);
+    old.prepare('INSERT INTO users (id, name, created_at) VALUES (?, ?, 0)').run(ALICE, 'alice');
+    old.prepare('INSERT INTO libraries (id) VALUES (?)').run(ALICE);
+    const memory = createLibrary();
+    const takenAt = {
+      'evening-west.JPG': '2024-05-01T19:30:00-07:00', // 2 May in UTC
+      'noon.JPG': '2024-05-01T12:00:00Z',
+      // An edit saved without a time: the key stored for it is all there is.
+      'no-time-left.JPG': undefined,
+    };
+    const keys: Record<string, string> = {
+      'evening-west.JPG': '2024-05-02T02:30:00.000Z',
+      'noon.JPG': '2024-05-01T12:00:00.000Z',
+      'no-time-left.JPG': '2024-04-30T23:00:00.000Z',
+    };
+    const insert = old.prepare(
+      `INSERT INTO assets (library, id, state, lifecycle, taken_at, in_conflict, updated_seq, history)
+       VALUES (1, ?, ?, 'live', ?, 0, 1, '')`,
+    );
+    for (const [path, time] of Object.entries(takenAt)) {
+      const original = resource(path);
+      const op = opSchema.parse(
+        opFrom(DEVICE, {
+          kind: 'import',
+          assetId: original.hash,
+          resources: { original },
+          meta: time === undefined ? {} : { takenAt: time },
+          path,
+        }),
+      );
+      applyOp(memory, op);
+      const asset = memory.assets.get(original.hash as never);
+      if (!asset) throw new Error('the import made no asset');
+      insert.run(asset.id, encodeAsset(asset), keys[path]);
+    }
+    old.exec(`INSERT INTO timeline_days (library, day, count) VALUES
+      (1, '2024-05-02', 1), (1, '2024-05-01', 1), (1, '2024-04-30', 1)`);
+    old.close();
+
+    const store = new SqliteMetadataStore(file);
+    try {
+      expect(await store.timelineDays(ALICE)).toEqual([
+        { day: '2024-05-01', count: 2 },
+        { day: '2024-04-30', count: 1 },
+      ]);
+      expect(await store.timelineDays(ALICE)).toEqual(countedNow(file));
+      const listed = await store.assets(ALICE, { filter: 'live', day: '2024-05-01', limit: 10 });
+      expect(listed.assets.map((a) => a.id)).toEqual(
+        ['evening-west.JPG', 'noon.JPG', 'no-time-left.JPG'].map((path) => resource(path).hash),
+      );
+    } finally {
+      await store.close();
+    }
   });
 });
