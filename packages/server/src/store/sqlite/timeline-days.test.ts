@@ -6,6 +6,7 @@ import {
   encodeAsset,
   opSchema,
   sha256Hex,
+  type MediaMeta,
   type Op,
 } from '@keepsake/core';
 import Database from 'better-sqlite3';
@@ -30,18 +31,39 @@ const SEED = 20261201;
 
 const DAYS = ['2024-01-01', '2024-01-02', '2024-03-15', undefined] as const;
 const day = fc.constantFrom(...DAYS);
+/** Times of day in zones whose UTC day is the one before, the same, and the one after. */
+const clock = fc.constantFrom('T00:30:00+09:00', 'T12:00:00Z', 'T23:30:00-08:00');
 const step = fc.oneof(
-  fc.record({ kind: fc.constant('import' as const), day }),
+  fc.record({
+    kind: fc.constant('import' as const),
+    day,
+    clock,
+    ext: fc.constantFrom('JPG', 'MOV'),
+  }),
+  // The other half of an imported photo (a video for a still, a still for a video), taken at
+  // the same moment beside it: a Live Photo, folded into the photo's asset.
+  fc.record({ kind: fc.constant('otherHalf' as const), photo: fc.nat(9) }),
   fc.record({ kind: fc.constantFrom('trash' as const, 'restore' as const), photo: fc.nat(9) }),
   fc.record({ kind: fc.constant('override' as const), photo: fc.nat(9), day }),
   // A stale edit is made on the imported version, as a device that missed the later ones would:
   // beside a later edit it is a conflict (two versions kept).
-  fc.record({ kind: fc.constant('edit' as const), photo: fc.nat(9), day, stale: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('edit' as const),
+    photo: fc.nat(9),
+    day,
+    clock,
+    stale: fc.boolean(),
+  }),
 );
 type Step = typeof step extends fc.Arbitrary<infer S> ? S : never;
 
-const at = (d: string | undefined) => (d === undefined ? {} : { takenAt: `${d}T12:00:00Z` });
-const resource = (bytes: string) => ({ hash: asBlobHash(sha256Hex(bytes)), size: 1, ext: 'JPG' });
+const at = (d: string | undefined, time: string) =>
+  d === undefined ? {} : { takenAt: `${d}${time}` };
+const resource = (bytes: string, ext = 'JPG') => ({
+  hash: asBlobHash(sha256Hex(bytes)),
+  size: 1,
+  ext,
+});
 
 /** Plays the steps as ops (one batch each) and answers the store, kept counts and all. */
 async function played(steps: readonly Step[]) {
@@ -57,18 +79,30 @@ async function played(steps: readonly Step[]) {
     original: ReturnType<typeof resource>;
     imported: string;
     version: string;
+    path: string;
+    meta: MediaMeta;
   }[] = [];
   for (const [i, s] of steps.entries()) {
     const photo = s.kind === 'import' ? undefined : photos[s.photo % Math.max(1, photos.length)];
     let payload: Record<string, unknown> | undefined;
     if (s.kind === 'import') {
-      const original = resource(`photo ${String(i)}`);
+      const original = resource(`photo ${String(i)}`, s.ext);
       payload = {
         kind: 'import',
         assetId: original.hash,
         resources: { original },
-        meta: at(s.day),
-        path: `IMG_${String(i)}.JPG`,
+        meta: at(s.day, s.clock),
+        path: `IMG_${String(i)}.${s.ext}`,
+      };
+    } else if (photo && s.kind === 'otherHalf') {
+      const ext = photo.original.ext === 'JPG' ? 'MOV' : 'JPG';
+      const original = resource(`half ${String(i)}`, ext);
+      payload = {
+        kind: 'import',
+        assetId: original.hash,
+        resources: { original },
+        meta: photo.meta,
+        path: photo.path.replace(/\.\w+$/, `.${ext}`),
       };
     } else if (photo && (s.kind === 'trash' || s.kind === 'restore')) {
       payload = { kind: s.kind, assetId: photo.id, context: [photo.version] };
@@ -83,7 +117,7 @@ async function played(steps: readonly Step[]) {
           original: photo.original,
           render: resource(`edit ${String(i)}`),
         },
-        meta: at(s.day),
+        meta: at(s.day, s.clock),
         context: [s.stale ? photo.imported : photo.version],
       };
     }
@@ -92,13 +126,15 @@ async function played(steps: readonly Step[]) {
     await registerBlobs(store, ALICE, [op]);
     const [reply] = await store.submitOps(ALICE, [op], ANY_TIME);
     if (reply?.status !== 'applied' && reply?.status !== 'merged') continue;
-    if (op.payload.kind === 'import') {
-      const { assetId, resources } = op.payload;
+    if (s.kind === 'import' && op.payload.kind === 'import') {
+      const { assetId, resources, path, meta } = op.payload;
       photos.push({
         id: assetId,
         original: resources.original,
         imported: op.opId,
         version: op.opId,
+        path,
+        meta,
       });
     } else if (s.kind === 'edit' && photo) photo.version = op.opId;
   }
