@@ -37,16 +37,26 @@ function migrate(db: Db): void {
   migrateTo(db, MIGRATIONS.length);
 }
 
+/**
+ * Runs `work` as a write transaction begun IMMEDIATE: the write lock is taken before its first
+ * read. A deferred one that read before another connection (a maintenance command, a bench)
+ * committed fails at its first write with SQLITE_BUSY_SNAPSHOT, where this waits its turn under
+ * busy_timeout. Inside another transaction it is a savepoint, as every better-sqlite3 one is.
+ */
+export function writeTransaction<T>(db: Db, work: () => T): T {
+  return db.transaction(work).immediate();
+}
+
 /** Applies the migrations from the database's version up to `version`, each in a transaction. */
 export function migrateTo(db: Db, version: number): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let next = current; next < version; next++) {
-    db.transaction(() => {
+    writeTransaction(db, () => {
       const migration = MIGRATIONS[next] ?? '';
       if (typeof migration === 'string') db.exec(migration);
       else migration(db);
       db.pragma(`user_version = ${next + 1}`);
-    })();
+    });
   }
 }
 

@@ -50,7 +50,7 @@ import { checkpointInBackground } from './background-checkpoints.js';
 import { SearchIndex } from './search-index.js';
 import { TextIndex } from './text-index.js';
 import { requestReads, type RequestReads } from './request-reads.js';
-import { openDatabase, openReader, type Db } from './database.js';
+import { openDatabase, openReader, writeTransaction, type Db } from './database.js';
 import { toDevice, toEntry, toUser, type ChangeRow, type DeviceRow, type UserRow } from './rows.js';
 import {
   CHANGES_SINCE,
@@ -71,11 +71,8 @@ const TEXT_DELAY_MS = 200;
 const TEXT_RETRY_MS = 1_000;
 
 /**
- * The embedded store: one SQLite file, one writer, prepared statements for every query.
- *
- * Write transactions begin IMMEDIATE: they read before they write, and a deferred one that finds
- * another connection (a maintenance command, a bench) committed since its read fails at once with
- * SQLITE_BUSY_SNAPSHOT, where an immediate one waits its turn under busy_timeout.
+ * The embedded store: one SQLite file, one writer, prepared statements for every query. Its
+ * write transactions all go through `writeTransaction`.
  */
 export class SqliteMetadataStore implements MetadataStore {
   readonly #file: string;
@@ -162,19 +159,17 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   createUser(user: Omit<UserRecord, 'createdAt'>, nowMs: number): Promise<UserRecord> {
-    this.#db
-      .transaction(() => {
-        this.#q.insertUser.run(
-          user.id,
-          user.name,
-          user.passwordHash,
-          user.isAdmin ? 1 : 0,
-          user.quotaBytes,
-          nowMs,
-        );
-        this.#q.insertLibrary.run(user.id);
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      this.#q.insertUser.run(
+        user.id,
+        user.name,
+        user.passwordHash,
+        user.isAdmin ? 1 : 0,
+        user.quotaBytes,
+        nowMs,
+      );
+      this.#q.insertLibrary.run(user.id);
+    });
     return Promise.resolve({ ...user, createdAt: nowMs });
   }
   userById(id: UserId): Promise<UserRecord | undefined> {
@@ -262,10 +257,10 @@ export class SqliteMetadataStore implements MetadataStore {
   submitBatches(batches: readonly SubmitRequest[]): ((Reply | RetryLater)[] | Error)[] {
     let group: Group;
     try {
-      group = this.#db.transaction(() => this.#applyGroup(batches, false)).immediate();
+      group = writeTransaction(this.#db, () => this.#applyGroup(batches, false));
     } catch (error) {
       if (batches.length === 1) return [asError(error)];
-      group = this.#db.transaction(() => this.#applyGroup(batches, true)).immediate();
+      group = writeTransaction(this.#db, () => this.#applyGroup(batches, true));
     }
     for (const [library, commit] of group.commits) {
       for (const listener of this.#commitListeners) listener(library, commit);
@@ -659,21 +654,19 @@ export class SqliteMetadataStore implements MetadataStore {
     const freed: BlobHash[] = [];
     for (let start = 0; start < candidates.length; start += GARBAGE_SWEEP_CHUNK) {
       if (start > 0) await new Promise(setImmediate);
-      this.#db
-        .transaction(() => {
-          for (const row of q.opsSince.all(lib, seen) as { seq: number; op: string }[]) {
-            for (const hash of blobsOf(JSON.parse(row.op) as Op)) namedSince.add(hash);
-            seen = row.seq;
-          }
-          for (const { hash, size } of candidates.slice(start, start + GARBAGE_SWEEP_CHUNK)) {
-            if (namedSince.has(hash)) continue;
-            // Gone already (another collection got there first), or uploaded again since the scan.
-            if (q.deleteStaleLibraryBlob.run(lib, hash, arrivedBefore).changes === 0) continue;
-            q.addUsedBytes.run(-size, lib);
-            if (!this.#held(hash)) freed.push(hash);
-          }
-        })
-        .immediate();
+      writeTransaction(this.#db, () => {
+        for (const row of q.opsSince.all(lib, seen) as { seq: number; op: string }[]) {
+          for (const hash of blobsOf(JSON.parse(row.op) as Op)) namedSince.add(hash);
+          seen = row.seq;
+        }
+        for (const { hash, size } of candidates.slice(start, start + GARBAGE_SWEEP_CHUNK)) {
+          if (namedSince.has(hash)) continue;
+          // Gone already (another collection got there first), or uploaded again since the scan.
+          if (q.deleteStaleLibraryBlob.run(lib, hash, arrivedBefore).changes === 0) continue;
+          q.addUsedBytes.run(-size, lib);
+          if (!this.#held(hash)) freed.push(hash);
+        }
+      });
     }
     return freed;
   }
@@ -683,11 +676,9 @@ export class SqliteMetadataStore implements MetadataStore {
   }
 
   expectBlobFiles(hashes: readonly BlobHash[], nowMs: number): Promise<void> {
-    this.#db
-      .transaction(() => {
-        for (const hash of hashes) this.#q.doubtBlobFile.run(hash, nowMs);
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      for (const hash of hashes) this.#q.doubtBlobFile.run(hash, nowMs);
+    });
     return Promise.resolve();
   }
   blobFilesInDoubt(since: number, limit: number): Promise<BlobHash[]> {
@@ -704,18 +695,16 @@ export class SqliteMetadataStore implements MetadataStore {
   forgetBlob(hash: BlobHash, nowMs: number): Promise<BlobHash[] | undefined> {
     const q = this.#q;
     return Promise.resolve(
-      this.#db
-        .transaction(() => {
-          if (this.#held(hash)) return undefined;
-          const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
-          this.#forget(hash, nowMs);
-          // Thumbnails no other original holds go in the same transaction: forgotten one by one
-          // later, a crash between would leave their records held by nothing, never collected.
-          const unowned = derived.map((d) => d.hash).filter((d) => !this.#held(d));
-          for (const derivative of unowned) this.#forget(derivative, nowMs);
-          return unowned;
-        })
-        .immediate(),
+      writeTransaction(this.#db, () => {
+        if (this.#held(hash)) return undefined;
+        const derived = q.derivativesOf.all(hash) as { hash: BlobHash }[];
+        this.#forget(hash, nowMs);
+        // Thumbnails no other original holds go in the same transaction: forgotten one by one
+        // later, a crash between would leave their records held by nothing, never collected.
+        const unowned = derived.map((d) => d.hash).filter((d) => !this.#held(d));
+        for (const derivative of unowned) this.#forget(derivative, nowMs);
+        return unowned;
+      }),
     );
   }
 
@@ -801,36 +790,34 @@ export class SqliteMetadataStore implements MetadataStore {
     const lib = this.#lib(library);
     const claimant = claimedAs === undefined ? undefined : this.#lib(claimedAs);
     try {
-      this.#db
-        .transaction(() => {
-          // What takes room: the blobs the library does not hold yet, each once.
-          const lacking = new Map<BlobHash, number>();
-          for (const { hash, size } of blobs) {
-            if (q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
-          }
-          let adding = 0;
-          for (const size of lacking.values()) adding += size;
-          // Checked in the transaction that adds them: concurrent uploads each passed their
-          // creation's check against the same used bytes, and only one of them can be last.
-          if (quotaBytes !== undefined && quotaBytes !== null) {
-            this.#checkQuota(lib, adding, quotaBytes);
-          }
-          for (const { hash, size } of blobs) {
-            q.settleBlobFile.run(hash);
-            q.insertBlob.run(hash, size, nowMs);
-            const inherited = claimant === undefined ? undefined : this.#claimedAt(claimant, hash);
-            q.upsertLibraryBlob.run(lib, hash, size, nowMs, inherited ?? nowMs);
-            if (inherited !== undefined) q.claimNoLaterThan.run(inherited, lib, hash);
-            // A library is shown only media made after its first claim (see mediaFor), so the claim
-            // queues the media to be made, again if the bytes were stored before: bytes someone
-            // else had stay pending exactly as long as fresh ones. Media an inherited claim is shown
-            // already was shown to the claimant too: making it again would hide nothing.
-            const shown = inherited !== undefined && this.#shownMedia(lib, hash);
-            if (lacking.has(hash) && !shown) q.enqueueMedia.run(hash, nowMs);
-          }
-          if (adding > 0) q.addUsedBytes.run(adding, lib);
-        })
-        .immediate();
+      writeTransaction(this.#db, () => {
+        // What takes room: the blobs the library does not hold yet, each once.
+        const lacking = new Map<BlobHash, number>();
+        for (const { hash, size } of blobs) {
+          if (q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
+        }
+        let adding = 0;
+        for (const size of lacking.values()) adding += size;
+        // Checked in the transaction that adds them: concurrent uploads each passed their
+        // creation's check against the same used bytes, and only one of them can be last.
+        if (quotaBytes !== undefined && quotaBytes !== null) {
+          this.#checkQuota(lib, adding, quotaBytes);
+        }
+        for (const { hash, size } of blobs) {
+          q.settleBlobFile.run(hash);
+          q.insertBlob.run(hash, size, nowMs);
+          const inherited = claimant === undefined ? undefined : this.#claimedAt(claimant, hash);
+          q.upsertLibraryBlob.run(lib, hash, size, nowMs, inherited ?? nowMs);
+          if (inherited !== undefined) q.claimNoLaterThan.run(inherited, lib, hash);
+          // A library is shown only media made after its first claim (see mediaFor), so the claim
+          // queues the media to be made, again if the bytes were stored before: bytes someone
+          // else had stay pending exactly as long as fresh ones. Media an inherited claim is shown
+          // already was shown to the claimant too: making it again would hide nothing.
+          const shown = inherited !== undefined && this.#shownMedia(lib, hash);
+          if (lacking.has(hash) && !shown) q.enqueueMedia.run(hash, nowMs);
+        }
+        if (adding > 0) q.addUsedBytes.run(adding, lib);
+      });
     } catch (error) {
       // A refusal is an answer, as the interface says: a rejection, not a throw.
       return Promise.reject(asError(error));
@@ -872,21 +859,19 @@ export class SqliteMetadataStore implements MetadataStore {
     nowMs: number,
   ): Promise<void> {
     const q = this.#q;
-    this.#db
-      .transaction(() => {
-        // Forgotten while it was being read: its thumbnails stay in doubt, deleted a day later.
-        if (q.blobExists.get(hash) === undefined) return;
-        // Made again for a new claim and failed (a time or pixel limit under load, a decoder
-        // change): the good media stands, made for the new claimant as fresh media would be.
-        if (media.error !== undefined && q.goodMediaExists.get(hash) !== undefined) {
-          q.redateMedia.run(this.#madeAt(hash, nowMs), hash);
-        } else {
-          this.#replaceMedia(hash, media, derivativeSizes, nowMs);
-          this.#search.mediaChanged(hash, media);
-        }
-        q.dequeueMedia.run(hash);
-      })
-      .immediate();
+    writeTransaction(this.#db, () => {
+      // Forgotten while it was being read: its thumbnails stay in doubt, deleted a day later.
+      if (q.blobExists.get(hash) === undefined) return;
+      // Made again for a new claim and failed (a time or pixel limit under load, a decoder
+      // change): the good media stands, made for the new claimant as fresh media would be.
+      if (media.error !== undefined && q.goodMediaExists.get(hash) !== undefined) {
+        q.redateMedia.run(this.#madeAt(hash, nowMs), hash);
+      } else {
+        this.#replaceMedia(hash, media, derivativeSizes, nowMs);
+        this.#search.mediaChanged(hash, media);
+      }
+      q.dequeueMedia.run(hash);
+    });
     return Promise.resolve();
   }
 

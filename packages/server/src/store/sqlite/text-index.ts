@@ -1,6 +1,6 @@
 import { decodeAsset, type Asset } from '@keepsake/core';
 import { assetText } from '../../library/asset-facets.js';
-import type { Db } from './database.js';
+import { writeTransaction, type Db } from './database.js';
 
 // The full-text index (`asset_text`, keyed by the asset's row number) follows the change log
 // behind the writes rather than inside them: indexing an asset's words cost ingest about a
@@ -57,22 +57,20 @@ export class TextIndex {
    * answers whether entries remain.
    */
   catchUp(lib: number, limit = Number.MAX_SAFE_INTEGER): boolean {
-    return this.#db
-      .transaction(() => {
-        const from = this.#q.position.get(lib) as number;
-        const entries = this.#q.entries.all(lib, from, limit) as { seq: number; op: string }[];
-        const last = entries.at(-1);
-        if (!last) return false;
-        const named = new Set<string>();
-        for (const { op } of entries) {
-          const { payload } = JSON.parse(op) as { payload: { assetId?: string } };
-          if (payload.assetId !== undefined) named.add(payload.assetId);
-        }
-        for (const id of named) this.#reindex(lib, id);
-        this.#q.setPosition.run(last.seq, lib);
-        return entries.length === limit;
-      })
-      .immediate();
+    return writeTransaction(this.#db, () => {
+      const from = this.#q.position.get(lib) as number;
+      const entries = this.#q.entries.all(lib, from, limit) as { seq: number; op: string }[];
+      const last = entries.at(-1);
+      if (!last) return false;
+      const named = new Set<string>();
+      for (const { op } of entries) {
+        const { payload } = JSON.parse(op) as { payload: { assetId?: string } };
+        if (payload.assetId !== undefined) named.add(payload.assetId);
+      }
+      for (const id of named) this.#reindex(lib, id);
+      this.#q.setPosition.run(last.seq, lib);
+      return entries.length === limit;
+    });
   }
 
   /** Indexes the asset's words as they are now, and those of the asset it was folded into. */
