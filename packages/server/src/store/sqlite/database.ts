@@ -47,6 +47,27 @@ export function writeTransaction<T>(db: Db, work: () => T): T {
   return db.transaction(work).immediate();
 }
 
+/**
+ * Visits every asset row, a thousand at a time in row order: for migrations that compute again
+ * what the store writes with each asset.
+ */
+export function forEachAssetRow<R extends { n: number }>(
+  db: Db,
+  columns: readonly (keyof R & string)[],
+  visit: (row: R) => void,
+): void {
+  const page = db.prepare(
+    `SELECT n, ${columns.join(', ')} FROM assets WHERE n > ? ORDER BY n LIMIT 1000`,
+  );
+  for (let after = 0; ;) {
+    const rows = page.all(after) as R[];
+    const last = rows.at(-1);
+    if (!last) return;
+    rows.forEach(visit);
+    after = last.n;
+  }
+}
+
 /** Applies the migrations from the database's version up to `version`, each in a transaction. */
 export function migrateTo(db: Db, version: number): void {
   const current = db.pragma('user_version', { simple: true }) as number;

@@ -1,4 +1,4 @@
-import type { Db } from './database.js';
+import { forEachAssetRow, type Db } from './database.js';
 import { decodeAsset } from '@keepsake/core';
 import { timelineKey } from '../../library/timeline.js';
 import { backfillSearch } from './search-index.js';
@@ -9,6 +9,12 @@ import { backfillSearch } from './search-index.js';
 //
 // Keys lead with the library number, and the big tables are WITHOUT ROWID so that a library's rows
 // sit together in key order: a million assets cost one B-tree walk per lookup, not a scan.
+/** Counts each library's live assets by day into an empty timeline_days. */
+const COUNT_TIMELINE_DAYS = `
+  INSERT INTO timeline_days (library, day, count)
+    SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
+    GROUP BY library, substr(taken_at, 1, 10);`;
+
 export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   `
   CREATE TABLE users (
@@ -234,9 +240,7 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
     count   INTEGER NOT NULL,
     PRIMARY KEY (library, day)
   ) WITHOUT ROWID;
-  INSERT INTO timeline_days (library, day, count)
-    SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
-    GROUP BY library, substr(taken_at, 1, 10);
+  ${COUNT_TIMELINE_DAYS}
   `,
   // What each device last said of itself: changes it has not had answered yet, and the last
   // error it met (the devices page shows a device stuck, not only one behind).
@@ -251,26 +255,16 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
 ];
 
 function rekeyTimeline(db: Db): void {
-  const page = db.prepare(
-    'SELECT n, state, taken_at FROM assets WHERE n > ? ORDER BY n LIMIT 1000',
-  );
   const setKey = db.prepare('UPDATE assets SET taken_at = ? WHERE n = ?');
-  for (let after = 0; ;) {
-    const rows = page.all(after) as { n: number; state: string; taken_at: string }[];
-    const last = rows.at(-1);
-    if (!last) break;
-    for (const { n, state, taken_at: stored } of rows) {
+  forEachAssetRow<{ n: number; state: string; taken_at: string }>(
+    db,
+    ['state', 'taken_at'],
+    ({ n, state, taken_at: stored }) => {
       // A version that says nothing of its time kept the key stored before it (see the store's
       // write): that UTC instant is all there is to go on, its day the UTC day.
       const key = timelineKey(decodeAsset(state)) || (stored && `${stored.slice(0, 10)} ${stored}`);
       if (key !== stored) setKey.run(key, n);
-    }
-    after = last.n;
-  }
-  db.exec(`
-    DELETE FROM timeline_days;
-    INSERT INTO timeline_days (library, day, count)
-      SELECT library, substr(taken_at, 1, 10), count(*) FROM assets WHERE lifecycle = 'live'
-      GROUP BY library, substr(taken_at, 1, 10);
-  `);
+    },
+  );
+  db.exec(`DELETE FROM timeline_days; ${COUNT_TIMELINE_DAYS}`);
 }

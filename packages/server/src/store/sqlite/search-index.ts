@@ -1,6 +1,6 @@
 import { decodeAsset, type Asset, type BlobHash } from '@keepsake/core';
 import { assetFilters, currentBlobs, type AssetKind } from '../../library/asset-facets.js';
-import type { Db } from './database.js';
+import { forEachAssetRow, type Db } from './database.js';
 import { TextIndex, type AssetRow } from './text-index.js';
 
 // Keeps the assets' filter columns (favorite, kind, media_error) and `asset_blobs` in step with
@@ -107,25 +107,20 @@ export class SearchIndex {
 export function backfillSearch(db: Db): void {
   const index = new SearchIndex(db);
   const text = new TextIndex(db);
-  const page = db.prepare(
-    'SELECT n, library, state, search_text FROM assets WHERE n > ? ORDER BY n LIMIT 1000',
-  );
   const setColumns = db.prepare(
     'UPDATE assets SET favorite = ?, kind = ?, media_error = ? WHERE n = ?',
   );
-  for (let after = 0; ;) {
-    const rows = page.all(after) as (AssetRow & { library: number })[];
-    const last = rows.at(-1);
-    if (!last) break;
-    for (const row of rows) {
+  forEachAssetRow<AssetRow & { library: number }>(
+    db,
+    ['library', 'state', 'search_text'],
+    (row) => {
       const asset = decodeAsset(row.state);
       const { favorite, kind, mediaError } = index.columns(row.library, asset);
       setColumns.run(favorite, kind, mediaError, row.n);
       index.noteBlobs(row.library, asset);
       text.index(row, asset);
-    }
-    after = last.n;
-  }
+    },
+  );
   // Every asset's words are in: the index has read each log to its end.
   db.exec('UPDATE libraries SET text_indexed_seq = head_seq');
 }
