@@ -360,6 +360,13 @@ export class SqliteMetadataStore implements MetadataStore {
     if (head === undefined) return;
     const history = new Map<AssetId, string>();
     for (const [id, seq] of changes.history) history.set(id, `${history.get(id) ?? ''},${seq}`);
+    // The batch's moves in and out of each day, written once per day it touched (a camera roll's
+    // 500 imports fall on a handful of days): one upsert per import cost a tenth of its time.
+    const dayCounts = new Map<string, number>();
+    const countDay = (key: string, by: 1 | -1) => {
+      const day = dayOfKey(key);
+      dayCounts.set(day, (dayCounts.get(day) ?? 0) + by);
+    };
     for (const [id, { asset, encoded, isNew }] of changes.assets) {
       const lifecycle = asset.lifecycle.state;
       // A version that says nothing of when it was taken (an edit saved without its EXIF) keeps
@@ -374,7 +381,7 @@ export class SqliteMetadataStore implements MetadataStore {
           ...[lib, id, encoded, lifecycle, takenAt, inConflict, head, seqs],
           ...[favorite, kind, mediaError],
         );
-        if (lifecycle === 'live') q.countDay.run(lib, dayOfKey(takenAt), 1);
+        if (lifecycle === 'live') countDay(takenAt, 1);
         this.#search.noteBlobs(lib, asset);
         continue;
       }
@@ -392,13 +399,14 @@ export class SqliteMetadataStore implements MetadataStore {
             ...[head, seqs, lib, id],
           );
           // Its place in the timeline may have moved: out of one day's count, into another's.
-          if (before.lifecycle === 'live') q.countDay.run(lib, dayOfKey(before.taken_at), -1);
+          if (before.lifecycle === 'live') countDay(before.taken_at, -1);
           const kept = takenAt === '' ? before.taken_at : takenAt;
-          if (lifecycle === 'live') q.countDay.run(lib, dayOfKey(kept), 1);
+          if (lifecycle === 'live') countDay(kept, 1);
         }
       }
       this.#search.noteBlobs(lib, asset);
     }
+    for (const [day, by] of dayCounts) if (by !== 0) q.countDay.run(lib, day, by);
     // Ops that named an asset without changing it (a rejected edit, say) still join its history.
     for (const [id, seqs] of history) q.appendHistory.run(seqs, lib, id);
     for (const [id, encoded] of changes.albums) {

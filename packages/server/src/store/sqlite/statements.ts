@@ -179,7 +179,7 @@ export function prepareStatements(db: Db) {
     upsertPairing: s(
       'INSERT INTO pairing (library, key, value) VALUES (?, ?, ?) ON CONFLICT (library, key) DO UPDATE SET value = excluded.value',
     ),
-    // A day's count moved by `count` (+1, -1): a day emptied keeps its row at 0.
+    // A day's count moved by `count` (a batch's net change): a day emptied keeps its row at 0.
     countDay: s(
       `INSERT INTO timeline_days (library, day, count) VALUES (?, ?, ?)
        ON CONFLICT (library, day) DO UPDATE SET count = count + excluded.count`,
