@@ -73,5 +73,8 @@ export const isInConflict = (asset: Asset): boolean => asset.versions.length > 1
 
 /** Every blob a set of resources names: the bytes a version needs on the server. */
 export function blobHashesOf(resources: Resources): BlobHash[] {
-  return Object.values(resources).flatMap((r) => (r ? [r.hash] : []));
+  // A loop, not flatMap: the store calls this several times for every asset an op writes.
+  const hashes: BlobHash[] = [];
+  for (const resource of Object.values(resources)) if (resource) hashes.push(resource.hash);
+  return hashes;
 }
