@@ -379,6 +379,38 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
     }
   });
 
+  it('reads a long backlog into the index a step at a time before a search, with turns for batches between', async () => {
+    const file = join(tempDir(), 'meta.db');
+    const store = new SqliteMetadataStore(file);
+    await store.createUser(
+      { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
+      0,
+    );
+    // A burst of ingest with no idle moment for the index: 1,200 photos it has not read.
+    const burst = Array.from({ length: 1200 }, (_, i) =>
+      importOf(`2024/beach-${String(i)}.jpg`, { meta: taken('2024-01-01') }),
+    );
+    const late = [importOf('2024/beach-late.jpg', { meta: taken('2024-01-02') })];
+    await registerBlobs(store, ALICE, [...burst, ...late]);
+    await store.submitOps(ALICE, burst, ANY_TIME);
+    const steps = vi.spyOn(TextIndex.prototype, 'catchUp');
+    try {
+      const search = store.timelineDays(ALICE, { text: 'beach' });
+      // A batch that comes while the search reads the backlog commits between two steps, and
+      // the search, which reads on to the log's end, finds it too.
+      await store.submitOps(ALICE, late, ANY_TIME);
+      expect(await search).toEqual([
+        { day: '2024-01-02', count: 1 },
+        { day: '2024-01-01', count: 1200 },
+      ]);
+      expect(steps.mock.calls.length).toBeGreaterThanOrEqual(3);
+      for (const [, limit] of steps.mock.calls) expect(limit).toBeLessThanOrEqual(500);
+    } finally {
+      steps.mockRestore();
+      await store.close();
+    }
+  });
+
   it('brings a database from before search up to date: every asset found as if written since', async () => {
     const file = join(tempDir(), 'meta.db');
     // The schema just before search, holding alice's assets as the store wrote them then.

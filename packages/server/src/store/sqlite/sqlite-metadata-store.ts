@@ -61,9 +61,7 @@ import {
 } from './statements.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 
-/** The timeline's day of a timeline key: its UTC date, or '' for an asset with no capture time. */
-
-/** Log entries the full-text index reads in one step while idle: a few milliseconds' work. */
+/** Log entries the full-text index reads in one step (one transaction): a few milliseconds' work. */
 const TEXT_STEP = 500;
 /** How long the store must be without batches before the index reads on. */
 const TEXT_DELAY_MS = 200;
@@ -505,7 +503,7 @@ export class SqliteMetadataStore implements MetadataStore {
     return state === undefined ? undefined : decodeAsset(state);
   }
 
-  assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
+  async assets(library: UserId, query: AssetQuery): Promise<AssetListing> {
     // The first page starts after a key greater than any timestamp (or than any of its day's).
     const after =
       query.cursor !== undefined
@@ -517,7 +515,7 @@ export class SqliteMetadataStore implements MetadataStore {
     const search: AssetSearch =
       query.filter === 'conflicts' ? { ...query.search, kind: 'conflicts' } : (query.search ?? {});
     const lib = this.#lib(library);
-    this.#textBefore(lib, search);
+    await this.#textBefore(lib, search);
     const rows = this.#searches.page(lib, lifecycle, search, after, query.limit + 1);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
@@ -528,19 +526,24 @@ export class SqliteMetadataStore implements MetadataStore {
     });
   }
 
-  timelineDays(library: UserId, search: AssetSearch = {}): Promise<TimelineDay[]> {
+  async timelineDays(library: UserId, search: AssetSearch = {}): Promise<TimelineDay[]> {
     const lib = this.#lib(library);
     // The whole timeline's counts are kept as it changes; a search's are counted now.
-    if (Object.keys(search).length === 0) {
-      return Promise.resolve(this.#q.countedDays.all(lib) as TimelineDay[]);
-    }
-    this.#textBefore(lib, search);
-    return Promise.resolve(this.#searches.days(lib, search));
+    if (Object.keys(search).length === 0) return this.#q.countedDays.all(lib) as TimelineDay[];
+    await this.#textBefore(lib, search);
+    return this.#searches.days(lib, search);
   }
 
-  /** A search for words sees every change made before it: the index reads the rest of the log. */
-  #textBefore(lib: number, search: AssetSearch): void {
-    if (search.text !== undefined || search.camera !== undefined) this.#text.catchUp(lib);
+  /**
+   * A search for words sees every change made before it: the index first reads the rest of the
+   * log, a step at a time with a turn for other calls between. After a long burst of ingest (a
+   * new device's whole library, the index never idle) the rest can be a million entries: read in
+   * one go, they held every device's batches behind one search for seconds. The last step and
+   * the search run with no turn between, so no change slips in unindexed.
+   */
+  async #textBefore(lib: number, search: AssetSearch): Promise<void> {
+    if (search.text === undefined && search.camera === undefined) return;
+    while (this.#text.catchUp(lib, TEXT_STEP)) await new Promise(setImmediate);
   }
 
   timelineNeighbours(library: UserId, id: AssetId): Promise<TimelineNeighbours> {

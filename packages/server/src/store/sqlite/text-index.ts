@@ -56,7 +56,7 @@ export class TextIndex {
    * Reads up to `limit` more entries of the library's log into the index, in one transaction;
    * answers whether entries remain.
    */
-  catchUp(lib: number, limit = Number.MAX_SAFE_INTEGER): boolean {
+  catchUp(lib: number, limit: number): boolean {
     return writeTransaction(this.#db, () => {
       const from = this.#q.position.get(lib) as number;
       const entries = this.#q.entries.all(lib, from, limit) as { seq: number; op: string }[];
