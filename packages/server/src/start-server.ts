@@ -101,6 +101,9 @@ async function serve(
   };
   const { app, expireStaleUploads } = await buildApp(context, options.logger ?? false);
   media.attach(app.log);
+  store.onTrouble((during, error) => {
+    app.log.error({ err: error }, `${during} failed; it is tried again`);
+  });
   const { setupToken } = await bootstrapAdmin(context, {
     user: options.adminUser,
     password: options.adminPassword,

@@ -176,6 +176,8 @@ export interface Commit {
   readonly changed: readonly AssetId[];
 }
 export type CommitListener = (library: UserId, commit: Commit) => void;
+/** Work the store does on its own that failed and will be tried again: `during` says what. */
+export type TroubleListener = (during: string, error: Error) => void;
 
 /** How `addLibraryBlobs` dates a library's new claims. */
 export interface ClaimOptions {
@@ -240,6 +242,8 @@ export interface MetadataStore {
    * job, a contribution): the push channel and the digests listen here, in one place.
    */
   onCommit(listener: CommitListener): void;
+  /** Called when work the store does on its own, unasked, fails; the server logs it. */
+  onTrouble(listener: TroubleListener): void;
   /**
    * A page of the change log after `since`, in seq order, as the JSON text of its array of
    * `StoredEntry`: assembled from the stored JSON without parsing it, because a device catching

@@ -352,13 +352,15 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
     await store.close();
   });
 
-  it('takes a failed index step for a pause, not a stop: it reads on later and the store goes on', async () => {
+  it('takes a failed index step for a pause, not a stop: it says so, reads on later and the store goes on', async () => {
     const file = join(tempDir(), 'meta.db');
     const store = new SqliteMetadataStore(file);
     await store.createUser(
       { id: ALICE, name: 'alice', passwordHash: null, isAdmin: false, quotaBytes: null },
       0,
     );
+    const troubles: [string, string][] = [];
+    store.onTrouble((during, error) => troubles.push([during, error.message]));
     // As a lock held past the busy timeout or a full disk would make it fail.
     const step = vi.spyOn(TextIndex.prototype, 'catchUp').mockImplementationOnce(() => {
       throw new Error('disk I/O error');
@@ -369,6 +371,10 @@ describe('SqliteMetadataStore: the timeline narrowed by filters and search', () 
       await store.submitOps(ALICE, ops, ANY_TIME);
       await expect.poll(() => step.mock.calls.length, { timeout: 5_000 }).toBe(2);
       await expect.poll(() => indexPosition(file).text_indexed_seq, { timeout: 5_000 }).toBe(1);
+      // Said once, for the server's log, not swallowed.
+      expect(troubles).toEqual([
+        ['reading the change log into the search index', 'disk I/O error'],
+      ]);
       expect(
         (await store.assets(ALICE, { filter: 'live', search: { text: 'harbour' }, limit: 10 }))
           .assets,

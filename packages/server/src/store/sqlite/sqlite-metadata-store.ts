@@ -42,6 +42,7 @@ import type {
   SubmitRequest,
   TimelineDay,
   TimelineNeighbours,
+  TroubleListener,
   UserRecord,
 } from '../metadata-store.js';
 import { QuotaExceededError } from '../metadata-store.js';
@@ -80,6 +81,7 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #changesSince: Statement;
   readonly #libraryNumbers = new Map<UserId, number>();
   readonly #commitListeners: CommitListener[] = [];
+  readonly #troubleListeners: TroubleListener[] = [];
   readonly #callers: RequestReads;
   readonly #search: SearchIndex;
   readonly #searches: AssetSearches;
@@ -126,9 +128,13 @@ export class SqliteMetadataStore implements MetadataStore {
         const [lib] = this.#text.behind();
         if (lib === undefined) return;
         this.#text.catchUp(lib, TEXT_STEP);
-      } catch {
+      } catch (error) {
         // Thrown here, it would end the store's thread and the server with it, for an index
-        // that only searches wait on (and a search reads the rest of the log itself): try later.
+        // that only searches wait on (and a search reads the rest of the log itself): said,
+        // and tried later.
+        for (const listener of this.#troubleListeners) {
+          listener('reading the change log into the search index', asError(error));
+        }
         this.#indexTextWhenIdle(TEXT_RETRY_MS);
         return;
       }
@@ -269,6 +275,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   onCommit(listener: CommitListener): void {
     this.#commitListeners.push(listener);
+  }
+
+  onTrouble(listener: TroubleListener): void {
+    this.#troubleListeners.push(listener);
   }
 
   /** Applies each batch inside the open transaction; with `isolated`, each in a savepoint. */

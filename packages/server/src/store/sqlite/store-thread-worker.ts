@@ -19,7 +19,8 @@ export interface StoreCall {
 export type StoreMessage =
   | { readonly id: number; readonly value: unknown }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string } }
-  | { readonly commit: [UserId, Commit] };
+  | { readonly commit: [UserId, Commit] }
+  | { readonly trouble: { readonly during: string; readonly message: string } };
 
 if (parentPort === null) throw new Error('store-thread-worker.ts runs only inside a worker thread');
 const port: MessagePort = parentPort;
@@ -35,6 +36,9 @@ const fail = (id: number, error: unknown) => {
 // Posted before the reply to the call that committed, so listeners run before its caller resumes.
 store.onCommit((library, commit) => {
   post({ commit: [library, commit] });
+});
+store.onTrouble((during, error) => {
+  post({ trouble: { during, message: error.message } });
 });
 const methods = store as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
 

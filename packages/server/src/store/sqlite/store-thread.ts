@@ -1,7 +1,12 @@
 import { inspect } from 'node:util';
 import { startTsWorker } from '@keepsake/media';
 import { CursorError } from '../cursor.js';
-import { QuotaExceededError, type CommitListener, type MetadataStore } from '../metadata-store.js';
+import {
+  QuotaExceededError,
+  type CommitListener,
+  type MetadataStore,
+  type TroubleListener,
+} from '../metadata-store.js';
 import { requestReads } from './request-reads.js';
 import { openReader } from './database.js';
 import type { StoreCall, StoreMessage } from './store-thread-worker.js';
@@ -29,6 +34,7 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
   const worker = startTsWorker(STORE_WORKER, { workerData: { file } });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   const listeners: CommitListener[] = [];
+  const troubleListeners: TroubleListener[] = [];
   let stopped: Error | undefined;
   let nextId = 0;
 
@@ -40,6 +46,11 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
   worker.on('message', (message: StoreMessage) => {
     if ('commit' in message) {
       for (const listener of listeners) listener(...message.commit);
+      return;
+    }
+    if ('trouble' in message) {
+      const { during, message: text } = message.trouble;
+      for (const listener of troubleListeners) listener(during, new Error(text));
       return;
     }
     const call = pending.get(message.id);
@@ -84,6 +95,9 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
       >,
     onCommit: (listener) => {
       listeners.push(listener);
+    },
+    onTrouble: (listener) => {
+      troubleListeners.push(listener);
     },
     close: async () => {
       reader.close();
