@@ -119,6 +119,26 @@ describe('edit', () => {
     expect(versionIds(asset)).toEqual([vid(e2)]);
   });
 
+  it('keeps the capture time of the content it replaces when its render says none', () => {
+    const taken = { takenAt: '2024-01-01T00:30:00+09:00' };
+    const dated = importOp({ device: PHONE, path: 'IMG_7.JPG', bytes: 'still 7', meta: taken });
+    const library = libraryWith(dated);
+    const bare = editOp({ device: LAPTOP, asset: dated, render: 'no exif', context: [vid(dated)] });
+    const retimed = { takenAt: '2023-12-31T10:00:00Z', width: 800 };
+    const later = editOp({
+      device: LAPTOP,
+      asset: dated,
+      render: 'new exif',
+      meta: retimed,
+      context: [vid(bare)],
+    });
+
+    applyOp(library, bare);
+    expect(assetOf(library, dated.payload.assetId).versions[0]?.meta).toEqual(taken);
+    applyOp(library, later);
+    expect(assetOf(library, dated.payload.assetId).versions[0]?.meta).toEqual(retimed);
+  });
+
   it('rejects an edit that changes the original', () => {
     const library = libraryWith(photo);
     const edit = editOp({

@@ -1,5 +1,5 @@
 import { versionIdOf } from '../model/ids.js';
-import type { Version } from '../model/asset.js';
+import type { MediaMeta, Version } from '../model/asset.js';
 import { applied, rejected } from '../ops/outcome.js';
 import type { MergeRule } from './context.js';
 import { settleLiveHalf } from './live-half.js';
@@ -34,7 +34,13 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
   }
   // A video that is another asset's Live half stays there: bytes live in one asset only.
   const settled = settleLiveHalf(library, asset, resources, seq);
-  const version: Version = { id, resources: settled.resources, meta, device: op.device, seq };
+  const version: Version = {
+    id,
+    resources: settled.resources,
+    meta: withCaptureTime(meta, asset.versions),
+    device: op.device,
+    seq,
+  };
   asset.versions = [...unseen, version];
   const notes: string[] = [];
   if (settled.note) notes.push(settled.note);
@@ -50,6 +56,17 @@ export const mergeEdit: MergeRule<'edit'> = ({ library, op, seq }) => {
     siblings: asset.versions.map((v) => v.id),
   };
 };
+
+/**
+ * A render saved without its EXIF (many editors drop it) shows the same moment the photo was
+ * taken: the version keeps the capture time of the content it joins. The asset's place in the
+ * timeline is then a function of its state alone, never of the order ops were read in.
+ */
+function withCaptureTime(meta: MediaMeta, current: readonly Version[]): MediaMeta {
+  if (meta.takenAt !== undefined) return meta;
+  const takenAt = current.find((v) => v.meta.takenAt !== undefined)?.meta.takenAt;
+  return takenAt === undefined ? meta : { ...meta, takenAt };
+}
 
 /** A resolve that has seen the siblings keeps the chosen ones and retires the rest. */
 export const mergeResolve: MergeRule<'resolve'> = ({ library, op }) => {

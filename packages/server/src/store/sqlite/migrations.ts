@@ -1,5 +1,5 @@
 import { forEachAssetRow, type Db } from './database.js';
-import { decodeAsset } from '@keepsake/core';
+import { decodeAsset, type Asset } from '@keepsake/core';
 import { timelineKey } from '../../library/timeline.js';
 import { backfillSearch } from './search-index.js';
 
@@ -250,21 +250,31 @@ export const MIGRATIONS: readonly (string | ((db: Db) => void))[] = [
   ALTER TABLE devices ADD COLUMN last_error TEXT;
   `,
   // Timeline keys lead with the day the photo was taken where it was taken (timeline.ts): every
-  // asset's key is computed again, and the days counted again by the new keys.
-  rekeyTimeline,
+  // asset's key is computed again, and the days counted again by the new keys. A version that
+  // said nothing of its time kept the key stored before it: that UTC instant was all there was
+  // to go on, its day the UTC day.
+  rekeyTimeline(
+    (asset, stored) => timelineKey(asset) || (stored && `${stored.slice(0, 10)} ${stored}`),
+  ),
+  // An edit now keeps the capture time of the content it replaces (core's edit rule), and a key
+  // is its asset's state's alone. A key an edit without a time had kept only because of the
+  // order its ops were written in goes: the asset is shown where its state says, as every
+  // replica of it would.
+  rekeyTimeline(timelineKey),
 ];
 
-function rekeyTimeline(db: Db): void {
-  const setKey = db.prepare('UPDATE assets SET taken_at = ? WHERE n = ?');
-  forEachAssetRow<{ n: number; state: string; taken_at: string }>(
-    db,
-    ['state', 'taken_at'],
-    ({ n, state, taken_at: stored }) => {
-      // A version that says nothing of its time kept the key stored before it (see the store's
-      // write): that UTC instant is all there is to go on, its day the UTC day.
-      const key = timelineKey(decodeAsset(state)) || (stored && `${stored.slice(0, 10)} ${stored}`);
-      if (key !== stored) setKey.run(key, n);
-    },
-  );
-  db.exec(`DELETE FROM timeline_days; ${COUNT_TIMELINE_DAYS}`);
+/** Every asset's timeline key computed again by `keyOf`, and the days counted again by them. */
+function rekeyTimeline(keyOf: (asset: Asset, stored: string) => string): (db: Db) => void {
+  return (db) => {
+    const setKey = db.prepare('UPDATE assets SET taken_at = ? WHERE n = ?');
+    forEachAssetRow<{ n: number; state: string; taken_at: string }>(
+      db,
+      ['state', 'taken_at'],
+      ({ n, state, taken_at: stored }) => {
+        const key = keyOf(decodeAsset(state), stored);
+        if (key !== stored) setKey.run(key, n);
+      },
+    );
+    db.exec(`DELETE FROM timeline_days; ${COUNT_TIMELINE_DAYS}`);
+  };
 }

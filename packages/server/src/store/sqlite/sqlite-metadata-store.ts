@@ -377,8 +377,6 @@ export class SqliteMetadataStore implements MetadataStore {
     };
     for (const [id, { asset, encoded, isNew }] of changes.assets) {
       const lifecycle = asset.lifecycle.state;
-      // A version that says nothing of when it was taken (an edit saved without its EXIF) keeps
-      // the asset where it was in the timeline: '' never replaces a stored capture time.
       const takenAt = timelineKey(asset);
       const inConflict = asset.versions.length > 1 ? 1 : 0;
       const seqs = history.get(id) ?? '';
@@ -395,7 +393,7 @@ export class SqliteMetadataStore implements MetadataStore {
       }
       // Most changes leave the timeline's and the filters' columns as they were: rewriting only
       // the state keeps their indexes out of the write; the next most, the timeline's.
-      const timeline = [lifecycle, takenAt, takenAt, inConflict];
+      const timeline = [lifecycle, takenAt, inConflict];
       const facets = [favorite, kind, mediaError];
       const sameAll = [...timeline, ...facets];
       if (q.updateAssetState.run(encoded, head, seqs, lib, id, ...sameAll).changes === 0) {
@@ -403,13 +401,12 @@ export class SqliteMetadataStore implements MetadataStore {
         if (q.updateAssetFacets.run(encoded, ...facets, head, seqs, ...where).changes === 0) {
           const before = q.timelineOf.get(lib, id) as { lifecycle: string; taken_at: string };
           q.updateAsset.run(
-            ...[encoded, lifecycle, takenAt, takenAt, inConflict, ...facets],
+            ...[encoded, lifecycle, takenAt, inConflict, ...facets],
             ...[head, seqs, lib, id],
           );
           // Its place in the timeline may have moved: out of one day's count, into another's.
           if (before.lifecycle === 'live') countDay(before.taken_at, -1);
-          const kept = takenAt === '' ? before.taken_at : takenAt;
-          if (lifecycle === 'live') countDay(kept, 1);
+          if (lifecycle === 'live') countDay(takenAt, 1);
         }
       }
       this.#search.noteBlobs(lib, asset);

@@ -154,22 +154,20 @@ export function prepareStatements(db: Db) {
     ),
     // The search text is text-index.ts's to update, as it indexes the asset's words.
     updateAsset: s(
-      `UPDATE assets SET state = ?, lifecycle = ?,
-         taken_at = CASE WHEN ? = '' THEN taken_at ELSE ? END,
-         in_conflict = ?, favorite = ?, kind = ?, media_error = ?, updated_seq = ?,
+      `UPDATE assets SET state = ?, lifecycle = ?, taken_at = ?, in_conflict = ?, favorite = ?, kind = ?, media_error = ?, updated_seq = ?,
          history = history || ?
        WHERE library = ? AND id = ?`,
     ),
     updateAssetState: s(
       `UPDATE assets SET state = ?, updated_seq = ?, history = history || ?
-       WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?
+       WHERE library = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?
          AND favorite = ? AND kind = ? AND media_error = ?`,
     ),
     // A filter's column changed (a favorite, say), the timeline's did not: its index stays out.
     updateAssetFacets: s(
       `UPDATE assets SET state = ?, favorite = ?, kind = ?, media_error = ?, updated_seq = ?,
          history = history || ?
-       WHERE library = ? AND id = ? AND lifecycle = ? AND (taken_at = ? OR ? = '') AND in_conflict = ?`,
+       WHERE library = ? AND id = ? AND lifecycle = ? AND taken_at = ? AND in_conflict = ?`,
     ),
     appendHistory: s('UPDATE assets SET history = history || ? WHERE library = ? AND id = ?'),
     assetHistory: value('SELECT history FROM assets WHERE library = ? AND id = ?'),

@@ -193,6 +193,8 @@ describe("the timeline's kept day counts", () => {
           try {
             expect(await store.timelineDays(ALICE)).toEqual(countedNow(file));
             expect(await batched.store.timelineDays(ALICE)).toEqual(countedNow(batched.file));
+            // A key is its asset's state's alone: how the ops were batched never moves a photo.
+            expect(countedNow(batched.file)).toEqual(countedNow(file));
           } finally {
             await store.close();
             await batched.store.close();
@@ -203,7 +205,7 @@ describe("the timeline's kept day counts", () => {
     );
   });
 
-  it('are counted again when the keys move to the day each photo was taken where it was taken', async () => {
+  it('are counted again when the keys move to the day each photo was taken where it was taken, then to what each state says', async () => {
     const file = join(tempDir(), 'meta.db');
     // The schema before local days (migration 10), its keys UTC instants as the store wrote them.
     const old = new Database(file);
@@ -214,7 +216,8 @@ describe("the timeline's kept day counts", () => {
     const takenAt = {
       'evening-west.JPG': '2024-05-01T19:30:00-07:00', // 2 May in UTC
       'noon.JPG': '2024-05-01T12:00:00Z',
-      // An edit saved without a time: the key stored for it is all there is.
+      // An edit saved without a time, written before edits kept their content's time: the
+      // state has none, and the key it had kept only by the order of writes goes.
       'no-time-left.JPG': undefined,
     };
     const keys: Record<string, string> = {
@@ -244,13 +247,20 @@ describe("the timeline's kept day counts", () => {
     }
     old.exec(`INSERT INTO timeline_days (library, day, count) VALUES
       (1, '2024-05-02', 1), (1, '2024-05-01', 1), (1, '2024-04-30', 1)`);
+    // Migration 10 alone: local days, the timeless key's instant kept under its UTC day.
+    migrateTo(old, 10);
+    const daysThen = old.prepare('SELECT day, count FROM timeline_days ORDER BY day DESC').all();
+    expect(daysThen).toEqual([
+      { day: '2024-05-01', count: 2 },
+      { day: '2024-04-30', count: 1 },
+    ]);
     old.close();
 
     const store = new SqliteMetadataStore(file);
     try {
       expect(await store.timelineDays(ALICE)).toEqual([
         { day: '2024-05-01', count: 2 },
-        { day: '2024-04-30', count: 1 },
+        { day: '', count: 1 },
       ]);
       expect(await store.timelineDays(ALICE)).toEqual(countedNow(file));
       const listed = await store.assets(ALICE, { filter: 'live', day: '2024-05-01', limit: 10 });
