@@ -64,26 +64,41 @@ function countFiles(root: string, own: (name: string) => boolean): number {
   return count;
 }
 
+/** CPU seconds used in user space and in the kernel on its behalf. */
+interface Cpu {
+  readonly user: number;
+  readonly system: number;
+}
+const cpuTotal = (cpu: Cpu) => cpu.user + cpu.system;
+const addCpu = (a: Cpu, b: Cpu): Cpu => ({ user: a.user + b.user, system: a.system + b.system });
+const NO_CPU: Cpu = { user: 0, system: 0 };
+
 /**
  * CPU seconds a process and every process under it have used (Linux /proc, USER_HZ 100):
  * Syncthing runs its work in a child of the process started.
  */
-function cpuSeconds(pid: number | undefined): number {
-  if (pid === undefined) return 0;
+function cpuSeconds(pid: number | undefined): Cpu {
+  if (pid === undefined) return NO_CPU;
   try {
     const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
     const f = stat
       .slice(stat.lastIndexOf(')') + 2)
       .split(' ')
       .map(Number);
-    let total = ((f[11] ?? 0) + (f[12] ?? 0) + (f[13] ?? 0) + (f[14] ?? 0)) / 100;
+    // utime, stime, then the same for waited-for children.
+    let total: Cpu = {
+      user: ((f[11] ?? 0) + (f[13] ?? 0)) / 100,
+      system: ((f[12] ?? 0) + (f[14] ?? 0)) / 100,
+    };
     for (const tid of readdirSync(`/proc/${String(pid)}/task`)) {
       const children = readFileSync(`/proc/${String(pid)}/task/${tid}/children`, 'utf8');
-      for (const child of children.split(' ').filter(Boolean)) total += cpuSeconds(Number(child));
+      for (const child of children.split(' ').filter(Boolean)) {
+        total = addCpu(total, cpuSeconds(Number(child)));
+      }
     }
     return total;
   } catch {
-    return 0;
+    return NO_CPU;
   }
 }
 
@@ -152,11 +167,13 @@ async function keepsakeRun(root: string, library: string) {
     const started = performance.now();
     renameSync(library, join(a.folder, 'library'));
     const seconds = await untilAll(b.folder, (name) => name === '.keepsake', started);
-    const cpu = [server.child.pid, ...agents.map((agent) => agent.child.pid)].reduce<number>(
-      (sum, pid) => sum + cpuSeconds(pid),
-      0,
-    );
-    return { seconds, cpu, cold, folder: join(a.folder, 'library') };
+    const parts = {
+      server: cpuSeconds(server.child.pid),
+      a: cpuSeconds(agents[0]?.child.pid),
+      b: cpuSeconds(agents[1]?.child.pid),
+    };
+    const cpu = addCpu(addCpu(parts.server, parts.a), parts.b);
+    return { seconds, cpu, parts, cold, folder: join(a.folder, 'library') };
   } finally {
     for (const agent of agents) await agent.stop();
     await server.kill('SIGTERM');
@@ -234,13 +251,15 @@ async function syncthingRun(root: string, library: string) {
     renameSync(library, join(folders[0] ?? '', 'library'));
     const own = (name: string) => name === '.stfolder' || name.startsWith('.syncthing.');
     const seconds = await untilAll(folders[1] ?? '', own, started);
-    const cpu = processes.reduce((sum, child) => sum + cpuSeconds(child.pid), 0);
+    const cpu = processes.reduce((sum, child) => addCpu(sum, cpuSeconds(child.pid)), NO_CPU);
     return { seconds, cpu, cold };
   } finally {
     for (const child of processes) child.kill('SIGTERM');
     await sleep(1000);
   }
 }
+
+const split = (cpu: Cpu) => `${cpu.user.toFixed(1)} / ${cpu.system.toFixed(1)}`;
 
 export async function benchAgentVsSyncthing(): Promise<Record<string, number | string>> {
   // Checked first: finding it missing after Keepsake's half would waste that half.
@@ -262,8 +281,13 @@ export async function benchAgentVsSyncthing(): Promise<Record<string, number | s
       'Keepsake: A → server → B, s': Number(ours.seconds.toFixed(1)),
       'Syncthing 1.19: A → B, s': Number(theirs.seconds.toFixed(1)),
       'Keepsake / Syncthing time': Number((ours.seconds / theirs.seconds).toFixed(2)),
-      'Keepsake CPU s (server + 2 agents)': Number(ours.cpu.toFixed(1)),
-      'Syncthing CPU s (2 instances)': Number(theirs.cpu.toFixed(1)),
+      'Keepsake CPU s (server + 2 agents)': Number(cpuTotal(ours.cpu).toFixed(1)),
+      'Syncthing CPU s (2 instances)': Number(cpuTotal(theirs.cpu).toFixed(1)),
+      'Keepsake CPU s, user / kernel': split(ours.cpu),
+      'Syncthing CPU s, user / kernel': split(theirs.cpu),
+      'Keepsake CPU s by process: server / A / B': [ours.parts.server, ours.parts.a, ours.parts.b]
+        .map((cpu) => cpuTotal(cpu).toFixed(1))
+        .join(' / '),
     };
   } finally {
     rmSync(root, { recursive: true, force: true });
