@@ -1,11 +1,12 @@
 import { asUserId, opSchema } from '@keepsake/core';
 import Database from 'better-sqlite3';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { importOpFor, registerBlobs } from '../../test-support/ops.js';
 import { tempDir } from '../../test-support/temp-dir.js';
+import { checkpointInBackground } from './background-checkpoints.js';
 import { SqliteMetadataStore } from './sqlite-metadata-store.js';
 
 const ALICE = asUserId('user-alice');
@@ -45,5 +46,33 @@ describe('background checkpoints', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('say a failure once while it lasts, not every time they try', async () => {
+    // Not a database: every checkpoint fails with SQLITE_NOTADB, as on a disk that went bad.
+    const file = join(tempDir(), 'meta.db');
+    writeFileSync(file, Buffer.alloc(8192, 7));
+    const failures: Error[] = [];
+    const stop = checkpointInBackground(file, (error) => failures.push(error));
+    try {
+      for (let waited = 0; failures.length === 0 && waited < 10_000; waited += 50) {
+        await sleep(50);
+      }
+      // Some twenty more tries.
+      await sleep(1000);
+      expect(failures.map((error) => error.message)).toEqual(['file is not a database']);
+    } finally {
+      await stop();
+    }
+  });
+
+  it('say it when the database cannot be opened at all', async () => {
+    const failures: Error[] = [];
+    const stop = checkpointInBackground(join(tempDir(), 'gone.db'), (error) =>
+      failures.push(error),
+    );
+    for (let waited = 0; failures.length === 0 && waited < 10_000; waited += 50) await sleep(50);
+    await stop();
+    expect(failures.map((error) => error.message)).toEqual(['unable to open database file']);
   });
 });

@@ -10,15 +10,33 @@ const EVERY_MS = 50;
 const LOOP = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.betterSqlite3);
-const db = new Database(workerData.file, { fileMustExist: true });
-db.pragma('busy_timeout = 1000');
-const timer = setInterval(() => {
-  // Another connection checkpointing (a second store on the file, fsck say) is no reason to stop.
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {}
+// A failure is said once, not every few milliseconds it lasts, and again after one that worked.
+// As text: an SQLite error reaches the parent as its code alone.
+let failing = false;
+const fail = (error) => {
+  if (!failing) parentPort.postMessage(String(error.message));
+  failing = true;
+};
+let db;
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 1000');
+} catch (error) {
+  fail(error);
+}
+const timer = db && setInterval(() => {
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+    failing = false;
+  } catch (error) {
+    // Another connection checkpointing (a second store on the file, fsck say) is no reason to
+    // stop, nor to say so.
+    if (error.code !== 'SQLITE_BUSY') fail(error);
+  }
 }, workerData.everyMs);
 parentPort.once('message', () => {
   clearInterval(timer);
-  db.close();
+  db?.close();
   parentPort.close();
 });
 `;
@@ -32,9 +50,14 @@ parentPort.once('message', () => {
  * left to copy before it restarts the WAL. Measured: 8–11% less wall time per op on the busy
  * mix, 9–12% on imports (docs/ARCHITECTURE.md).
  *
- * A failure here costs speed, not safety: the writer checkpoints as before. Returns what stops it.
+ * A failure here costs speed, not safety: the writer checkpoints as before. It is told to
+ * `onFailure` (once until checkpoints work again), as a failing disk shows here first. Returns
+ * what stops it.
  */
-export function checkpointInBackground(file: string): () => Promise<void> {
+export function checkpointInBackground(
+  file: string,
+  onFailure: (error: Error) => void,
+): () => Promise<void> {
   const worker = new Worker(LOOP, {
     eval: true,
     workerData: {
@@ -43,8 +66,11 @@ export function checkpointInBackground(file: string): () => Promise<void> {
       betterSqlite3: createRequire(import.meta.url).resolve('better-sqlite3'),
     },
   });
-  // Nothing to do on failure: the writer's auto-checkpoint keeps the WAL bounded on its own.
-  worker.on('error', () => undefined);
+  // Nothing to do on failure but say it: the writer's auto-checkpoint keeps the WAL bounded.
+  worker.on('message', (message: string) => {
+    onFailure(new Error(message));
+  });
+  worker.on('error', onFailure);
   worker.unref();
   const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => {

@@ -100,7 +100,9 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#indexTextWhenIdle();
     this.#scanReader = openReader(file);
     this.#changesSince = this.#scanReader.prepare(CHANGES_SINCE);
-    this.#stopCheckpoints = checkpointInBackground(file);
+    this.#stopCheckpoints = checkpointInBackground(file, (error) => {
+      this.#tellTrouble('checkpointing the database in the background', error);
+    });
   }
 
   /** The library's number inside the store (every big table is keyed by it). */
@@ -132,9 +134,7 @@ export class SqliteMetadataStore implements MetadataStore {
         // Thrown here, it would end the store's thread and the server with it, for an index
         // that only searches wait on (and a search reads the rest of the log itself): said,
         // and tried later.
-        for (const listener of this.#troubleListeners) {
-          listener('reading the change log into the search index', asError(error));
-        }
+        this.#tellTrouble('reading the change log into the search index', asError(error));
         this.#indexTextWhenIdle(TEXT_RETRY_MS);
         return;
       }
@@ -279,6 +279,10 @@ export class SqliteMetadataStore implements MetadataStore {
 
   onTrouble(listener: TroubleListener): void {
     this.#troubleListeners.push(listener);
+  }
+
+  #tellTrouble(during: string, error: Error): void {
+    for (const listener of this.#troubleListeners) listener(during, error);
   }
 
   /** Applies each batch inside the open transaction; with `isolated`, each in a savepoint. */
