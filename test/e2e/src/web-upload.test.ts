@@ -145,6 +145,29 @@ describe.skipIf(missing !== undefined)('uploading from the browser', () => {
     await context.close();
   });
 
+  it('tells a big upload by its counts, drawing its failures and a bounded list of rows', async () => {
+    const { library, context, panel, done, row } = await uploader(browser, 'erin');
+    const random = new Prng(150);
+    const files = Array.from({ length: 149 }, (_, i) => ({
+      name: `IMG_${String(i).padStart(4, '0')}.JPG`,
+      mimeType: 'image/jpeg',
+      buffer: Buffer.from(Array.from({ length: 2000 }, () => random.int(256))),
+    }));
+    // Last in the list, first on the screen: its name cannot be a library path.
+    files.push({ name: 'back\\slash.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('x') });
+    await panel.getByLabel('Choose files').setInputFiles(files);
+    expect(await done()).toBe(
+      'All 150 files done: 149 imported, 0 already in your library, 1 not imported',
+    );
+    const rows = panel.getByRole('listitem');
+    expect(await rows.count()).toBe(100);
+    expect(await rows.first().textContent()).toContain('Not imported: its name cannot be');
+    expect(await row('IMG_0000.JPG').textContent()).toContain('Imported');
+    await expect.poll(() => panel.getByText(/^Showing 100 of 150 files/).count()).toBe(1);
+    expect(await library.assets()).toHaveLength(149);
+    await context.close();
+  });
+
   it('takes files dropped anywhere on the page', async () => {
     const { library, context, page, done } = await uploader(browser, 'dora');
     // A drop as the page receives one, its files in the event's data (the panel open to watch).

@@ -16,6 +16,13 @@ import { batches, blobMedia, importedAlready, presentBlobs } from './upload-api.
 /** Files whose bytes go up at once: enough to fill the line, few enough to show steady progress. */
 const UPLOADS_AT_ONCE = 3;
 
+/**
+ * Listeners hear of changes at most this often. Every file reports its hashing and uploading
+ * progress many times: told each time, the panel of a 10,000-file folder drawn again with every
+ * report froze the page.
+ */
+const TELL_EVERY_MS = 100;
+
 export type UploadStep =
   | { readonly step: 'waiting' }
   | { readonly step: 'hashing'; readonly doneBytes: number }
@@ -61,7 +68,13 @@ export interface UploadQueueDeps {
  * already in the library, or failed with the reason; one file's failure stops no other.
  */
 export class UploadQueue {
-  #rows: readonly UploadRow[] = [];
+  /** Changed in place: one file's progress costs the same in a queue of ten or of 100,000. */
+  #rows: UploadRow[] = [];
+  /** Where each row's id is in `#rows`. */
+  #at = new Map<number, number>();
+  /** What listeners were last told of: `#rows` as it was then. */
+  #told: readonly UploadRow[] = [];
+  #telling: ReturnType<typeof setTimeout> | undefined;
   readonly #listeners = new Set<() => void>();
   #work: Promise<void> = Promise.resolve();
   #nextId = 0;
@@ -73,8 +86,8 @@ export class UploadQueue {
     return () => this.#listeners.delete(listener);
   };
 
-  /** The rows now; a new array whenever one changes (for useSyncExternalStore). */
-  readonly rows = (): readonly UploadRow[] => this.#rows;
+  /** The rows as last told; a new array whenever listeners are told (for useSyncExternalStore). */
+  readonly rows = (): readonly UploadRow[] => this.#told;
 
   add(chosen: readonly ChosenFile[]): void {
     const day = dayKey(new Date());
@@ -92,13 +105,16 @@ export class UploadQueue {
           };
       rows.push({ id, path: check.ok ? check.path : name.name, size: file.size, state });
     }
-    this.#change((all) => [...all, ...rows]);
+    for (const row of rows) this.#at.set(row.id, this.#rows.push(row) - 1);
+    this.#changed(true);
     this.#work = this.#work.then(() => this.#upload(pending));
   }
 
   /** Forgets the rows of files that are done with. */
   clearFinished(): void {
-    this.#change((all) => all.filter((row) => !isFinished(row.state)));
+    this.#rows = this.#rows.filter((row) => !isFinished(row.state));
+    this.#at = new Map(this.#rows.map((row, at) => [row.id, at]));
+    this.#changed(true);
   }
 
   async #upload(pending: readonly Pending[]): Promise<void> {
@@ -167,13 +183,11 @@ export class UploadQueue {
       size: entry.file.size,
       meta: media.get(entry.hash)?.meta ?? {},
     }));
-    const warnings = new Map(hashed.map((entry) => [entry.id, media.get(entry.hash)?.error]));
-    this.#change((all) =>
-      all.map((row) => {
-        const warning = warnings.get(row.id);
-        return warning ? { ...row, warning } : row;
-      }),
-    );
+    for (const entry of hashed) {
+      const warning = media.get(entry.hash)?.error;
+      if (warning) this.#update(entry.id, (row) => ({ ...row, warning }));
+    }
+    this.#changed();
     for (const run of distinctPathRuns<StoredFile & Hashed>(files)) {
       const next = await this.deps.device.stamper(this.deps.head());
       const ops: Op[] = [];
@@ -191,12 +205,35 @@ export class UploadQueue {
   }
 
   #set(entries: readonly { readonly id: number }[], state: UploadStep): void {
-    const ids = new Set(entries.map((entry) => entry.id));
-    this.#change((all) => all.map((row) => (ids.has(row.id) ? { ...row, state } : row)));
+    for (const { id } of entries) this.#update(id, (row) => ({ ...row, state }));
+    this.#changed();
   }
 
-  #change(update: (rows: readonly UploadRow[]) => readonly UploadRow[]): void {
-    this.#rows = update(this.#rows);
+  /** A new row in the place of row `id`, unless it was cleared meanwhile. */
+  #update(id: number, make: (row: UploadRow) => UploadRow): void {
+    const at = this.#at.get(id);
+    const row = at === undefined ? undefined : this.#rows[at];
+    if (at !== undefined && row) this.#rows[at] = make(row);
+  }
+
+  /**
+   * Tells listeners soon: the changes of the next moment are told together. What the user did
+   * (`now`) is told at once, so the panel never shows the rows from before their click.
+   */
+  #changed(now = false): void {
+    if (now) {
+      clearTimeout(this.#telling);
+      this.#tell();
+    } else {
+      this.#telling ??= setTimeout(() => {
+        this.#tell();
+      }, TELL_EVERY_MS);
+    }
+  }
+
+  #tell(): void {
+    this.#telling = undefined;
+    this.#told = [...this.#rows];
     for (const listener of this.#listeners) listener();
   }
 }

@@ -1,4 +1,4 @@
-import { useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { memo, useEffect, useId, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { createPortal } from 'react-dom';
 import { bytesText } from '../format.js';
 import { useLibrary } from '../library/library-context.js';
@@ -122,6 +122,23 @@ function FileChooser(props: {
   );
 }
 
+/**
+ * Rows drawn at most: a folder of 10,000 photos is told by its counts, its failures and the
+ * files on the move, not by 10,000 rows.
+ */
+const SHOWN_ROWS = 100;
+
+/** Failures first (they ask for something), then the files on the move, then the rest. */
+const RANK: Record<UploadRow['state']['step'], number> = {
+  failed: 0,
+  hashing: 1,
+  uploading: 1,
+  importing: 1,
+  waiting: 2,
+  imported: 3,
+  'in-library': 3,
+};
+
 function UploadList({ rows }: { rows: readonly UploadRow[] }) {
   const finished = rows.filter((row) => isFinished(row.state));
   const count = (step: string) => finished.filter((row) => row.state.step === step).length;
@@ -132,23 +149,42 @@ function UploadList({ rows }: { rows: readonly UploadRow[] }) {
       : finished.length < rows.length
         ? `${String(finished.length)} of ${String(rows.length)} files done`
         : `All ${String(rows.length)} files done: ${String(count('imported'))} imported, ${String(count('in-library'))} already in your library, ${String(count('failed'))} not imported`;
+  const shown =
+    rows.length <= SHOWN_ROWS
+      ? rows
+      : [...rows].sort((a, b) => RANK[a.state.step] - RANK[b.state.step]).slice(0, SHOWN_ROWS);
   return (
     <>
       <p role="status" className="upload-summary">
         {summary}
       </p>
+      {rows.length > 0 && finished.length < rows.length && (
+        <progress
+          className="upload-overall"
+          max={rows.length}
+          value={finished.length}
+          aria-label="Files done"
+        />
+      )}
       {rows.length > 0 && (
         <ul className="upload-rows" aria-label="Files">
-          {rows.map((row) => (
+          {shown.map((row) => (
             <UploadItem key={row.id} row={row} />
           ))}
         </ul>
+      )}
+      {shown.length < rows.length && (
+        <p className="upload-more">
+          Showing {shown.length} of {rows.length.toLocaleString()} files: failures first, then those
+          on the move.
+        </p>
       )}
     </>
   );
 }
 
-function UploadItem({ row }: { row: UploadRow }) {
+/** Drawn again only when its own row changes, not when another file moves on. */
+const UploadItem = memo(function UploadItem({ row }: { row: UploadRow }) {
   const slash = row.path.lastIndexOf('/');
   const name = row.path.slice(slash + 1);
   const { state } = row;
@@ -170,7 +206,7 @@ function UploadItem({ row }: { row: UploadRow }) {
       )}
     </li>
   );
-}
+});
 
 function describe({ state, warning }: UploadRow): string {
   switch (state.step) {
