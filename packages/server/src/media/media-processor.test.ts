@@ -9,7 +9,7 @@ import { FolderBlobStore } from '../blobs/folder-blob-store.js';
 import { SqliteMetadataStore } from '../store/sqlite/sqlite-metadata-store.js';
 import { tempDir } from '../test-support/temp-dir.js';
 import { sha256Of } from '../test-support/test-server.js';
-import { MediaProcessor } from './media-processor.js';
+import { MediaProcessor, pauseAfter } from './media-processor.js';
 
 const ALICE = asUserId('user-alice');
 
@@ -74,5 +74,18 @@ describe('the media queue', () => {
     expect(media?.derivatives.map((d) => d.role).sort()).toEqual(['preview', 'thumbnail']);
     await processor.stop();
     await store.close();
+  });
+});
+
+describe('media work beside sync', () => {
+  it('takes a quarter of its time while devices move blobs, at most a second at a time', () => {
+    // A file that took 100 ms, the last blob moved half a second ago: 300 ms of rest.
+    expect(pauseAfter(100, 500)).toBe(300);
+    expect(pauseAfter(2_000, 0)).toBe(1_000);
+  });
+
+  it('runs at full speed once devices have been quiet for two seconds', () => {
+    expect(pauseAfter(100, 2_001)).toBe(0);
+    expect(pauseAfter(100, Number.POSITIVE_INFINITY)).toBe(0);
   });
 });

@@ -12,13 +12,34 @@ import type { DerivativeRecord, MediaRecord, MetadataStore } from '../store/meta
 const BATCH = 8;
 const IDLE_POLL_MS = 5_000;
 
+/** While devices move bytes, media work takes at most this share of its thread's time. */
+const SHARE_WHILE_SYNCING = 0.25;
+/** Devices count as moving bytes until this long after the last blob went up or down. */
+const SYNC_QUIET_MS = 2_000;
+/** The longest media work waits after one file: a shutdown waits for it too. */
+const LONGEST_PAUSE_MS = 1_000;
+
+/**
+ * How long media work waits after a file that took `spentMs`, the last blob having moved
+ * `sinceTransferMs` ago. Sync comes first: a thumbnail of a 12-megapixel photo costs a tenth of
+ * a second of CPU or more, and made at full speed beside a device's first sync of its library,
+ * a small server's second core went to thumbnails instead of to the sync people wait on.
+ */
+export function pauseAfter(spentMs: number, sinceTransferMs: number): number {
+  if (sinceTransferMs > SYNC_QUIET_MS) return 0;
+  const pause = spentMs * (1 / SHARE_WHILE_SYNCING - 1);
+  return Math.min(LONGEST_PAUSE_MS, pause);
+}
+
 /**
  * Reads metadata from the blobs libraries newly hold and makes their thumbnails and previews, in
- * the background: sync never waits for it. The queue is durable (a table), so a restart resumes it. A file that
- * cannot be read or decoded gets its error recorded, and stays stored and synced bit-exact.
+ * the background: sync never waits for it, and while devices transfer it takes a small share.
+ * The queue is durable (a table), so a restart resumes it. A file that cannot be read or
+ * decoded gets its error recorded, and stays stored and synced bit-exact.
  */
 export class MediaProcessor {
   #stopped = false;
+  #lastTransfer = -Infinity;
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
 
@@ -50,6 +71,11 @@ export class MediaProcessor {
     this.#wake?.();
   }
 
+  /** A device sent or fetched a blob: media work gives way for a while (see `pauseAfter`). */
+  noteTransfer(): void {
+    this.#lastTransfer = performance.now();
+  }
+
   /** Resolves once everything queued now is processed (for tests and shutdown reports). */
   async drain(): Promise<void> {
     while (this.#running() && (await this.store.queuedMedia(1)).length > 0) {
@@ -71,6 +97,7 @@ export class MediaProcessor {
       let failed = 0;
       for (const hash of hashes) {
         if (!this.#running()) return;
+        const started = performance.now();
         await this.#process(hash).catch(async (error: unknown) => {
           // Not a file that cannot be decoded (that is recorded as the blob's error) but a
           // failure around it (a full disk, a bug): the blob goes to the back of the queue, so
@@ -79,6 +106,9 @@ export class MediaProcessor {
           this.#log.error({ err: error, hash }, 'media processing failed; will retry');
           await this.store.requeueMedia(hash, this.now()).catch(() => undefined);
         });
+        const done = performance.now();
+        const pause = pauseAfter(done - started, done - this.#lastTransfer);
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
       }
       // Nothing queued, or nothing that could be done right now: wait before looking again.
       if (failed === hashes.length) await this.#idle();

@@ -125,6 +125,7 @@ export function uploadsRoutes(
       throw error;
     }
     ctx.metrics.uploadBytes.inc(blob.size);
+    ctx.media.noteTransfer();
     ctx.media.poke();
   };
 

@@ -60,6 +60,7 @@ export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user } = await ctx.auth.user(request);
       const { hash } = request.params;
       if (!(await ctx.store.libraryHasBlob(user.id, hash))) throw notFound('blob');
+      ctx.media.noteTransfer();
       return sendBlob(ctx, request, reply, hash, { addressedBy: 'hash' });
     },
   );
