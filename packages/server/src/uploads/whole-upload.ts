@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { BlobHash } from '@keepsake/core';
@@ -23,7 +23,7 @@ export interface WholeUploads {
   /**
    * Takes a photo-sized upload sent whole in the request that creates it (tus creation-with-
    * upload, Content-Length equal to Upload-Length) without tus's upload files: the bytes are
-   * read into memory, hashed once, written once, and stored. Returns false, having done
+   * read into memory and hashed as they come, written once, and stored. Returns false, having done
    * nothing, for any other request, which tus then handles.
    */
   take(request: FastifyRequest, reply: FastifyReply, owner: UserRecord): Promise<boolean>;
@@ -66,8 +66,7 @@ export function wholeUploads(deps: {
           throw new ApiError(412, 'bad-request', 'send Tus-Resumable: 1.0.0');
         }
         const creation = await deps.checkCreation(owner, header(request, 'upload-metadata'), size);
-        const bytes = await readBody(request, size);
-        const actual = createHash('sha256').update(bytes).digest('hex');
+        const { chunks, actual } = await readBody(request, size);
         if (actual !== creation.hash) throw checksumMismatch(actual, creation.hash);
         const id = randomBytes(16).toString('hex');
         const file = join(deps.uploadsDir, `${id}.whole`);
@@ -78,7 +77,12 @@ export function wholeUploads(deps: {
           await mkdir(deps.uploadsDir, { recursive: true });
           dirMade = true;
         }
-        await writeFile(file, bytes);
+        const handle = await open(file, 'w');
+        try {
+          await handle.writev(chunks);
+        } finally {
+          await handle.close();
+        }
         try {
           await deps.store(owner, creation, file);
         } catch (error) {
@@ -155,9 +159,16 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 /** A body that moves no byte for this long is given up: its memory goes back to the budget. */
 const BODY_IDLE_MS = 60_000;
 
-/** The request body, which Content-Length said is `size` bytes, in one buffer. */
-async function readBody(request: FastifyRequest, size: number): Promise<Buffer> {
-  const body = Buffer.allocUnsafe(size);
+/**
+ * The request body, which Content-Length said is `size` bytes, as it came (copied into one
+ * buffer, every byte was moved once more), and its SHA-256, read as it came.
+ */
+async function readBody(
+  request: FastifyRequest,
+  size: number,
+): Promise<{ chunks: Buffer[]; actual: string }> {
+  const chunks: Buffer[] = [];
+  const digest = createHash('sha256');
   let offset = 0;
   request.raw.setTimeout(BODY_IDLE_MS, () => {
     request.raw.destroy(new Error(`no byte came for ${String(BODY_IDLE_MS / 1000)} s`));
@@ -167,7 +178,8 @@ async function readBody(request: FastifyRequest, size: number): Promise<Buffer> 
       const bytes = chunk as Buffer;
       // Node's parser holds a body to its Content-Length; this guards the buffer regardless.
       if (offset + bytes.length > size) throw badRequest('the body is longer than Upload-Length');
-      bytes.copy(body, offset);
+      digest.update(bytes);
+      chunks.push(bytes);
       offset += bytes.length;
     }
   } catch (error) {
@@ -184,5 +196,5 @@ async function readBody(request: FastifyRequest, size: number): Promise<Buffer> 
       `the body ended after ${String(offset)} of ${String(size)} bytes; send it again`,
     );
   }
-  return body;
+  return { chunks, actual: digest.digest('hex') };
 }
