@@ -6,6 +6,7 @@ import { flush, flushFolder, makeFolders } from '@keepsake/durable-files';
 import type { FileHasher } from '../scanner/file-hasher.js';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 import { statAs, type FileStat } from '../scanner/walk-folder.js';
+import { OwnChanges } from './own-changes.js';
 
 /**
  * The agent's own places inside `<folder>/.keepsake/`, and the only ways it writes to the user's
@@ -19,6 +20,8 @@ export class AgentFiles {
   readonly downloads: string;
   readonly trash: string;
   readonly #tmp: string;
+  /** What this agent changes in the user's folder, for the watcher to tell from others' changes. */
+  readonly ownChanges = new OwnChanges();
 
   constructor(readonly folder: string) {
     this.root = join(folder, AGENT_DIR);
@@ -80,7 +83,7 @@ export class AgentFiles {
       const placed = statAs(relativePath, lstatSync(temp));
       if (!stillExpected()) return undefined;
       try {
-        renameSync(temp, target);
+        this.#renameOwn(temp, target, relativePath);
       } catch (error) {
         // Most files go into a folder that exists: it is made only when the rename says it is not.
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw inTheWay(error, relativePath);
@@ -89,12 +92,26 @@ export class AgentFiles {
         });
         // The folder's flush let other work run: ask again.
         if (!stillExpected()) return undefined;
-        renameSync(temp, target);
+        this.#renameOwn(temp, target, relativePath);
       }
       renamed = true;
       return placed;
     } finally {
       if (!renamed) rmSync(temp, { force: true });
+    }
+  }
+
+  /**
+   * Renames `from` to `to`, the user's `relativePath` at one end, noted as the agent's own change.
+   * Nothing is awaited between the two: the only event the note can take is the rename's.
+   */
+  #renameOwn(from: string, to: string, relativePath: string): void {
+    this.ownChanges.note(relativePath);
+    try {
+      renameSync(from, to);
+    } catch (error) {
+      this.ownChanges.take(relativePath);
+      throw error;
     }
   }
 
@@ -122,7 +139,7 @@ export class AgentFiles {
     const target = join(this.trash, stamp, relativePath);
     await makeFolders(dirname(target));
     if (!stillExpected()) return false;
-    renameSync(source, target);
+    this.#renameOwn(source, target, relativePath);
     await flush(dirname(target));
     await flush(dirname(source));
     return true;

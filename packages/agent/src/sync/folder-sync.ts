@@ -232,6 +232,9 @@ export class FolderSync {
     const errors: string[] = [];
     if (!this.#state.bootstrapped) await this.#bootstrap();
     const fresh = lookAgain || !this.#lastLook;
+    // A look sees the folder as it is, whoever changed it: echoes of the agent's own changes
+    // still to come are news again (at worst, one more look).
+    if (fresh) this.#files.ownChanges.forget();
     const look = !fresh && this.#lastLook ? this.#lastLook : await this.#look();
     if (fresh) this.#followRules(look.rules);
     const ops = !fresh
@@ -494,6 +497,11 @@ export class FolderSync {
   /** The folders the last look walked (none before the first). */
   folders(): readonly string[] {
     return this.#lastLook?.folders ?? [];
+  }
+
+  /** Whether a file-system event at `path` is the echo of this agent's own change to it. */
+  isOwnChange(path: string): boolean {
+    return this.#files.ownChanges.take(path);
   }
 
   /** The push channel's address. */

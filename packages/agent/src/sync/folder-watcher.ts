@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { AGENT_DIR } from '../scanner/ignore-rules.js';
 
 /**
@@ -19,6 +19,8 @@ export class FolderWatcher {
   constructor(
     private readonly folder: string,
     private readonly onChange: () => void,
+    /** Whether an event at this path (relative, '/'-separated) is the echo of the agent's own. */
+    private readonly isOwn: (path: string) => boolean = () => false,
   ) {
     this.#native = process.platform === 'darwin' || process.platform === 'win32';
     if (this.#native) this.#add('', true);
@@ -55,8 +57,9 @@ export class FolderWatcher {
   #add(dir: string, recursive: boolean): void {
     try {
       const watcher = watch(join(this.folder, dir), { recursive }, (_event, name) => {
-        const path = `${dir}${name ?? ''}`;
-        if (name === null || !`${path}/`.startsWith(`${AGENT_DIR}/`)) this.onChange();
+        const path = `${dir}${name?.split(sep).join('/') ?? ''}`;
+        if (name !== null && (`${path}/`.startsWith(`${AGENT_DIR}/`) || this.isOwn(path))) return;
+        this.onChange();
       });
       watcher.on('error', () => {
         // The folder went away (its next look drops it), or the watch broke: look again.

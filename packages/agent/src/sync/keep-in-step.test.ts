@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { FolderSync, RoundReport } from './folder-sync.js';
 import { keepInStep } from './keep-in-step.js';
+import { OwnChanges } from './own-changes.js';
 
 const IDLE: RoundReport = {
   opsMade: 0,
@@ -42,5 +43,45 @@ describe('keepInStep', () => {
     }
     // The first round's look came before the watch: whatever changed between is looked for.
     expect(rounds).toEqual([true, true]);
+  });
+
+  it("does not look again for the echo of the agent's own change, only for someone else's", async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-'));
+    const outside = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-outside-'));
+    const own = new OwnChanges();
+    const rounds: { lookAgain: boolean; userFileThere: boolean }[] = [];
+    const stop = new AbortController();
+    const sync = {
+      folder,
+      folders: () => [''],
+      isOwnChange: (path: string) => own.take(path),
+      round: ({ lookAgain }: { lookAgain: boolean }) => {
+        rounds.push({ lookAgain, userFileThere: existsSync(join(folder, 'user.jpg')) });
+        if (rounds.length === 2) {
+          // A download put in place, as AgentFiles does it; then, later, a file of the user's.
+          writeFileSync(join(outside, 'part'), 'bytes');
+          own.note('placed.jpg');
+          renameSync(join(outside, 'part'), join(folder, 'placed.jpg'));
+          setTimeout(() => {
+            writeFileSync(join(folder, 'user.jpg'), 'theirs');
+          }, 300);
+        }
+        if (rounds.length === 3) stop.abort();
+        return Promise.resolve(IDLE);
+      },
+    } as unknown as FolderSync;
+    const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
+    try {
+      await keepInStep(sync, options, stop.signal);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
+    }
+    // The third round was the user's file's, not the placed one's.
+    expect(rounds).toEqual([
+      { lookAgain: true, userFileThere: false },
+      { lookAgain: true, userFileThere: false },
+      { lookAgain: true, userFileThere: true },
+    ]);
   });
 });

@@ -34,10 +34,14 @@ export async function keepInStep(
   });
   // Whether the folder may have changed since the last look: without events, always.
   let folderTouched = true;
-  const watcher = new FolderWatcher(sync.folder, () => {
-    folderTouched = true;
-    wake.after(EVENT_GATHER_MS);
-  });
+  const watcher = new FolderWatcher(
+    sync.folder,
+    () => {
+      folderTouched = true;
+      wake.after(EVENT_GATHER_MS);
+    },
+    (path) => sync.isOwnChange(path),
+  );
   const push = options.push
     ? new PushListener(sync, () => {
         wake.now();
