@@ -18,6 +18,16 @@ const IDLE: RoundReport = {
   errors: [],
 };
 
+/** Runs the loop until `stop` aborts (no poll or rescan meanwhile), then removes `dirs`. */
+async function runThenRemove(sync: FolderSync, stop: AbortController, dirs: readonly string[]) {
+  const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
+  try {
+    await keepInStep(sync, options, stop.signal);
+  } finally {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('keepInStep', () => {
   // A stand-in for FolderSync: the race it shows (a file the user deletes after a round's look
   // but before the folder is watched) cannot be timed with a real agent, so the loop is driven
@@ -35,12 +45,7 @@ describe('keepInStep', () => {
         return Promise.resolve(IDLE);
       },
     } as unknown as FolderSync;
-    const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
-    try {
-      await keepInStep(sync, options, stop.signal);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+    await runThenRemove(sync, stop, [folder]);
     // The first round's look came before the watch: whatever changed between is looked for.
     expect(rounds).toEqual([true, true]);
   });
@@ -70,13 +75,7 @@ describe('keepInStep', () => {
         return Promise.resolve(IDLE);
       },
     } as unknown as FolderSync;
-    const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
-    try {
-      await keepInStep(sync, options, stop.signal);
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-      rmSync(outside, { recursive: true, force: true });
-    }
+    await runThenRemove(sync, stop, [folder, outside]);
     // The third round was the user's file's, not the placed one's.
     expect(rounds).toEqual([
       { lookAgain: true, userFileThere: false },
