@@ -19,6 +19,7 @@ export * from './model/hash.js';
 export * from './model/stable-json.js';
 export * from './clock/hlc.js';
 export * from './ops/op-schema.js';
+export { MAX_OPS_PER_BATCH } from './ops/batch-limit.js';
 export * from './ops/outcome.js';
 export * from './ops/op-blobs.js';
 export type { MergeInput, MergeRule, MergeRules } from './merge/context.js';

@@ -22,7 +22,8 @@ import {
   userId,
   vid,
 } from '../test-support/op-builders.js';
-import { MAX_OPS_PER_BATCH, opBatchSchema, parseOp, type Op } from './op-schema.js';
+import { MAX_OPS_PER_BATCH } from './batch-limit.js';
+import { opBatchSchema, parseOp, type Op } from './op-schema.js';
 
 const valid = importOp({
   device: LAPTOP,

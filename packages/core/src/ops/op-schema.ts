@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
 import { checkLibraryPath } from '../model/library-path.js';
 import type { LogEntry, Outcome, RejectReason } from './outcome.js';
+import { MAX_OPS_PER_BATCH } from './batch-limit.js';
 import {
   assetIdSchema,
   branded,
@@ -182,7 +183,6 @@ export const logEntrySchema = z.object({
   outcome: outcomeSchema,
 }) satisfies z.ZodType<LogEntry>;
 
-export const MAX_OPS_PER_BATCH = 1000;
 export const opBatchSchema = z.array(opSchema).max(MAX_OPS_PER_BATCH);
 
 export type OpParse = { ok: true; op: Op } | { ok: false; errors: string[] };
