@@ -1,20 +1,39 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useMemo,
+  useState,
+  type LazyExoticComponent,
+  type ReactNode,
+} from 'react';
 import { api, type Me } from './api/client.js';
+import { PageBoundary } from './components/page-boundary.js';
 import { LibraryContext } from './library/library-context.js';
 import { useLibraryHead } from './library/library-head.js';
 import { WebDevice } from './library/web-device.js';
-import { AdminPage } from './pages/admin-page.js';
-import { AlbumPage } from './pages/album-page.js';
-import { AlbumsPage } from './pages/albums-page.js';
-import { DevicesPage } from './pages/devices-page.js';
-import { InspectorPage } from './pages/inspector-page.js';
-import { PhotoPage } from './pages/photo-page.js';
-import { SetupPage } from './pages/setup-page.js';
 import { SignInPage } from './pages/sign-in-page.js';
 import { TimelinePage } from './pages/timeline-page.js';
-import { TrashPage } from './pages/trash-page.js';
 import { Link, navigate, usePath } from './router.js';
 import { Uploader } from './upload/uploader.js';
+
+// The pages a visit opens first (the photos, signing in) come with the app; every other page's
+// code is fetched when it is first opened.
+function lazyPage<K extends string, P extends object>(
+  load: () => Promise<Record<K, (props: P) => ReactNode>>,
+  name: K,
+): LazyExoticComponent<(props: P) => ReactNode> {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const AdminPage = lazyPage(() => import('./pages/admin-page.js'), 'AdminPage');
+const AlbumPage = lazyPage(() => import('./pages/album-page.js'), 'AlbumPage');
+const AlbumsPage = lazyPage(() => import('./pages/albums-page.js'), 'AlbumsPage');
+const DevicesPage = lazyPage(() => import('./pages/devices-page.js'), 'DevicesPage');
+const InspectorPage = lazyPage(() => import('./pages/inspector-page.js'), 'InspectorPage');
+const PhotoPage = lazyPage(() => import('./pages/photo-page.js'), 'PhotoPage');
+const SetupPage = lazyPage(() => import('./pages/setup-page.js'), 'SetupPage');
+const TrashPage = lazyPage(() => import('./pages/trash-page.js'), 'TrashPage');
 
 type Session = { state: 'loading' } | { state: 'signed-out' } | { state: 'signed-in'; me: Me };
 
@@ -37,7 +56,9 @@ export function App() {
   if (session.state === 'loading') return null;
   if (session.state === 'signed-out') {
     return path === '/setup' ? (
-      <SetupPage onSignedIn={refresh} />
+      <Suspense fallback={null}>
+        <SetupPage onSignedIn={refresh} />
+      </Suspense>
     ) : (
       <SignInPage onSignedIn={refresh} />
     );
@@ -55,6 +76,7 @@ function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> 
     await device.signOut();
     await endSession();
   };
+  const path = usePath();
   const position = useLibraryHead();
   const library = useMemo(() => ({ ...position, device }), [position, device]);
   return (
@@ -78,7 +100,11 @@ function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> 
         </button>
       </header>
       <main>
-        <Page isAdmin={me.user.isAdmin} />
+        <PageBoundary key={path}>
+          <Suspense fallback={null}>
+            <Page isAdmin={me.user.isAdmin} />
+          </Suspense>
+        </PageBoundary>
       </main>
     </LibraryContext.Provider>
   );

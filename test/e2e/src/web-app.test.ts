@@ -118,6 +118,32 @@ describe.skipIf(missing !== undefined)('the web app', () => {
     await there.context.close();
   });
 
+  it("fetches a page's code when it is opened, and says so when it cannot", async () => {
+    const { url } = file.server();
+    await file.household('dora', []);
+    const { context, page } = await signedIn(browser, url, 'dora');
+    const fetched: string[] = [];
+    page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+    // The devices page's code, as a tab left open across an upgrade of the server would ask for it.
+    await page.route('**/static/devices-page-*.js', (route) => route.abort());
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await page.getByRole('heading', { name: 'Photos', level: 1 }).waitFor();
+    expect(fetched.filter((path) => path.includes('devices-page'))).toEqual([]);
+
+    await nav.getByRole('link', { name: 'Devices' }).click();
+    const alert = page.getByRole('alert');
+    await alert.getByRole('heading', { name: 'This page could not be shown' }).waitFor();
+    expect(await alert.textContent()).toContain('reloading fetches the new version');
+    expect(fetched.filter((path) => path.includes('devices-page'))).not.toEqual([]);
+
+    // The failure is that page's alone: the rest of the app goes on.
+    await page.unroute('**/static/devices-page-*.js');
+    await nav.getByRole('link', { name: 'Albums' }).click();
+    await page.getByRole('heading', { name: 'Albums', level: 1 }).waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await context.close();
+  });
+
   it('answers a page load with its content security policy, and API misses with JSON', async () => {
     const { url } = file.server();
     const page = await fetch(`${url}/photos/nothing-here`, { headers: { accept: 'text/html' } });

@@ -6,9 +6,7 @@ import {
   type RetryLater,
 } from '@keepsake/core';
 import type { WebDevice } from '../library/web-device.js';
-import { uploadBlob } from './blob-upload.js';
 import type { ChosenFile } from './chosen-files.js';
-import { hashFile } from './hash-file.js';
 import { filesOfOp, importOps, type StoredFile } from './import-ops.js';
 import { dayKey, distinctPathRuns, libraryPathOf } from './library-paths.js';
 import { batches, blobMedia, importedAlready, presentBlobs } from './upload-api.js';
@@ -52,6 +50,13 @@ interface Pending {
   readonly path: string;
 }
 type Hashed = Pending & { readonly hash: BlobHash };
+
+/**
+ * Hashing and tus, fetched with the first files chosen rather than with every page: most visits
+ * upload nothing, and these are a fifth of the app's code.
+ */
+const transferCode = () => Promise.all([import('./hash-file.js'), import('./blob-upload.js')]);
+type UploadBlob = Awaited<ReturnType<typeof transferCode>>[1]['uploadBlob'];
 
 export interface UploadQueueDeps {
   readonly device: WebDevice;
@@ -118,6 +123,15 @@ export class UploadQueue {
   }
 
   async #upload(pending: readonly Pending[]): Promise<void> {
+    let code: Awaited<ReturnType<typeof transferCode>>;
+    try {
+      code = await transferCode();
+    } catch (error) {
+      const reason = `the uploader could not be loaded (${text(error)}); reload the page and try again`;
+      this.#set(pending, { step: 'failed', reason });
+      return;
+    }
+    const [{ hashFile }, { uploadBlob }] = code;
     const hashed: Hashed[] = [];
     for (const entry of pending) {
       try {
@@ -132,7 +146,7 @@ export class UploadQueue {
     }
     try {
       const heldBefore = await presentBlobs([...new Set(hashed.map((entry) => entry.hash))]);
-      const stored = await this.#sendMissing(hashed, heldBefore);
+      const stored = await this.#sendMissing(hashed, heldBefore, uploadBlob);
       await this.#import(stored, heldBefore);
     } catch (error) {
       // A step for all the files failed (the server could not be asked): each still going says why.
@@ -150,6 +164,7 @@ export class UploadQueue {
   async #sendMissing(
     hashed: readonly Hashed[],
     heldBefore: ReadonlySet<string>,
+    uploadBlob: UploadBlob,
   ): Promise<Hashed[]> {
     const byHash = new Map<BlobHash, Hashed[]>();
     for (const entry of hashed) byHash.set(entry.hash, [...(byHash.get(entry.hash) ?? []), entry]);

@@ -1,0 +1,37 @@
+import { Component, type ReactNode } from 'react';
+
+/**
+ * Holds a page's failure to that page: an error while it renders, or its code failing to load (a
+ * tab left open across an upgrade of the server asks for files the new version no longer has).
+ * Without it, React takes the whole app down to a blank window. The top bar stays, and the next
+ * page opened starts afresh (give each page its own key).
+ */
+export class PageBoundary extends Component<{ children: ReactNode }, { error?: Error }> {
+  override state: { error?: Error } = {};
+
+  static getDerivedStateFromError(error: unknown): { error: Error } {
+    return { error: error instanceof Error ? error : new Error(String(error)) };
+  }
+
+  override render() {
+    const { error } = this.state;
+    if (!error) return this.props.children;
+    return (
+      <section className="empty" role="alert">
+        <h1>This page could not be shown</h1>
+        <p>{error.message}</p>
+        <p>
+          If Keepsake was updated since this tab opened, reloading fetches the new version.{' '}
+          <button
+            type="button"
+            onClick={() => {
+              window.location.reload();
+            }}
+          >
+            Reload
+          </button>
+        </p>
+      </section>
+    );
+  }
+}
