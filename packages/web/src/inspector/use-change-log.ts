@@ -3,23 +3,13 @@ import { api, failureMessage, type HistoryEntry } from '../api/client.js';
 import { useAttempt } from '../library/attempt.js';
 import { useLibrary } from '../library/library-context.js';
 import { searchOfFilter, type LogFilter } from './log-filter.js';
+import { withArrivals, withOlder, type ShownLog } from './shown-log.js';
 
 // The change log as the inspector shows it: the newest page first, what arrives as the head
 // moves added on top (read from the last head seen, never the whole log again), older pages
 // on request. The server filters; the browser only shows what it was sent.
 
 const PAGE = 50;
-
-interface Shown {
-  /** The filter these entries are of. */
-  readonly of: string;
-  /** Newest first. */
-  readonly entries: readonly HistoryEntry[];
-  /** Whether older entries remain to be read. */
-  readonly older: boolean;
-  /** The head as of the last read: every entry up to it is shown or older. */
-  readonly upTo: number;
-}
 
 export interface ChangeLog {
   /** Undefined until the first page arrives. */
@@ -32,7 +22,7 @@ export interface ChangeLog {
 
 export function useChangeLog(filter: LogFilter): ChangeLog {
   const { head } = useLibrary();
-  const [shown, setShown] = useState<Shown>();
+  const [shown, setShown] = useState<ShownLog>();
   const [problem, setProblem] = useState<string>();
   const { device, asset } = filter;
   const of = searchOfFilter(filter);
@@ -80,17 +70,7 @@ export function useChangeLog(filter: LogFilter): ChangeLog {
     read({ after: upTo }).then(
       (page) => {
         if (!current) return;
-        setShown(
-          (before) =>
-            before && {
-              of: before.of,
-              // More arrived than a page holds: the view starts again at the newest, and the
-              // rest is older, a click away. No gap is ever shown as if it were not there.
-              entries: page.more ? page.entries : [...page.entries, ...before.entries],
-              older: page.more || before.older,
-              upTo: page.head,
-            },
-        );
+        setShown((before) => before && withArrivals(before, page));
       },
       // A failed read is tried again when the head next moves; the page shown stays right.
       () => undefined,
@@ -109,7 +89,7 @@ export function useChangeLog(filter: LogFilter): ChangeLog {
       setShown((before) =>
         // Unless the filter changed or the view started again meanwhile.
         before?.of === of && before.entries.at(-1)?.seq === oldest.seq
-          ? { ...before, entries: [...before.entries, ...page.entries], older: page.more }
+          ? withOlder(before, page)
           : before,
       );
       return undefined;
