@@ -46,6 +46,7 @@ import type {
   UserRecord,
 } from '../metadata-store.js';
 import { QuotaExceededError } from '../metadata-store.js';
+import { Listeners } from '../listeners.js';
 import { AssetSearches } from './asset-searches.js';
 import { checkpointInBackground } from './background-checkpoints.js';
 import { SearchIndex } from './search-index.js';
@@ -80,8 +81,8 @@ export class SqliteMetadataStore implements MetadataStore {
   readonly #scanReader: Db;
   readonly #changesSince: Statement;
   readonly #libraryNumbers = new Map<UserId, number>();
-  readonly #commitListeners: CommitListener[] = [];
-  readonly #troubleListeners: TroubleListener[] = [];
+  readonly #commitListeners = new Listeners<CommitListener>();
+  readonly #troubleListeners = new Listeners<TroubleListener>();
   readonly #callers: RequestReads;
   readonly #search: SearchIndex;
   readonly #searches: AssetSearches;
@@ -267,22 +268,22 @@ export class SqliteMetadataStore implements MetadataStore {
       group = writeTransaction(this.#db, () => this.#applyGroup(batches, true));
     }
     for (const [library, commit] of group.commits) {
-      for (const listener of this.#commitListeners) listener(library, commit);
+      this.#commitListeners.tell(library, commit);
     }
     if (group.commits.length > 0) this.#indexTextWhenIdle();
     return group.results;
   }
 
   onCommit(listener: CommitListener): void {
-    this.#commitListeners.push(listener);
+    this.#commitListeners.add(listener);
   }
 
   onTrouble(listener: TroubleListener): void {
-    this.#troubleListeners.push(listener);
+    this.#troubleListeners.add(listener);
   }
 
   #tellTrouble(during: string, error: Error): void {
-    for (const listener of this.#troubleListeners) listener(during, error);
+    this.#troubleListeners.tell(during, error);
   }
 
   /** Applies each batch inside the open transaction; with `isolated`, each in a savepoint. */

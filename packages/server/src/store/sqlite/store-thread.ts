@@ -7,6 +7,7 @@ import {
   type MetadataStore,
   type TroubleListener,
 } from '../metadata-store.js';
+import { Listeners } from '../listeners.js';
 import { requestReads } from './request-reads.js';
 import { openReader } from './database.js';
 import type { StoreCall, StoreMessage } from './store-thread-worker.js';
@@ -33,8 +34,8 @@ const REVIVABLE: Record<string, new (message: string) => Error> = {
 export async function openStoreThread(file: string): Promise<MetadataStore> {
   const worker = startTsWorker(STORE_WORKER, { workerData: { file } });
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  const listeners: CommitListener[] = [];
-  const troubleListeners: TroubleListener[] = [];
+  const commitListeners = new Listeners<CommitListener>();
+  const troubleListeners = new Listeners<TroubleListener>();
   let stopped: Error | undefined;
   let nextId = 0;
 
@@ -45,12 +46,12 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
   };
   worker.on('message', (message: StoreMessage) => {
     if ('commit' in message) {
-      for (const listener of listeners) listener(...message.commit);
+      commitListeners.tell(...message.commit);
       return;
     }
     if ('trouble' in message) {
       const { during, message: text } = message.trouble;
-      for (const listener of troubleListeners) listener(during, new Error(text));
+      troubleListeners.tell(during, new Error(text));
       return;
     }
     const call = pending.get(message.id);
@@ -94,10 +95,10 @@ export async function openStoreThread(file: string): Promise<MetadataStore> {
         MetadataStore['submitOps']
       >,
     onCommit: (listener) => {
-      listeners.push(listener);
+      commitListeners.add(listener);
     },
     onTrouble: (listener) => {
-      troubleListeners.push(listener);
+      troubleListeners.add(listener);
     },
     close: async () => {
       reader.close();
