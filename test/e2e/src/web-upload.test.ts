@@ -145,6 +145,24 @@ describe.skipIf(missing !== undefined)('uploading from the browser', () => {
     await context.close();
   });
 
+  it('fetches its code with the first files chosen, and says so when it cannot', async () => {
+    const { library, context, page, choose, done, row } = await uploader(browser, 'cleo');
+    // The upload code, as a tab left open across an upgrade of the server would ask for it.
+    await page.route('**/static/blob-upload-*.js', (route) => route.abort());
+    await choose(PHOTO);
+    expect(await done()).toBe(
+      'All 1 files done: 0 imported, 0 already in your library, 1 not imported',
+    );
+    expect(await row('door-knocker.jpg').textContent()).toContain(
+      'the uploader could not be loaded',
+    );
+    // Fetched once it can be, the same file goes up.
+    await page.unroute('**/static/blob-upload-*.js');
+    await choose(PHOTO);
+    await expect.poll(async () => (await library.assets()).length).toBe(1);
+    await context.close();
+  });
+
   it('tells a big upload by its counts, drawing its failures and a bounded list of rows', async () => {
     const { library, context, panel, done, row } = await uploader(browser, 'erin');
     const random = new Prng(150);

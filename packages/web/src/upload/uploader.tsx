@@ -139,6 +139,19 @@ const RANK: Record<UploadRow['state']['step'], number> = {
   'in-library': 3,
 };
 
+/**
+ * The first `count` rows in RANK's order, each rank in the queue's order: one pass, not a sort
+ * of every row, as the list is drawn again while a big folder uploads.
+ */
+function firstByRank(rows: readonly UploadRow[], count: number): UploadRow[] {
+  const byRank: UploadRow[][] = [[], [], [], []];
+  for (const row of rows) {
+    const bucket = byRank[RANK[row.state.step]];
+    if (bucket && bucket.length < count) bucket.push(row);
+  }
+  return byRank.flat().slice(0, count);
+}
+
 function UploadList({ rows }: { rows: readonly UploadRow[] }) {
   const finished = rows.filter((row) => isFinished(row.state));
   const count = (step: string) => finished.filter((row) => row.state.step === step).length;
@@ -149,10 +162,7 @@ function UploadList({ rows }: { rows: readonly UploadRow[] }) {
       : finished.length < rows.length
         ? `${String(finished.length)} of ${String(rows.length)} files done`
         : `All ${String(rows.length)} files done: ${String(count('imported'))} imported, ${String(count('in-library'))} already in your library, ${String(count('failed'))} not imported`;
-  const shown =
-    rows.length <= SHOWN_ROWS
-      ? rows
-      : [...rows].sort((a, b) => RANK[a.state.step] - RANK[b.state.step]).slice(0, SHOWN_ROWS);
+  const shown = rows.length <= SHOWN_ROWS ? rows : firstByRank(rows, SHOWN_ROWS);
   return (
     <>
       <p role="status" className="upload-summary">
