@@ -216,6 +216,9 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect(outside.status).toBe(416);
 
     const whole = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-length')).toBe('10000');
+    expect(Buffer.from(await whole.arrayBuffer())).toEqual(bytes);
     expect(whole.headers.get('etag')).toBe(`"${hash}"`);
     expect(whole.headers.get('cache-control')).toContain('immutable');
     expect(whole.headers.get('content-disposition')).toContain('attachment');
@@ -224,6 +227,17 @@ describe('resumable uploads (tus) over HTTP', () => {
       headers: { 'if-none-match': `"${hash}"` },
     });
     expect(cached.status).toBe(304);
+  });
+
+  it('stores and serves an empty file', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const empty = new Uint8Array(0);
+    await uploadBlob(t.api, alice.token, empty);
+    const answer = await t.api(`/api/v1/blobs/${sha256Of(empty)}`, { token: alice.token });
+    expect(answer.status).toBe(200);
+    expect(answer.headers.get('content-length')).toBe('0');
+    expect((await answer.arrayBuffer()).byteLength).toBe(0);
   });
 
   it('lets an abandoned upload expire, file and record', async () => {
