@@ -18,6 +18,7 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -100,6 +101,26 @@ function cpuSeconds(pid: number | undefined): Cpu {
   } catch {
     return NO_CPU;
   }
+}
+
+/**
+ * Ports free on loopback now, asked of the system: fixed or random ones were sometimes taken
+ * (by an instance of the previous run still closing), and Syncthing then never connected.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  const ports = await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve) => {
+          server.listen(0, '127.0.0.1', () => {
+            resolve((server.address() as AddressInfo).port);
+          });
+        }),
+    ),
+  );
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
 }
 
 /** Asks a Syncthing instance's REST API. */
@@ -226,9 +247,7 @@ async function syncthingRun(root: string, library: string) {
   const homes = [join(root, 'st-a'), join(root, 'st-b')];
   const folders = [join(root, 'st-a-folder'), join(root, 'st-b-folder')];
   const ids = homes.map(syncthingHome);
-  const base = 22101 + 4 * randomInt(1000);
-  const ports = [base, base + 1];
-  const gui = [base + 2, base + 3];
+  const [ports, gui] = [await freePorts(2), await freePorts(2)];
   for (const i of [0, 1]) {
     const other = 1 - i;
     syncthingConfig(
@@ -238,14 +257,25 @@ async function syncthingRun(root: string, library: string) {
       { id: ids[other] ?? '', port: ports[other] ?? 0 },
     );
   }
-  const processes: ChildProcess[] = homes.map((home) =>
-    spawn('syncthing', ['serve', `--home=${home}`, '--no-browser', '--no-restart'], {
+  // What each instance last said, for the error if they never connect.
+  const said = homes.map(() => '');
+  const processes: ChildProcess[] = homes.map((home, i) => {
+    const child = spawn('syncthing', ['serve', `--home=${home}`, '--no-browser', '--no-restart'], {
       env: { ...process.env, STNORESTART: '1', STNOUPGRADE: '1' },
-      stdio: 'ignore',
-    }),
-  );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (chunk: Buffer) => {
+      said[i] = `${said[i] ?? ''}${chunk.toString('utf8')}`.slice(-2000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    return child;
+  });
   try {
-    await syncthingReady(gui, ids);
+    await syncthingReady(gui, ids).catch((error: unknown) => {
+      const logs = said.map((text, i) => `instance ${String(i + 1)} said:\n${text}`).join('\n');
+      throw new Error(`${(error as Error).message}\n${logs}`);
+    });
     const cold = dropPageCache();
     const started = performance.now();
     renameSync(library, join(folders[0] ?? '', 'library'));
