@@ -1,6 +1,5 @@
 import {
   lazy,
-  Suspense,
   useCallback,
   useEffect,
   useMemo,
@@ -56,9 +55,9 @@ export function App() {
   if (session.state === 'loading') return null;
   if (session.state === 'signed-out') {
     return path === '/setup' ? (
-      <Suspense fallback={null}>
+      <PageBoundary>
         <SetupPage onSignedIn={refresh} />
-      </Suspense>
+      </PageBoundary>
     ) : (
       <SignInPage onSignedIn={refresh} />
     );
@@ -101,9 +100,7 @@ function SignedIn({ me, endSession }: { me: Me; endSession: () => Promise<void> 
       </header>
       <main>
         <PageBoundary key={path}>
-          <Suspense fallback={null}>
-            <Page isAdmin={me.user.isAdmin} />
-          </Suspense>
+          <Page isAdmin={me.user.isAdmin} />
         </PageBoundary>
       </main>
     </LibraryContext.Provider>

@@ -20,6 +20,7 @@ export type HistoryEntry = Json<'/api/v1/assets/{id}/history', 'get'>['history']
 export type WireOp =
   paths['/api/v1/ops']['post']['requestBody']['content']['application/json']['ops'][number];
 export type DeviceView = Json<'/api/v1/devices', 'get'>['devices'][number];
+export type LogPage = Json<'/api/v1/log', 'get'>;
 
 /**
  * What a failed call says, for a person: the server's own message (`{ error: { message } }`)

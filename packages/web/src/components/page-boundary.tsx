@@ -1,7 +1,8 @@
-import { Component, type ReactNode } from 'react';
+import { Component, Suspense, type ReactNode } from 'react';
 
 /**
- * Holds a page's failure to that page: an error while it renders, or its code failing to load (a
+ * Frames a page whose code may still be on its way (nothing is shown until it comes), and holds
+ * its failure to that page: an error while it renders, or its code failing to load (a
  * tab left open across an upgrade of the server asks for files the new version no longer has).
  * Without it, React takes the whole app down to a blank window. The top bar stays, and the next
  * page opened starts afresh (give each page its own key).
@@ -15,7 +16,7 @@ export class PageBoundary extends Component<{ children: ReactNode }, { error?: E
 
   override render() {
     const { error } = this.state;
-    if (!error) return this.props.children;
+    if (!error) return <Suspense fallback={null}>{this.props.children}</Suspense>;
     return (
       <section className="empty" role="alert">
         <h1>This page could not be shown</h1>

@@ -1,4 +1,4 @@
-import type { HistoryEntry } from '../api/client.js';
+import type { HistoryEntry, LogPage } from '../api/client.js';
 
 /** What the inspector shows of the log, for one filter. */
 export interface ShownLog {
@@ -10,13 +10,6 @@ export interface ShownLog {
   readonly older: boolean;
   /** The head as of the last read: every entry up to it is shown or older. */
   readonly upTo: number;
-}
-
-/** A page of the log as the server answers it. */
-export interface LogPage {
-  readonly entries: readonly HistoryEntry[];
-  readonly more: boolean;
-  readonly head: number;
 }
 
 /**

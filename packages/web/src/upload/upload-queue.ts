@@ -6,6 +6,7 @@ import {
   type RetryLater,
 } from '@keepsake/core';
 import type { WebDevice } from '../library/web-device.js';
+import type { uploadBlob as UploadBlob } from './blob-upload.js';
 import type { ChosenFile } from './chosen-files.js';
 import { filesOfOp, importOps, type StoredFile } from './import-ops.js';
 import { dayKey, distinctPathRuns, libraryPathOf } from './library-paths.js';
@@ -56,7 +57,6 @@ type Hashed = Pending & { readonly hash: BlobHash };
  * upload nothing, and these are a fifth of the app's code.
  */
 const transferCode = () => Promise.all([import('./hash-file.js'), import('./blob-upload.js')]);
-type UploadBlob = Awaited<ReturnType<typeof transferCode>>[1]['uploadBlob'];
 
 export interface UploadQueueDeps {
   readonly device: WebDevice;
@@ -123,14 +123,11 @@ export class UploadQueue {
   }
 
   async #upload(pending: readonly Pending[]): Promise<void> {
-    let code: Awaited<ReturnType<typeof transferCode>>;
-    try {
-      code = await transferCode();
-    } catch (error) {
+    const code = await transferCode().catch((error: unknown) => {
       const reason = `the uploader could not be loaded (${text(error)}); reload the page and try again`;
       this.#set(pending, { step: 'failed', reason });
-      return;
-    }
+    });
+    if (!code) return;
     const [{ hashFile }, { uploadBlob }] = code;
     const hashed: Hashed[] = [];
     for (const entry of pending) {
@@ -164,7 +161,7 @@ export class UploadQueue {
   async #sendMissing(
     hashed: readonly Hashed[],
     heldBefore: ReadonlySet<string>,
-    uploadBlob: UploadBlob,
+    uploadBlob: typeof UploadBlob,
   ): Promise<Hashed[]> {
     const byHash = new Map<BlobHash, Hashed[]>();
     for (const entry of hashed) byHash.set(entry.hash, [...(byHash.get(entry.hash) ?? []), entry]);

@@ -144,10 +144,10 @@ const RANK: Record<UploadRow['state']['step'], number> = {
  * of every row, as the list is drawn again while a big folder uploads.
  */
 function firstByRank(rows: readonly UploadRow[], count: number): UploadRow[] {
-  const byRank: UploadRow[][] = [[], [], [], []];
+  const byRank: UploadRow[][] = [];
   for (const row of rows) {
-    const bucket = byRank[RANK[row.state.step]];
-    if (bucket && bucket.length < count) bucket.push(row);
+    const bucket = (byRank[RANK[row.state.step]] ??= []);
+    if (bucket.length < count) bucket.push(row);
   }
   return byRank.flat().slice(0, count);
 }
