@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -50,25 +50,30 @@ describe('keepInStep', () => {
     expect(rounds).toEqual([true, true]);
   });
 
-  it("does not look again for the echo of the agent's own change, only for someone else's", async () => {
+  /**
+   * The loop over a real watcher: its second round puts `placed.jpg` in place as AgentFiles does
+   * (noted as the agent's own), and 300 ms later the user writes `userPath`. Answers the rounds.
+   */
+  async function placeThenUserWrites(userPath: string) {
     const folder = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-'));
     const outside = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-outside-'));
     const own = new OwnChanges();
-    const rounds: { lookAgain: boolean; userFileThere: boolean }[] = [];
+    const rounds: { lookAgain: boolean; userWrote: boolean }[] = [];
+    let userWrote = false;
     const stop = new AbortController();
     const sync = {
       folder,
       folders: () => [''],
       isOwnChange: (path: string) => own.take(path),
       round: ({ lookAgain }: { lookAgain: boolean }) => {
-        rounds.push({ lookAgain, userFileThere: existsSync(join(folder, 'user.jpg')) });
+        rounds.push({ lookAgain, userWrote });
         if (rounds.length === 2) {
-          // A download put in place, as AgentFiles does it; then, later, a file of the user's.
           writeFileSync(join(outside, 'part'), 'bytes');
           own.note('placed.jpg');
           renameSync(join(outside, 'part'), join(folder, 'placed.jpg'));
           setTimeout(() => {
-            writeFileSync(join(folder, 'user.jpg'), 'theirs');
+            writeFileSync(join(folder, userPath), 'theirs');
+            userWrote = true;
           }, 300);
         }
         if (rounds.length === 3) stop.abort();
@@ -76,11 +81,25 @@ describe('keepInStep', () => {
       },
     } as unknown as FolderSync;
     await runThenRemove(sync, stop, [folder, outside]);
+    return rounds;
+  }
+
+  it("does not look again for the echo of the agent's own change, only for someone else's", async () => {
     // The third round was the user's file's, not the placed one's.
-    expect(rounds).toEqual([
-      { lookAgain: true, userFileThere: false },
-      { lookAgain: true, userFileThere: false },
-      { lookAgain: true, userFileThere: true },
+    expect(await placeThenUserWrites('user.jpg')).toEqual([
+      { lookAgain: true, userWrote: false },
+      { lookAgain: true, userWrote: false },
+      { lookAgain: true, userWrote: true },
+    ]);
+  });
+
+  it('looks again when the user changes the very file the agent just placed', async () => {
+    // Only the placement's own event is its echo: the user's edit of it is news (DESIGN §4: a
+    // user's change is never lost, so it must not go unseen).
+    expect(await placeThenUserWrites('placed.jpg')).toEqual([
+      { lookAgain: true, userWrote: false },
+      { lookAgain: true, userWrote: false },
+      { lookAgain: true, userWrote: true },
     ]);
   });
 });
