@@ -15,6 +15,13 @@ describe('checkLibraryPath', () => {
     expect(checkLibraryPath(path)).toEqual({ ok: true, path });
   });
 
+  it('accepts characters outside the Basic Multilingual Plane (whole surrogate pairs)', () => {
+    expect(checkLibraryPath('Ferien \u{1F600}/IMG.HEIC')).toEqual({
+      ok: true,
+      path: 'Ferien \u{1F600}/IMG.HEIC',
+    });
+  });
+
   it('normalizes to NFC so macOS and Linux agree on one spelling', () => {
     const decomposed = 'Cafe\u0301/IMG.HEIC';
     expect(checkLibraryPath(decomposed)).toEqual({ ok: true, path: 'Caf\u00e9/IMG.HEIC' });
@@ -34,6 +41,9 @@ describe('checkLibraryPath', () => {
     ['a/\u0000.HEIC', 'contains NUL or a control character'],
     ['a\nb.HEIC', 'contains NUL or a control character'],
     ['a\u007f.HEIC', 'contains NUL or a control character'],
+    ['a\udc00b.jpg', 'is not well-formed Unicode'],
+    ['a/\ud83d.jpg', 'is not well-formed Unicode'],
+    ['\ude00\ud83d.jpg', 'is not well-formed Unicode'],
   ])('rejects %j: %s', (raw, problem) => {
     const check = checkLibraryPath(raw);
     expect(check.ok).toBe(false);

@@ -1,17 +1,23 @@
 /**
  * Library paths are relative, '/'-separated and made safe here, once, for every part that
  * takes a path from outside: no absolute paths, no '..' or '.' segments, no NUL or control
- * characters, no empty segments. Unicode is NFC so macOS and Linux agree on one spelling.
+ * characters, no empty segments, no half of a UTF-16 surrogate pair (no file system can name
+ * it, and it cannot be sent as a download's file name). Unicode is NFC so macOS and Linux agree
+ * on one spelling.
  */
 export type PathCheck = { ok: true; path: string } | { ok: false; problem: string };
 
 const MAX_PATH_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
 const CONTROL = /[\u0000-\u001f\u007f]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function checkLibraryPath(raw: string): PathCheck {
   if (raw.length === 0) return { ok: false, problem: 'is empty' };
   if (CONTROL.test(raw)) return { ok: false, problem: 'contains NUL or a control character' };
+  if (LONE_SURROGATE.test(raw)) {
+    return { ok: false, problem: 'is not well-formed Unicode (half of a surrogate pair)' };
+  }
   const path = raw.normalize('NFC');
   if (path.startsWith('/') || path.includes('\\') || /^[a-zA-Z]:/.test(path)) {
     return {

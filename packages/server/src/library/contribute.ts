@@ -11,12 +11,14 @@ import {
   type UserId,
 } from '@keepsake/core';
 
-/** A folder name from an album name: no "/" or control characters, never "." or "..". */
+/**
+ * A folder name from an album name: no "/" or control characters, never "." or "..", and cut
+ * at 100 characters, not UTF-16 units (a cut through an emoji leaves a path no disk can name).
+ */
 const folderName = (name: string): string => {
-  const cleaned = name
-    .replace(/[/\\\u0000-\u001f\u007f]/g, '_')
-    .trim()
-    .slice(0, 100);
+  const cleaned = Array.from(name.replace(/[/\\\u0000-\u001f\u007f]/g, '_').trim())
+    .slice(0, 100)
+    .join('');
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'Album' : cleaned;
 };
 

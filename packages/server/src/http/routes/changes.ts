@@ -48,7 +48,9 @@ export function changesRoutes(app: ZodApp, ctx: ServerContext): void {
       const { user, device } = await ctx.auth.user(request);
       const { since, limit } = request.query;
       const page = await ctx.store.changesJson(user.id, since, limit);
-      if (device) await ctx.store.deviceSeen(device.id, ctx.now(), since);
+      // A position past the head acknowledges nothing that exists (and, kept, would hold the
+      // device's position there for good: it only ever rises).
+      if (device) await ctx.store.deviceSeen(device.id, ctx.now(), Math.min(since, page.head));
       // Stored ops and outcomes are JSON already: the page is sent without parsing them.
       return reply
         .type('application/json; charset=utf-8')
