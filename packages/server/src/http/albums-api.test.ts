@@ -235,6 +235,45 @@ describe('albums and sharing over HTTP', () => {
     expect(blob.status).toBe(404);
   });
 
+  it("counts a contribution at the bytes' stored size, not the size the contributor's op declared", async () => {
+    const t = await startTestServer();
+    const { alice, bob } = await aliceSharesOnePhoto(t);
+    await t.api('/api/v1/ops', {
+      token: alice.token,
+      body: {
+        ops: [
+          opFrom(alice.deviceId, {
+            kind: 'shareAlbum',
+            albumId: 'album-trip',
+            user: bob.userId,
+            role: 'contributor',
+          }),
+        ],
+      },
+    });
+    const bobsPhoto = bytes('a long name for a photo of bob at the harbour');
+    await uploadBlob(t.api, bob.token, bobsPhoto);
+    const hash = sha256Of(bobsPhoto);
+    const understated = opFrom(bob.deviceId, {
+      kind: 'import',
+      assetId: hash,
+      resources: { original: { hash, size: 0, ext: 'HEIC' } },
+      meta: {},
+      path: 'Camera/IMG_9.HEIC',
+    });
+    await t.api('/api/v1/ops', { token: bob.token, body: { ops: [understated] } });
+    const usedBefore = await t.server.context.store.libraryBytes(asUserId(alice.userId));
+
+    const response = await t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
+      token: bob.token,
+      body: { assetId: hash },
+    });
+    expect(response.status).toBe(200);
+    expect(await t.server.context.store.libraryBytes(asUserId(alice.userId))).toBe(
+      usedBefore + bobsPhoto.length,
+    );
+  });
+
   it('takes the access away on the next request once the share is withdrawn', async () => {
     const t = await startTestServer();
     const { alice, bob } = await aliceSharesOnePhoto(t);

@@ -814,9 +814,15 @@ export class SqliteMetadataStore implements MetadataStore {
     const claimant = claimedAs === undefined ? undefined : this.#lib(claimedAs);
     try {
       writeTransaction(this.#db, () => {
+        // Bytes already stored count at their stored size, not the caller's word for it (a
+        // contribution's size comes from the contributor's op).
+        const sized = blobs.map(({ hash, size }) => ({
+          hash,
+          size: (q.blobSize.get(hash) as number | undefined) ?? size,
+        }));
         // What takes room: the blobs the library does not hold yet, each once.
         const lacking = new Map<BlobHash, number>();
-        for (const { hash, size } of blobs) {
+        for (const { hash, size } of sized) {
           if (q.libraryBlob.get(lib, hash) === undefined) lacking.set(hash, size);
         }
         let adding = 0;
@@ -826,7 +832,7 @@ export class SqliteMetadataStore implements MetadataStore {
         if (quotaBytes !== undefined && quotaBytes !== null) {
           this.#checkQuota(lib, adding, quotaBytes);
         }
-        for (const { hash, size } of blobs) {
+        for (const { hash, size } of sized) {
           q.settleBlobFile.run(hash);
           q.insertBlob.run(hash, size, nowMs);
           const inherited = claimant === undefined ? undefined : this.#claimedAt(claimant, hash);

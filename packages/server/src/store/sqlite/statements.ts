@@ -216,6 +216,7 @@ export function prepareStatements(db: Db) {
     deleteMedia: s('DELETE FROM media WHERE hash = ?'),
     deleteBlob: s('DELETE FROM blobs WHERE hash = ?'),
     blobExists: s('SELECT 1 FROM blobs WHERE hash = ?'),
+    blobSize: value('SELECT size FROM blobs WHERE hash = ?'),
     enqueueMedia: s('INSERT OR IGNORE INTO media_queue (hash, queued_at) VALUES (?, ?)'),
     queuedMedia: value('SELECT hash FROM media_queue ORDER BY queued_at, hash LIMIT ?'),
     dequeueMedia: s('DELETE FROM media_queue WHERE hash = ?'),
