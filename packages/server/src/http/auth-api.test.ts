@@ -59,6 +59,26 @@ describe('authentication and devices over HTTP', () => {
     expect((await t.api('/api/v1/changes', { token: alice.token })).status).toBe(401);
   });
 
+  it('registers a device only for a signed-in session, so a revoked device cannot mint a new token', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const minted = await t.api('/api/v1/devices', {
+      token: alice.token,
+      body: { name: 'thief' },
+    });
+    expect(minted.status).toBe(401);
+    expect(await errorOf(minted)).toEqual({
+      code: 'unauthorized',
+      message: 'this call needs a signed-in session, not a device token: sign in first',
+    });
+    const listed = await t.api('/api/v1/devices', { token: alice.session });
+    const { devices } = (await listed.json()) as { devices: unknown[] };
+    expect(devices).toHaveLength(1);
+    // The agent's sign-in registers with a password session as a bearer token; that still works.
+    const ok = await t.api('/api/v1/devices', { token: alice.session, body: { name: 'phone' } });
+    expect(ok.status).toBe(201);
+  });
+
   it("answers 404 for another user's device, exactly as for a device that does not exist", async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
@@ -123,5 +143,14 @@ describe('authentication and devices over HTTP', () => {
       (await t.api('/api/v1/session', { method: 'DELETE', token: alice.session })).status,
     ).toBe(200);
     expect((await t.api('/api/v1/me', { token: alice.session })).status).toBe(401);
+  });
+
+  it('treats a malformed session cookie as no session: 401, not 500', async () => {
+    const t = await startTestServer();
+    const response = await t.api('/api/v1/me', {
+      headers: { cookie: 'keepsake_session=%E0%A4%A' },
+    });
+    expect(response.status).toBe(401);
+    expect((await errorOf(response)).code).toBe('unauthorized');
   });
 });

@@ -62,6 +62,15 @@ export class Authenticator {
     return { ...caller, device: caller.device };
   }
 
+  /** For what only a person signed in with a password may do: a stolen device token must not reach it. */
+  async session(request: FastifyRequest): Promise<Caller & { sessionHash: string }> {
+    const caller = await this.user(request);
+    if (caller.sessionHash === undefined) {
+      throw unauthorized('this call needs a signed-in session, not a device token: sign in first');
+    }
+    return { ...caller, sessionHash: caller.sessionHash };
+  }
+
   async admin(request: FastifyRequest): Promise<Caller> {
     const caller = await this.user(request);
     if (!caller.user.isAdmin) throw forbidden('only an administrator may do this');
@@ -78,7 +87,13 @@ function bearerToken(request: FastifyRequest): string | undefined {
 function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    if (key !== name) continue;
+    try {
+      return decodeURIComponent(value.join('='));
+    } catch {
+      // A malformed cookie is no session, not a server error.
+      return undefined;
+    }
   }
   return undefined;
 }

@@ -73,4 +73,23 @@ describe('the users routes', () => {
     expect(other.status).toBe(404);
     expect((await signIn(t.api, 'bob', 'bob-password')).status).toBe(200);
   });
+
+  it('refuses a password change with a device token, even for the user themself', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const stolen = await t.api(`/api/v1/users/${alice.userId}/password`, {
+      method: 'PUT',
+      token: alice.token,
+      body: { password: 'taken over now' },
+    });
+    expect(stolen.status).toBe(401);
+    expect((await errorOf(stolen)).message).toContain('signed-in session');
+    expect((await signIn(t.api, 'alice', 'alice-password')).status).toBe(200);
+    const own = await t.api(`/api/v1/users/${alice.userId}/password`, {
+      method: 'PUT',
+      token: alice.session,
+      body: { password: 'my own new password' },
+    });
+    expect(own.status).toBe(200);
+  });
 });

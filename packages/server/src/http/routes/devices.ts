@@ -41,7 +41,8 @@ export function devicesRoutes(app: ZodApp, ctx: ServerContext): void {
       },
     },
     async (request, reply) => {
-      const { user } = await ctx.auth.user(request);
+      // A session, not a device token: else a revoked device could have minted itself another.
+      const { user } = await ctx.auth.session(request);
       const token = newToken();
       const device = await ctx.store.createDevice(
         { id: newId('dev') as DeviceId, userId: user.id, name: request.body.name },

@@ -128,7 +128,8 @@ export function usersRoutes(app: ZodApp, ctx: ServerContext): void {
       },
     },
     async (request) => {
-      const { user } = await ctx.auth.user(request);
+      // A session, not a device token: a stolen device must not be able to take over the account.
+      const { user } = await ctx.auth.session(request);
       const target = request.params.id as UserId;
       if (!user.isAdmin && user.id !== target) throw notFound('user');
       if (!(await ctx.store.userById(target))) throw notFound('user');
