@@ -1,8 +1,11 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import ignore from 'ignore';
 import { describe, expect, it } from 'vitest';
 import { ignoredByDefault } from './default-ignores.js';
-import { DEFAULT_IGNORES } from './ignore-rules.js';
+import { DEFAULT_IGNORES, loadIgnoreRules, syncedHere } from './ignore-rules.js';
 
 describe('the default ignore rules without the ignore package', () => {
   it('say what ignore says of the same patterns, for paths made of their pieces (property)', () => {
@@ -60,5 +63,33 @@ describe('the default ignore rules without the ignore package', () => {
       }),
       { seed: 20261130, numRuns: 2000 },
     );
+  });
+});
+
+describe("the agent's own folder", () => {
+  // A folder synced by another device inside this one holds its own `.keepsake`: its state.db
+  // must not be uploaded as a photo.
+  const nested = ['.keepsake/', 'Trip/.keepsake/', 'a/b/.KeepSake/'];
+
+  it('is left out at any depth by the fast path', () => {
+    for (const path of nested) expect(ignoredByDefault(path), path).toBe(true);
+    expect(ignoredByDefault('Trip/.keepsake')).toBe(false); // a file so named is a file
+    expect(ignoredByDefault('Trip/.keepsakes/')).toBe(false);
+  });
+
+  it('is left out at any depth with or without a .keepsakeignore', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'keepsake-ignores-'));
+    try {
+      const plain = await loadIgnoreRules(folder);
+      await writeFile(join(folder, '.keepsakeignore'), '*.raw\n');
+      const own = await loadIgnoreRules(folder);
+      for (const rules of [plain, own]) {
+        for (const path of nested) expect(rules.ignores(path), path).toBe(true);
+        expect(syncedHere('Trip/.keepsake/state.db', rules)).toBe(false);
+        expect(syncedHere('Trip/IMG_0001.JPG', rules)).toBe(true);
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });

@@ -23,12 +23,13 @@ const ENDINGS = ['~', '.tmp', '.temp', '.part', '.partial', '.crdownload', '.dow
 export function ignoredByDefault(path: string): boolean {
   const folder = path.endsWith('/');
   const lower = path.toLowerCase(); // as `ignore` matches: case-insensitively
-  if (lower === `${AGENT_DIR}/` || lower === IGNORE_FILE || lower === `${IGNORE_FILE}/`) {
-    return true;
-  }
+  if (lower === IGNORE_FILE || lower === `${IGNORE_FILE}/`) return true;
   const end = folder ? path.length - 1 : path.length;
   const name = lower.slice(lower.lastIndexOf('/', end - 1) + 1, end);
   if (NAMES.has(name) || (folder && FOLDER_NAMES.has(name))) return true;
+  // At any depth, like `ignore-rules.ts`. Not in FOLDER_NAMES: the two modules import each
+  // other, so AGENT_DIR may not be set yet while this one's top level runs.
+  if (folder && name === AGENT_DIR) return true;
   if (name.startsWith('._') || name.startsWith('~$')) return true;
   if (/^\..*\.swp$/.test(name)) return true;
   return ENDINGS.some((ending) => name.endsWith(ending));

@@ -14,7 +14,8 @@ export const IGNORE_FILE = '.keepsakeignore';
  * and files still arriving (browser downloads, copies in progress).
  */
 export const DEFAULT_IGNORES: readonly string[] = [
-  `/${AGENT_DIR}/`,
+  // at any depth: a folder synced by another device may sit inside this one
+  `${AGENT_DIR}/`,
   `/${IGNORE_FILE}`,
   // macOS
   '.DS_Store',
