@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
@@ -109,6 +109,25 @@ describe('keepsake status, why and verify', () => {
     const nested = await a.run(['sync', join(a.folder, 'inner'), '--once']);
     expect(nested.code).toBe(2);
     expect(nested.stderr).toContain('overlaps');
+  });
+
+  it('says a synced folder has gone missing, and does not make it again', async () => {
+    const {
+      devices: [a],
+    } = await household('missing', ['a']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await a.syncOnce();
+    // As a drive not mounted: made afresh, the folder would fill with the whole library.
+    renameSync(a.folder, `${a.folder}-away`);
+    for (const command of [['status'], ['verify']]) {
+      const run = await a.run(command);
+      expect(run.stderr).toContain('is missing');
+      expect(run.code).toBe(1);
+    }
+    expect((await a.run(['sync', a.folder, '--once'])).code).not.toBe(0);
+    expect(existsSync(a.folder)).toBe(false);
+    renameSync(`${a.folder}-away`, a.folder);
+    expect((await a.run(['status', a.folder])).code).toBe(0);
   });
 });
 

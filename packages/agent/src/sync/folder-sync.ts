@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import {
   blobsOf,
   defaultRules,
@@ -133,6 +134,13 @@ export class FolderSync {
     events: SyncEvents = {},
     options: FolderSyncOptions = {},
   ) {
+    // Gone, it is most likely a drive not mounted: made afresh, it would fill with the whole
+    // library, on the disk underneath.
+    if (!existsSync(folder)) {
+      throw new UsageError(
+        `${folder} is missing (a drive not mounted, or moved away?): put it back and sync again; to sync into a new empty folder there, create it first`,
+      );
+    }
     this.db = openAgentState(folder);
     this.#files = new AgentFiles(folder);
     this.#facts = new FileFacts(this.db);

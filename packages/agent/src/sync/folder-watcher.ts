@@ -58,7 +58,9 @@ export class FolderWatcher {
     try {
       const watcher = watch(join(this.folder, dir), { recursive }, (_event, name) => {
         const path = `${dir}${name?.split(sep).join('/') ?? ''}`;
-        if (name !== null && (`${path}/`.startsWith(`${AGENT_DIR}/`) || this.isOwn(path))) return;
+        // Any agent's own folder, this one's or a nested folder synced by another device.
+        const agents = path.split('/').includes(AGENT_DIR);
+        if (name !== null && (agents || this.isOwn(path))) return;
         this.onChange();
       });
       watcher.on('error', () => {
