@@ -56,7 +56,16 @@ async function main(argv: string[]): Promise<void> {
     console.log(command.HELP);
     return;
   }
-  await command.run(rest);
+  try {
+    await command.run(rest);
+  } catch (error) {
+    // An unknown option or one missing its value: the user's to fix, said without a stack.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      throw new CliError(`${(error as Error).message}\nRun "keepsake ${name} --help".`, 2);
+    }
+    throw error;
+  }
 }
 
 try {

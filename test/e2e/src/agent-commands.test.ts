@@ -32,6 +32,12 @@ describe('keepsake status, why and verify', () => {
     const before = await a.run(['status']);
     expect(before.code).toBe(2);
     expect(before.stderr).toContain('keepsake sync <folder>');
+    // A mistyped option is a usage error with the way to help, not a crash with a stack.
+    const mistyped = await a.run(['status', '--bogus']);
+    expect(mistyped.code).toBe(2);
+    expect(mistyped.stderr).toContain(`Unknown option '--bogus'`);
+    expect(mistyped.stderr).toContain('keepsake status --help');
+    expect(mistyped.stderr).not.toContain('    at ');
     put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
     await a.syncOnce();
     const status = await a.run(['status', '--json']);
