@@ -199,33 +199,11 @@ describe('albums and sharing over HTTP', () => {
   it("refuses a contribution past the owner's quota: the owner's library is not filled for them", async () => {
     // Alice's two photos take 48 of her 100 bytes; Bob's 58-byte photo fits his quota, not hers.
     const t = await startTestServer({ defaultQuotaBytes: 100 });
-    const { alice, bob } = await aliceSharesOnePhoto(t);
-    await t.api('/api/v1/ops', {
-      token: alice.token,
-      body: {
-        ops: [
-          opFrom(alice.deviceId, {
-            kind: 'shareAlbum',
-            albumId: 'album-trip',
-            user: bob.userId,
-            role: 'contributor',
-          }),
-        ],
-      },
-    });
-    const bobsPhoto = bytes('a long name for a photo of bob at the harbour');
+    const { alice, bobsPhoto, contribute } = await bobReadyToContribute(t);
     expect(bobsPhoto.length).toBe(58);
-    expect((await uploadBlob(t.api, bob.token, bobsPhoto)).status).toBe(204);
-    await t.api('/api/v1/ops', {
-      token: bob.token,
-      body: { ops: [importOpFor(bob.deviceId, bobsPhoto, 'Camera/IMG_9.HEIC')] },
-    });
     const usedBefore = await t.server.context.store.libraryBytes(asUserId(alice.userId));
 
-    const response = await t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
-      token: bob.token,
-      body: { assetId: sha256Of(bobsPhoto) },
-    });
+    const response = await contribute();
     expect(response.status).toBe(413);
     const { error } = (await response.json()) as { error: { code: string; message: string } };
     expect(error.code).toBe('quota-exceeded');
@@ -237,38 +215,10 @@ describe('albums and sharing over HTTP', () => {
 
   it("counts a contribution at the bytes' stored size, not the size the contributor's op declared", async () => {
     const t = await startTestServer();
-    const { alice, bob } = await aliceSharesOnePhoto(t);
-    await t.api('/api/v1/ops', {
-      token: alice.token,
-      body: {
-        ops: [
-          opFrom(alice.deviceId, {
-            kind: 'shareAlbum',
-            albumId: 'album-trip',
-            user: bob.userId,
-            role: 'contributor',
-          }),
-        ],
-      },
-    });
-    const bobsPhoto = bytes('a long name for a photo of bob at the harbour');
-    await uploadBlob(t.api, bob.token, bobsPhoto);
-    const hash = sha256Of(bobsPhoto);
-    const understated = opFrom(bob.deviceId, {
-      kind: 'import',
-      assetId: hash,
-      resources: { original: { hash, size: 0, ext: 'HEIC' } },
-      meta: {},
-      path: 'Camera/IMG_9.HEIC',
-    });
-    await t.api('/api/v1/ops', { token: bob.token, body: { ops: [understated] } });
+    const { alice, bobsPhoto, contribute } = await bobReadyToContribute(t, 0);
     const usedBefore = await t.server.context.store.libraryBytes(asUserId(alice.userId));
 
-    const response = await t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
-      token: bob.token,
-      body: { assetId: hash },
-    });
-    expect(response.status).toBe(200);
+    expect((await contribute()).status).toBe(200);
     expect(await t.server.context.store.libraryBytes(asUserId(alice.userId))).toBe(
       usedBefore + bobsPhoto.length,
     );
@@ -382,3 +332,36 @@ describe('albums and sharing over HTTP', () => {
     );
   });
 });
+
+/**
+ * Alice's album shared with Bob as contributor, and Bob's 58-byte photo uploaded and imported
+ * into his library, its op declaring `declaredSize` bytes (its true size unless given).
+ */
+async function bobReadyToContribute(t: TestServer, declaredSize?: number) {
+  const { alice, bob } = await aliceSharesOnePhoto(t);
+  const share = opFrom(alice.deviceId, {
+    kind: 'shareAlbum',
+    albumId: 'album-trip',
+    user: bob.userId,
+    role: 'contributor',
+  });
+  await t.api('/api/v1/ops', { token: alice.token, body: { ops: [share] } });
+  const bobsPhoto = bytes('a long name for a photo of bob at the harbour');
+  expect((await uploadBlob(t.api, bob.token, bobsPhoto)).status).toBe(204);
+  const hash = sha256Of(bobsPhoto);
+  const size = declaredSize ?? bobsPhoto.length;
+  const imported = opFrom(bob.deviceId, {
+    kind: 'import',
+    assetId: hash,
+    resources: { original: { hash, size, ext: 'HEIC' } },
+    meta: {},
+    path: 'Camera/IMG_9.HEIC',
+  });
+  await t.api('/api/v1/ops', { token: bob.token, body: { ops: [imported] } });
+  const contribute = () =>
+    t.api(`/api/v1/albums/album-trip/contributions?owner=${alice.userId}`, {
+      token: bob.token,
+      body: { assetId: hash },
+    });
+  return { alice, bobsPhoto, contribute };
+}
