@@ -1,12 +1,35 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { BoundedSlots, SlotsFull } from './bounded-slots.js';
 
-const scryptAsync = promisify(scrypt) as (
+const scryptOnPool = promisify(scrypt) as (
   password: string,
   salt: Buffer,
   keylen: number,
   options: { N: number; r: number; p: number; maxmem: number },
 ) => Promise<Buffer>;
+
+/** Refused at once when too many password checks are already running or waiting. */
+export class PasswordChecksBusy extends Error {
+  constructor() {
+    super('the server is checking too many passwords at once; try again in a few seconds');
+  }
+}
+
+/*
+ * scrypt runs on libuv's thread pool (4 threads), which file reads and writes share: a flood of
+ * sign-ins with made-up names would otherwise take every thread and stall every download and
+ * upload. Two run at once, a few dozen wait, and the rest are refused straight away.
+ */
+const scryptSlots = new BoundedSlots(2, 32);
+
+async function scryptAsync(...args: Parameters<typeof scryptOnPool>): Promise<Buffer> {
+  try {
+    return await scryptSlots.run(() => scryptOnPool(...args));
+  } catch (error) {
+    throw error instanceof SlotsFull ? new PasswordChecksBusy() : error;
+  }
+}
 
 // scrypt parameters: N=2^15, r=8 (32 MiB, ~50–100 ms here), as OWASP suggests for scrypt.
 const PARAMS = { N: 1 << 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };

@@ -43,6 +43,29 @@ describe('authentication and devices over HTTP', () => {
     expect(right.status).toBe(429);
   });
 
+  it('refuses a flood of sign-ins beyond what it can check, and still serves', async () => {
+    const t = await startTestServer();
+    const attempts = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        t.api('/api/v1/session', { body: { user: `made-up-${i}`, password: 'guess-123' } }),
+      ),
+    );
+    const busy = attempts.filter((r) => r.status === 503);
+    expect(attempts.every((r) => r.status === 401 || r.status === 503)).toBe(true);
+    // Two are checked at once and 32 wait: the rest are refused straight away.
+    expect(busy.length).toBeGreaterThanOrEqual(120 - 34);
+    const [first] = busy;
+    expect(first?.headers.get('retry-after')).toBe('5');
+    expect(first && (await errorOf(first))).toEqual({
+      code: 'busy',
+      message: 'the server is checking too many passwords at once; try again in a few seconds',
+    });
+    const right = await t.api('/api/v1/session', {
+      body: { user: 'admin', password: ADMIN_PASSWORD },
+    });
+    expect(right.status).toBe(200);
+  });
+
   it('stores device tokens only as hashes, and a revoked device is refused on its next request', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');

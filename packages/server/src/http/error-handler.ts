@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { PasswordChecksBusy } from '../auth/secrets.js';
 import { ApiError } from './api-error.js';
 
 /** What an unexpected failure answers: its message may name server paths, so it is only logged. */
@@ -16,6 +17,9 @@ const send = (reply: FastifyReply, status: number, code: string, message: string
  */
 export function handleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   if (error instanceof ApiError) return send(reply, error.status, error.code, error.message);
+  if (error instanceof PasswordChecksBusy) {
+    return send(reply.header('retry-after', '5'), 503, 'busy', error.message);
+  }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
     const problems = error.validation.map((issue) => {

@@ -36,8 +36,7 @@ export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
     },
     async (request, reply) => {
       const { user: name, password } = request.body;
-      const key = `${request.ip}|${name}`;
-      if (throttle.blocked(key)) {
+      if (throttle.blocked(request.ip, name)) {
         throw new ApiError(
           429,
           'too-many-attempts',
@@ -47,10 +46,10 @@ export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
       const user = await ctx.store.userByName(name);
       const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
       if (!user || !user.passwordHash || !ok) {
-        throttle.failed(key);
+        throttle.failed(request.ip, name);
         throw unauthorized('user name or password is wrong');
       }
-      throttle.succeeded(key);
+      throttle.succeeded(request.ip, name);
       const token = newToken();
       const expires = ctx.now() + ctx.config.sessionLifetimeMs;
       await ctx.store.createSession(tokenHash(token), user.id, expires);
