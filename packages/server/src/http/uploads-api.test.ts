@@ -156,6 +156,50 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect(await overQuota.text()).toContain('quota');
   });
 
+  it('counts unfinished uploads against the quota until they finish or are cancelled', async () => {
+    const t = await startTestServer({ defaultQuotaBytes: 100_000 });
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const first = await createUpload(t.api, alice.token, randomBytes(60_000));
+    expect(first.status).toBe(201);
+    // Not a byte sent yet, and the 60,000 are held: 50,000 more would pass the quota.
+    const second = await createUpload(t.api, alice.token, randomBytes(50_000));
+    expect(second.status).toBe(413);
+    expect(await second.json()).toEqual({
+      error: {
+        code: 'quota-exceeded',
+        message:
+          'this upload would take the library past its quota of 100000 bytes, counting 60000 bytes of unfinished uploads (finish them, or they expire); free space or ask an administrator for more',
+      },
+    });
+    // Another user's library is not charged for Alice's uploads.
+    expect((await createUpload(t.api, bob.token, randomBytes(50_000))).status).toBe(201);
+
+    const cancelled = await fetch(first.headers.get('location') ?? '', {
+      method: 'DELETE',
+      headers: { ...TUS, authorization: `Bearer ${alice.token}` },
+    });
+    expect(cancelled.status).toBe(204);
+    expect((await createUpload(t.api, alice.token, randomBytes(50_000))).status).toBe(201);
+  });
+
+  it('refuses a user more unfinished uploads than it keeps open, with 429', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    for (let i = 0; i < 256; i++) {
+      expect((await createUpload(t.api, alice.token, randomBytes(100))).status).toBe(201);
+    }
+    const refused = await createUpload(t.api, alice.token, randomBytes(100));
+    expect(refused.status).toBe(429);
+    expect(((await refused.json()) as { error: unknown }).error).toEqual({
+      code: 'too-many-uploads',
+      message:
+        '256 uploads of yours are unfinished, the most this server keeps open; resume or cancel them (an unfinished upload expires 24 hours after it began)',
+    });
+    expect((await createUpload(t.api, bob.token, randomBytes(100))).status).toBe(201);
+  });
+
   it('requires the SHA-256 in the upload metadata', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
@@ -258,7 +302,12 @@ describe('resumable uploads (tus) over HTTP', () => {
     const alice = await t.userWithDevice('alice');
     const { store } = t.server.context;
     const files = Array.from({ length: 6 }, () => randomBytes(30_000));
-    // Each creation is checked against an empty library: all six are let in.
+    // Each creation is checked against an empty library: all six are let in. (The resumable
+    // ones count against the quota while unfinished, but three of them fit.)
+    const whole = await Promise.all(
+      files.slice(3).map((bytes) => heldWholeUpload(t, alice.token, bytes)),
+    );
+    await sleep(200); // for the whole uploads' creations to be checked while nothing is stored
     const resumable = await Promise.all(
       files.slice(0, 3).map(async (bytes) => {
         const created = await createUpload(t.api, alice.token, bytes);
@@ -266,10 +315,6 @@ describe('resumable uploads (tus) over HTTP', () => {
         return { bytes, url: created.headers.get('location') ?? '' };
       }),
     );
-    const whole = await Promise.all(
-      files.slice(3).map((bytes) => heldWholeUpload(t, alice.token, bytes)),
-    );
-    await sleep(200); // for the whole uploads' creations to be checked while nothing is stored
     const patch = ({ bytes, url }: { bytes: Uint8Array; url: string }) =>
       patchUpload(url, alice.token, 0, bytes).then(answerOf);
     const [first, second, third] = resumable;

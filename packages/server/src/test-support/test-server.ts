@@ -94,7 +94,6 @@ export const tusMetadata = (values: Record<string, string>): string =>
 
 const TUS = { 'tus-resumable': '1.0.0' };
 
-/** Creates a tus upload for `bytes`, returning its URL. */
 /**
  * Creates an upload of `bytes`; with `whole`, its body goes in the same request (tus
  * creation-with-upload), as the agent sends a photo.

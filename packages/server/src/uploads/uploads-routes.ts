@@ -9,7 +9,7 @@ import { EVENTS, Server, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { quotaOf } from '../config.js';
-import { HashingFileStore } from './hashing-file-store.js';
+import { CountedFileStore } from './counted-file-store.js';
 import { checksumMismatch, removeStaleFiles, wholeUploads, type Creation } from './whole-upload.js';
 import { ApiError, badRequest, tooLarge } from '../http/api-error.js';
 import { INTERNAL_ERROR_MESSAGE } from '../http/error-handler.js';
@@ -28,6 +28,9 @@ const ADOPT = '.adopt';
  */
 const COMPLETE_UNTOUCHED_MS = 60_000;
 
+/** Unfinished resumable uploads one user may hold: a client resumes its own, so few are open. */
+const MAX_UPLOADS_IN_PROGRESS = 256;
+
 type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0];
 
 /** How a tus hook answers with an HTTP error: tus sends `status_code` and `body` as they are. */
@@ -44,12 +47,19 @@ const refuse = (status: number, code: string, message: string) =>
   new TusRefusal(status, code, message);
 const refusal = (error: ApiError) => refuse(error.status, error.code, error.message);
 
-/** An upload the library has no room for: the same answer at its creation and at its finish. */
-const overQuota = (quota: number) =>
+/**
+ * An upload the library has no room for: the same answer at its creation and at its finish,
+ * naming at creation the bytes that unfinished uploads already hold.
+ */
+const overQuota = (quota: number, unfinishedBytes = 0) =>
   new ApiError(
     413,
     'quota-exceeded',
-    `this upload would take the library past its quota of ${String(quota)} bytes; free space or ask an administrator for more`,
+    `this upload would take the library past its quota of ${String(quota)} bytes${
+      unfinishedBytes > 0
+        ? `, counting ${String(unfinishedBytes)} bytes of unfinished uploads (finish them, or they expire)`
+        : ''
+    }; free space or ask an administrator for more`,
   );
 
 /**
@@ -63,7 +73,7 @@ export function uploadsRoutes(
   ctx: ServerContext,
 ): { expireStale: () => Promise<number> } {
   const directory = join(ctx.config.dataDir, 'uploads');
-  const datastore = new HashingFileStore({
+  const datastore = new CountedFileStore({
     directory,
     expirationPeriodInMilliseconds: ctx.config.uploadExpiryMs,
   });
@@ -95,11 +105,22 @@ export function uploadsRoutes(
         `this file is ${String(size)} bytes; this server takes files up to ${String(ctx.config.maxUploadBytes)} bytes`,
       );
     }
-    // A first look, so that a client learns before it sends a byte; uploads in progress are
-    // not counted here, and the claim on the finished bytes is checked again (see `store`).
+    const unfinished = await datastore.inProgress(owner.id);
+    if (unfinished.uploads >= MAX_UPLOADS_IN_PROGRESS) {
+      throw new ApiError(
+        429,
+        'too-many-uploads',
+        `${String(unfinished.uploads)} uploads of yours are unfinished, the most this server keeps open; resume or cancel them (an unfinished upload expires ${String(Math.round(ctx.config.uploadExpiryMs / 3_600_000))} hours after it began)`,
+      );
+    }
+    // A first look, so that a client learns before it sends a byte. Uploads creating at the
+    // same moment may each pass it; the claim on the finished bytes holds (see `store`).
     const quota = quotaOf(owner, ctx.config);
-    if (quota !== null && (await ctx.store.libraryBytes(owner.id)) + size > quota) {
-      throw overQuota(quota);
+    if (
+      quota !== null &&
+      (await ctx.store.libraryBytes(owner.id)) + unfinished.bytes + size > quota
+    ) {
+      throw overQuota(quota, unfinished.bytes);
     }
     return { hash: asBlobHash(hash), size };
   };
