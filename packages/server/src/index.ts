@@ -1,5 +1,6 @@
 // @keepsake/server: `keepsake serve` — the op API, change feed, resumable uploads and stores.
 export { defaultConfig, DEFAULT_PORT, type ServerConfig } from './config.js';
+export { DataDirInUse } from './data-dir-lock.js';
 export { startServer, dataPaths, type RunningServer, type StartOptions } from './start-server.js';
 export { fsck, countPartialUploads, type FsckReport } from './maintenance/fsck.js';
 export { openDataDir } from './maintenance/open-stores.js';

@@ -5,6 +5,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { BlobGate } from './blobs/blob-gate.js';
 import { FolderBlobStore } from './blobs/folder-blob-store.js';
 import type { ServerConfig } from './config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { Authenticator } from './http/authenticate.js';
 import { buildApp } from './http/build-app.js';
 import { Metrics } from './http/metrics.js';
@@ -56,12 +57,24 @@ export async function startServer(
   const paths = dataPaths(config.dataDir);
   mkdirSync(paths.blobs, { recursive: true });
   mkdirSync(paths.uploads, { recursive: true });
-  const store = await openStoreThread(paths.database);
+  const lock = lockDataDir(config.dataDir);
+  const store = await openStoreThread(paths.database).catch((error: unknown) => {
+    lock.release();
+    throw error;
+  });
   try {
-    return await serve(config, options, paths, store);
+    const server = await serve(config, options, paths, store);
+    return {
+      ...server,
+      close: async () => {
+        await server.close();
+        lock.release();
+      },
+    };
   } catch (error) {
     // The store's thread would keep the process alive after a failed start (a port in use).
     await store.close();
+    lock.release();
     throw error;
   }
 }

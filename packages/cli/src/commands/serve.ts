@@ -1,5 +1,12 @@
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORT, defaultConfig, startServer } from '@keepsake/server';
+import {
+  DataDirInUse,
+  DEFAULT_PORT,
+  defaultConfig,
+  startServer,
+  type ServerConfig,
+} from '@keepsake/server';
 import { CliError } from '../cli-error.js';
 
 export const HELP = `Usage: keepsake serve [options]
@@ -31,16 +38,15 @@ export async function run(args: string[]): Promise<void> {
     ...(values.data !== undefined && { dataDir: values.data }),
     ...(values.host !== undefined && { host: values.host }),
   });
+  if (statSync(config.dataDir, { throwIfNoEntry: false })?.isDirectory() === false) {
+    throw new CliError(`--data ${config.dataDir} is a file; name a directory (made if missing)`, 2);
+  }
   const server = await startServer(config, {
     logger: { level: process.env.KEEPSAKE_LOG_LEVEL ?? 'info' },
     adminUser: process.env.KEEPSAKE_ADMIN_USER,
     adminPassword: process.env.KEEPSAKE_ADMIN_PASSWORD,
   }).catch((error: unknown) => {
-    const code = error instanceof Error && 'code' in error ? error.code : undefined;
-    if (code === 'EADDRINUSE') {
-      throw new CliError(`port ${port} is already in use; pick another with --port`);
-    }
-    throw error;
+    throw startFailure(error, config) ?? error;
   });
   process.stderr.write(`Keepsake is serving ${server.url} (data in ${config.dataDir})\n`);
   if (server.setupToken) {
@@ -76,6 +82,36 @@ export async function run(args: string[]): Promise<void> {
   process.on('SIGTERM', () => {
     stop('SIGTERM');
   });
+}
+
+const DATA_DIR_PROBLEMS: Partial<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of its path is a file',
+  ENOSPC: 'the disk is full',
+};
+
+/** What a failed start means for the user, for the failures an option or another server causes. */
+function startFailure(error: unknown, config: ServerConfig): CliError | undefined {
+  if (error instanceof DataDirInUse) return new CliError(error.message);
+  const { code, syscall, path } = error as NodeJS.ErrnoException;
+  if (code === 'EADDRINUSE') {
+    return new CliError(`port ${String(config.port)} is already in use; pick another with --port`);
+  }
+  if (syscall === 'getaddrinfo' || code === 'EADDRNOTAVAIL') {
+    return new CliError(
+      `cannot listen on --host ${config.host}: ${code === 'EADDRNOTAVAIL' ? 'no network interface here has that address' : 'no such host name'}; use 127.0.0.1, 0.0.0.0 or an address of this machine`,
+      2,
+    );
+  }
+  const why = code && DATA_DIR_PROBLEMS[code];
+  if (why) {
+    return new CliError(
+      `cannot use the data directory ${config.dataDir}: ${why} (${path ?? config.dataDir}); pick another with --data`,
+    );
+  }
+  return undefined;
 }
 
 function parse(args: string[]) {
