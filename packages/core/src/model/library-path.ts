@@ -9,8 +9,9 @@ export type PathCheck = { ok: true; path: string } | { ok: false; problem: strin
 
 const MAX_PATH_LENGTH = 1024;
 const MAX_SEGMENT_LENGTH = 255;
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const CONTROL = /[\u0000-\u001f\u007f]/;
+export const LONE_SURROGATE =
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function checkLibraryPath(raw: string): PathCheck {
   if (raw.length === 0) return { ok: false, problem: 'is empty' };

@@ -150,6 +150,38 @@ describe('parseOp', () => {
     expect(parseOp(setField(field, value)).ok).toBe(true);
   });
 
+  /** The op as it would arrive in JSON, with this payload in place of its own. */
+  const payloadOf = (payload: Record<string, unknown>): unknown =>
+    tampered((raw) => {
+      raw.payload = payload;
+    });
+  const album = albumId('a');
+
+  it.each([
+    [
+      'an album name that is blank',
+      { kind: 'createAlbum', albumId: album, owner: userId('me'), name: '  ' },
+      'name: is blank',
+    ],
+    [
+      'an album renamed with a line break',
+      { kind: 'renameAlbum', albumId: album, name: 'Summer\nholiday' },
+      'name: contains a control character (a line break, a tab or NUL)',
+    ],
+    [
+      'a keyword with half a surrogate pair',
+      { kind: 'addKeyword', assetId: valid.payload.assetId, keyword: 'beach \uD83C' },
+      'keyword: is not well-formed Unicode (half of a surrogate pair)',
+    ],
+  ])('rejects %s and names the field', (_what, payload, expected) => {
+    expect(errorsOf(payloadOf(payload))).toEqual([`payload.${expected}`]);
+  });
+
+  it('accepts names in any script, with spaces and emoji', () => {
+    const op = createAlbumOp({ album, name: 'Été à Kyōto 京都 🌸' });
+    expect(parseOp(JSON.parse(JSON.stringify(op))).ok).toBe(true);
+  });
+
   it('names a bad destination of a move', () => {
     const move = moveOp({ asset: valid, from: 'a/b.HEIC', fromTags: [], to: 'c/d.HEIC' });
     const raw = { ...move, payload: { ...move.payload, to: '../outside.HEIC' } };

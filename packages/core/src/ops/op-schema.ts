@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AlbumId, DeviceId, OpId, UserId, VersionId } from '../model/ids.js';
+import { labelProblem } from '../model/label.js';
 import { checkLibraryPath } from '../model/library-path.js';
 import type { LogEntry, Outcome, RejectReason } from './outcome.js';
 import { MAX_OPS_PER_BATCH } from './batch-limit.js';
@@ -142,8 +143,29 @@ export const loggedOpSchema = z.object({
   payload: z.discriminatedUnion('kind', payloads),
 });
 
-/** An op as a device submits it: its shape, and each field set to a value the field takes. */
+/** The name an op gives to something people see listed, and where in the payload it is. */
+function labelOf(payload: z.output<typeof loggedOpSchema>['payload']) {
+  switch (payload.kind) {
+    case 'createAlbum':
+    case 'renameAlbum':
+      return { field: 'name', label: payload.name };
+    case 'addKeyword':
+      return { field: 'keyword', label: payload.keyword };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An op as a device submits it: its shape, each field set to a value the field takes, and each
+ * name it gives readable in a list.
+ */
 export const opSchema = loggedOpSchema.superRefine(({ payload }, ctx) => {
+  const named = labelOf(payload);
+  const problem = named && labelProblem(named.label);
+  if (named && problem) {
+    ctx.addIssue({ code: 'custom', path: ['payload', named.field], message: problem });
+  }
   if (payload.kind !== 'setField') return;
   const { schema, takes } = FIELD_VALUES[payload.field];
   if (!schema.safeParse(payload.value).success) {

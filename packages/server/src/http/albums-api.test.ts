@@ -224,6 +224,43 @@ describe('albums and sharing over HTTP', () => {
     );
   });
 
+  it("refuses an album in someone else's name, a share with its owner or with no one, storing nothing", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bob = await t.userWithDevice('bob');
+    const submit = async (payload: Parameters<typeof opFrom>[1]) => {
+      const response = await t.api('/api/v1/ops', {
+        token: alice.token,
+        body: { ops: [opFrom(alice.deviceId, payload)] },
+      });
+      return { status: response.status, body: await response.json() };
+    };
+    const refusal = (message: string) => ({
+      status: 400,
+      body: { error: { code: 'bad-request', message } },
+    });
+    const album = { kind: 'createAlbum', albumId: 'album-trip', name: 'Trip' } as const;
+    expect(await submit({ ...album, owner: bob.userId })).toEqual(
+      refusal(
+        `body.ops.0.payload.owner: an album is created in its owner's library: give your own user id (${alice.userId})`,
+      ),
+    );
+    expect((await submit({ ...album, owner: alice.userId })).status).toBe(200);
+    const share = { kind: 'shareAlbum', albumId: 'album-trip', role: 'viewer' } as const;
+    expect(await submit({ ...share, user: alice.userId })).toEqual(
+      refusal('body.ops.0.payload.user: the album is yours already; share it with another user'),
+    );
+    expect(await submit({ ...share, user: 'user-nobody-at-all' })).toEqual(
+      refusal('body.ops.0.payload.user: no user has the id user-nobody-at-all'),
+    );
+    // Withdrawing a share names no one new: it is taken whoever it names.
+    expect((await submit({ ...share, user: 'user-nobody-at-all', role: null })).status).toBe(200);
+    const listed = (await (await t.api('/api/v1/albums', { token: alice.token })).json()) as {
+      albums: { owner: string; shares: unknown[] }[];
+    };
+    expect(listed.albums).toEqual([expect.objectContaining({ owner: alice.userId, shares: [] })]);
+  });
+
   it('takes the access away on the next request once the share is withdrawn', async () => {
     const t = await startTestServer();
     const { alice, bob } = await aliceSharesOnePhoto(t);
