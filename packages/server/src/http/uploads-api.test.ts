@@ -258,6 +258,7 @@ describe('resumable uploads (tus) over HTTP', () => {
       headers: { range: 'bytes=20000-' },
     });
     expect(outside.status).toBe(416);
+    expect(outside.headers.get('content-range')).toBe('bytes */10000');
 
     const whole = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
     expect(whole.status).toBe(200);
@@ -271,6 +272,35 @@ describe('resumable uploads (tus) over HTTP', () => {
       headers: { 'if-none-match': `"${hash}"` },
     });
     expect(cached.status).toBe(304);
+  });
+
+  it('answers the Range and validator headers a client may send as RFC 9110 says', async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(1000);
+    await uploadBlob(t.api, alice.token, bytes);
+    const etag = `"${sha256Of(bytes)}"`;
+    const get = (headers: Record<string, string>) =>
+      t.api(`/api/v1/blobs/${sha256Of(bytes)}`, { token: alice.token, headers });
+    const whole = async (headers: Record<string, string>) => {
+      const response = await get(headers);
+      return [response.status, Buffer.from(await response.arrayBuffer()).equals(bytes)];
+    };
+    // Ranges it may ignore give the whole blob: several at once, another unit, a backwards one.
+    expect(await whole({ range: 'bytes=0-9,20-29' })).toEqual([200, true]);
+    expect(await whole({ range: 'items=0-9' })).toEqual([200, true]);
+    expect(await whole({ range: 'bytes=50-10' })).toEqual([200, true]);
+    // A range of another version than the client holds is no use to it: the whole instead.
+    expect(await whole({ range: 'bytes=0-9', 'if-range': '"another-version"' })).toEqual([
+      200,
+      true,
+    ]);
+    expect((await get({ range: 'bytes=0-9', 'if-range': etag })).status).toBe(206);
+    // Any tag in an If-None-Match list matches, weak or strong, and so does "*".
+    for (const tags of ['*', `W/${etag}`, `"older", ${etag}`]) {
+      expect((await get({ 'if-none-match': tags })).status).toBe(304);
+    }
+    expect((await get({ 'if-none-match': '"older"' })).status).toBe(200);
   });
 
   it('stores and serves an empty file', async () => {

@@ -6,23 +6,35 @@ import { ApiError, notFound } from '../api-error.js';
 import type { ServerContext } from '../server-context.js';
 import type { ZodApp } from '../zod-app.js';
 
-/** Parses one `bytes=a-b`, `bytes=a-` or `bytes=-n` range; undefined for the whole blob. */
-export function parseRange(header: string | undefined, size: number): ByteRange | undefined {
-  if (header === undefined) return undefined;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  const unsatisfiable = new ApiError(
-    416,
-    'range-not-satisfiable',
-    `the blob is ${size} bytes; ask for a range inside it`,
-  );
-  if (!match || (match[1] === '' && match[2] === '')) throw unsatisfiable;
+/**
+ * The byte range a `Range` header asks of a blob of `size` bytes (RFC 9110 §14): one `a-b`,
+ * `a-` or `-n`. Undefined means the whole blob: no header, or one this server may ignore (a
+ * unit other than bytes, several ranges, a malformed one). 'unsatisfiable' when the one range
+ * lies wholly past the end.
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): ByteRange | 'unsatisfiable' | undefined {
+  const match = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!match) return undefined;
   const [first, last] = [match[1] ?? '', match[2] ?? ''];
+  if (first === '' && last === '') return undefined;
   const range =
     first === ''
       ? { start: Math.max(0, size - Number(last)), end: size - 1 }
       : { start: Number(first), end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
-  if (range.start > range.end || range.start >= size) throw unsatisfiable;
-  return range;
+  if (first !== '' && last !== '' && Number(last) < Number(first)) return undefined;
+  return range.start > range.end || range.start >= size ? 'unsatisfiable' : range;
+}
+
+/** Whether an `If-None-Match` list names this strong ETag: `*`, or it, weak or not (§13.1.2). */
+function noneMatch(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  return header
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .some((tag) => tag === '*' || tag === etag);
 }
 
 export function blobsRoutes(app: ZodApp, ctx: ServerContext): void {
@@ -98,8 +110,19 @@ export async function sendBlob(
     .header('accept-ranges', 'bytes')
     .header('content-type', contentType ?? 'application/octet-stream')
     .header('content-disposition', contentType ? 'inline' : attachment(fileName ?? hash));
-  if (request.headers['if-none-match'] === etag) return reply.status(304).send();
-  const range = parseRange(request.headers.range, size);
+  if (noneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
+  // A range of another version than the one asked about is no use: the whole is sent instead.
+  const ifRange = request.headers['if-range'];
+  const range =
+    ifRange === undefined || ifRange === etag ? parseRange(request.headers.range, size) : undefined;
+  if (range === 'unsatisfiable') {
+    void reply.header('content-range', `bytes */${String(size)}`);
+    throw new ApiError(
+      416,
+      'range-not-satisfiable',
+      `the blob is ${String(size)} bytes; ask for a range that starts inside it`,
+    );
+  }
   if (range) {
     void reply
       .status(206)
