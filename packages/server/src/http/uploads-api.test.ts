@@ -200,6 +200,51 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect((await createUpload(t.api, bob.token, randomBytes(100))).status).toBe(201);
   });
 
+  it("answers tus's own refusals in the API's JSON shape, saying what to do", async () => {
+    const t = await startTestServer();
+    const alice = await t.userWithDevice('alice');
+    const bytes = randomBytes(1000);
+    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    const answer = async (response: Response) => ({
+      status: response.status,
+      type: response.headers.get('content-type'),
+      body: await response.json(),
+    });
+    expect(await answer(await patchUpload(url, alice.token, 500, bytes.subarray(500)))).toEqual({
+      status: 409,
+      type: 'application/json; charset=utf-8',
+      body: {
+        error: {
+          code: 'offset-conflict',
+          message:
+            'Upload-Offset conflict; ask with HEAD for the offset the server holds, and send from there',
+        },
+      },
+    });
+    const unversioned = await fetch(url, {
+      method: 'PATCH',
+      headers: {
+        authorization: `Bearer ${alice.token}`,
+        'upload-offset': '0',
+        'content-type': 'application/offset+octet-stream',
+      },
+      body: bytes,
+    });
+    expect(unversioned.headers.get('tus-version')).toBe('1.0.0');
+    expect(await answer(unversioned)).toEqual({
+      status: 412,
+      type: 'application/json; charset=utf-8',
+      body: {
+        error: {
+          code: 'bad-request',
+          message: 'Tus-Resumable Required; send Tus-Resumable: 1.0.0',
+        },
+      },
+    });
+    // Nothing was written by either: the whole upload still goes through from 0.
+    expect((await patchUpload(url, alice.token, 0, bytes)).status).toBe(204);
+  });
+
   it('requires the SHA-256 in the upload metadata', async () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');

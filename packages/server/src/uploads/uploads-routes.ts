@@ -5,11 +5,12 @@ import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SHA256_HEX, asBlobHash } from '@keepsake/core';
 import { Metadata, type Upload } from '@tus/utils';
-import { EVENTS, Server, type ServerOptions } from '@tus/server';
+import { EVENTS, type ServerOptions } from '@tus/server';
 import { hashFile } from '../blobs/hash-file.js';
 import { storeBlobFiles } from '../blobs/store-blob-files.js';
 import { quotaOf } from '../config.js';
 import { CountedFileStore } from './counted-file-store.js';
+import { TusServer } from './tus-server.js';
 import { checksumMismatch, removeStaleFiles, wholeUploads, type Creation } from './whole-upload.js';
 import { ApiError, badRequest, tooLarge } from '../http/api-error.js';
 import { INTERNAL_ERROR_MESSAGE } from '../http/error-handler.js';
@@ -150,8 +151,12 @@ export function uploadsRoutes(
     ctx.media.poke();
   };
 
-  /** Uploads whose finish runs now: the sweep leaves their files alone. */
-  const finishing = new Set<string>();
+  /**
+   * The finishes running now, by upload: the sweep leaves their files alone. tus runs a finish
+   * after releasing the upload's lock, so a PATCH retried at the end (its answer was lost) can
+   * ask for a second while the first runs; it waits for the first and shares its answer.
+   */
+  const finishing = new Map<string, Promise<void>>();
 
   /** Checks a complete tus upload's bytes and stores them as the owner's blob. */
   const finish = async (owner: UserRecord, upload: Upload) => {
@@ -191,7 +196,7 @@ export function uploadsRoutes(
     store,
   });
 
-  const tus = new Server({
+  const tus = new TusServer({
     path: UPLOADS_PATH,
     datastore,
     maxSize: ctx.config.maxUploadBytes,
@@ -214,13 +219,13 @@ export function uploadsRoutes(
       }
     },
     onUploadFinish: async (req, upload) => {
-      finishing.add(upload.id);
-      try {
-        await finish(callerOf(req), upload);
-        return {};
-      } finally {
-        finishing.delete(upload.id);
+      let running = finishing.get(upload.id);
+      if (!running) {
+        running = finish(callerOf(req), upload).finally(() => finishing.delete(upload.id));
+        finishing.set(upload.id, running);
       }
+      await running;
+      return {};
     },
     // tus answers an unexpected error with its message, and a file system's names the server's
     // paths: it is logged instead, and answered as every other route answers one.
