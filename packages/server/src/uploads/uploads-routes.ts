@@ -68,6 +68,12 @@ const overQuota = (quota: number, unfinishedBytes = 0) =>
  * creates an upload with `Upload-Length` and `Upload-Metadata: sha256 <base64 of the hex>`, then
  * PATCHes bytes; after a cut connection, HEAD gives the offset to resume from. The blob exists
  * only once the server has hashed the whole file and found the declared SHA-256.
+ *
+ * A HEAD or PATCH for an upload another request is still writing takes the upload over: the
+ * older request stops, keeping the bytes it wrote, and the newer answers with their offset. That
+ * is how a device that moved from one network to another resumes at once, while its old
+ * connection has not yet been seen to be dead; it also means a client must not ask HEAD of an
+ * upload it is still sending.
  */
 export function uploadsRoutes(
   app: ZodApp,
