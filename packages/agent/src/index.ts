@@ -8,11 +8,11 @@ export { FileFacts } from './scanner/file-facts.js';
 export { statFile, type FileStat } from './scanner/walk-folder.js';
 export { FileHasher } from './scanner/file-hasher.js';
 export { FolderScanner } from './scanner/scan-folder.js';
+export { UsageError } from './usage-error.js';
 export {
   FolderSync,
   isIdle,
   isInStep,
-  UsageError,
   type RoundReport,
   type SyncEvents,
   type SyncProgress,

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { CliError } from './cli-error.js';
 
@@ -16,7 +17,8 @@ Commands:
   conflicts list photos edited on two devices at once
   resolve   end a conflict: keep one version, or both
 
-Run "keepsake <command> --help" for a command's options.`;
+Run "keepsake help <command>" (or "keepsake <command> --help") for a command's options,
+and "keepsake --version" for the version.`;
 
 /** A command's module: its `--help` text and what it does. */
 interface CommandModule {
@@ -40,6 +42,11 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    console.log(`keepsake ${await version()}`);
+    return;
+  }
+  if (name === 'help' && rest[0] !== undefined) return main([rest[0], '--help']);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(USAGE);
     return;
@@ -66,6 +73,12 @@ async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
+}
+
+/** The version of this package, as its package.json says. */
+async function version(): Promise<string> {
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 try {

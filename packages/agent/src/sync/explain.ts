@@ -6,6 +6,7 @@ import type { HistoryEntry, ServerApi, ServerAsset } from '../server-api.js';
 import type { IndexStore } from './index-store.js';
 import type { Outbox } from './outbox.js';
 import type { Replica } from './replica.js';
+import { UsageError } from '../usage-error.js';
 
 /** `keepsake why`: one asset (or file) as this device and the server see it, and the verdict. */
 export interface Explanation {
@@ -54,7 +55,7 @@ export async function explain(
   if ('assetId' in target) {
     const found = from.replica.assetByPrefix(target.assetId);
     if (found === 'ambiguous')
-      throw new Error(`more than one asset id starts with ${target.assetId}; give more of it`);
+      throw new UsageError(`more than one asset id starts with ${target.assetId}; give more of it`);
     asset = found;
   } else if (synced) {
     asset = from.replica.asset(synced.assetId);
@@ -99,11 +100,14 @@ function verdict(
       ? `${path} is new here: the next sync round records it and uploads it`
       : `${path} has not been looked at yet (still being written, or no sync ran since it appeared)`;
   }
-  if (here.file?.changedSinceLook) {
-    return `${name} changed on disk since the last look: the next sync round sends the change`;
-  }
-  if (here.synced && here.file && here.file.hash !== here.synced.hash) {
-    return `${name} was edited here: the change is recorded and waits to be sent`;
+  // Recording an edit updates the index with its op: a file unlike its index entry is an edit
+  // not recorded yet (not looked at since, or looked at by verify, which records nothing).
+  if (
+    here.synced &&
+    here.file &&
+    (here.file.changedSinceLook || here.file.hash !== here.synced.hash)
+  ) {
+    return `${name} changed on disk since it was last synced: the next sync round picks the change up and sends it`;
   }
   if (here.pending.length > 0) {
     const uploads = here.stagedUploads > 0 ? ` after ${String(here.stagedUploads)} upload(s)` : '';

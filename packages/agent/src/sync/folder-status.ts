@@ -11,8 +11,9 @@ export interface FolderStatus {
   readonly uploads: { readonly files: number; readonly bytes: number };
   readonly downloads: { readonly files: number; readonly bytes: number };
   readonly conflicts: number;
-  readonly lastRound: LastRound | undefined;
-  readonly lastInStepAt: number | undefined;
+  // Null, not absent, when there is none: `status --json` keeps one shape for scripts.
+  readonly lastRound: LastRound | null;
+  readonly lastInStepAt: number | null;
 }
 
 export interface StatusSources {
@@ -45,7 +46,7 @@ export function folderStatus(folder: string, from: StatusSources): FolderStatus 
     uploads: { files: staged.count, bytes: staged.bytes },
     downloads,
     conflicts: from.replica.conflictCount(),
-    lastRound: from.state.lastRound,
-    lastInStepAt: from.state.lastInStepAt,
+    lastRound: from.state.lastRound ?? null,
+    lastInStepAt: from.state.lastInStepAt ?? null,
   };
 }

@@ -36,6 +36,7 @@ import { folderStatus, type FolderStatus } from './folder-status.js';
 import { Replica } from './replica.js';
 import { verifyFolder, type Verification } from './verify-folder.js';
 import { SyncState } from './sync-state.js';
+import { UsageError } from '../usage-error.js';
 
 /** Feed entries read per request. */
 const PULL_PAGE = 1000;
@@ -46,9 +47,6 @@ const PULL_PAGE = 1000;
 const UPLOAD_STEP = 100;
 /** Uploads in flight at once: each waits mostly on the server's fsyncs, not on the link. */
 const PARALLEL_UPLOADS = 8;
-
-/** A request that cannot be carried out as asked (an unknown asset, say): the user's to fix. */
-export class UsageError extends Error {}
 
 /** Whether a round found the folder and the server in step: nothing done, pending or amiss. */
 export const isInStep = (r: RoundReport): boolean =>
@@ -429,6 +427,7 @@ export class FolderSync {
       folder: this.folder,
       facts: this.#facts,
       index: this.#index,
+      outbox: this.#outbox,
       replica: this.#replica,
       hasher: this.#hasher,
       api: this.#api,

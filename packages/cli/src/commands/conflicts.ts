@@ -7,7 +7,7 @@ change: both versions are kept (the other one as a conflict copy beside the phot
 you choose with keepsake resolve.
 
 Options:
-  --json       one JSON object per conflict
+  --json       one JSON object per line, a line per conflict (none when there are none)
   -h, --help   this text`;
 
 export async function run(args: string[]): Promise<void> {

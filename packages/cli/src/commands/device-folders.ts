@@ -1,5 +1,5 @@
 import { realpath } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   configDir,
@@ -12,7 +12,7 @@ import {
 } from '@keepsake/agent';
 import { CliError } from '../cli-error.js';
 
-type DeviceConfig = NonNullable<Awaited<ReturnType<typeof readDeviceConfig>>>;
+export type DeviceConfig = NonNullable<Awaited<ReturnType<typeof readDeviceConfig>>>;
 
 /** This machine's device, or the error that says to run `keepsake login`. */
 export async function requireDevice(): Promise<DeviceConfig> {
@@ -28,31 +28,72 @@ export async function requireDevice(): Promise<DeviceConfig> {
 
 /** The synced folder named, or every folder this device syncs. */
 export async function chosenFolders(folder: string | undefined): Promise<string[]> {
-  const synced = await syncedFolders(configDir());
+  const synced = await syncedWithRealPaths();
   if (folder === undefined) {
     if (synced.length === 0)
       throw new CliError('this device syncs no folder yet: run keepsake sync <folder>', 2);
-    return synced;
+    return synced.map((s) => s.folder);
   }
-  const real = await realpath(folder).catch(() => resolve(folder));
-  if (!synced.includes(real)) {
+  const real = await realPath(folder);
+  const match = synced.find((s) => s.real === real);
+  if (!match) {
     throw new CliError(
       `${folder} is not a folder this device syncs (run keepsake sync ${folder})`,
       2,
     );
   }
-  return [real];
+  return [match.folder];
 }
 
-/** The synced folder holding `path`, with the path relative to it. */
-export async function folderHolding(path: string): Promise<{ folder: string; relative: string }> {
-  const absolute = resolve(path);
-  for (const folder of await syncedFolders(configDir())) {
-    if (absolute.startsWith(`${folder}${sep}`)) {
-      return { folder, relative: relative(folder, absolute).split(sep).join('/') };
+/**
+ * The synced folder holding `path`, with the path relative to it ('' for the folder itself),
+ * or undefined if no synced folder holds it.
+ */
+export async function folderHolding(
+  path: string,
+): Promise<{ folder: string; relative: string } | undefined> {
+  const real = await realPath(path);
+  for (const { folder, real: root } of await syncedWithRealPaths()) {
+    if (real === root || real.startsWith(`${root}${sep}`)) {
+      return { folder, relative: relative(root, real).split(sep).join('/') };
     }
   }
-  throw new CliError(`${path} is in no folder this device syncs`, 2);
+  return undefined;
+}
+
+/**
+ * The first answer `ask` gives of the folders this device syncs, in turn, with the folder that
+ * gave it: each folder has its own replica of the library, and one not synced lately may not
+ * know an asset yet.
+ */
+export async function firstAnswer<T>(
+  device: DeviceConfig,
+  ask: (sync: FolderSync) => Promise<T | undefined> | T | undefined,
+): Promise<{ folder: string; answer: T } | undefined> {
+  for (const folder of await chosenFolders(undefined)) {
+    const answer = await withFolder(folder, device, ask);
+    if (answer !== undefined) return { folder, answer };
+  }
+  return undefined;
+}
+
+/** The folders this device syncs, each with its real path, which a path given is compared to. */
+async function syncedWithRealPaths(): Promise<{ folder: string; real: string }[]> {
+  const folders = await syncedFolders(configDir());
+  return Promise.all(folders.map(async (folder) => ({ folder, real: await realPath(folder) })));
+}
+
+/**
+ * `path` with every symlink on the way resolved, so a folder reached through a symlink (or
+ * recorded through one) is the same folder. Of a path that does not exist (a file deleted or
+ * mistyped), its nearest existing parent is resolved, and the rest kept as given.
+ */
+async function realPath(path: string): Promise<string> {
+  const absolute = resolve(path);
+  const parent = dirname(absolute);
+  return realpath(absolute).catch(async () =>
+    parent === absolute ? absolute : join(await realPath(parent), basename(absolute)),
+  );
 }
 
 /**

@@ -1,6 +1,12 @@
 import { parseArgs } from 'node:util';
 import { CliError } from '../cli-error.js';
-import { chosenFolders, requireDevice, withFolder } from './device-folders.js';
+import {
+  chosenFolders,
+  firstAnswer,
+  requireDevice,
+  withFolder,
+  type DeviceConfig,
+} from './device-folders.js';
 
 export const HELP = `Usage: keepsake resolve <asset> --keep <version> | --keep-both [<folder>]
 
@@ -27,8 +33,7 @@ export async function run(args: string[]): Promise<void> {
   }
   const device = await requireDevice();
   const keep = values.keep === undefined ? ('both' as const) : { version: values.keep };
-  const folders = await chosenFolders(folderArg);
-  const folder = folders[0] ?? '';
+  const folder = await folderFor(asset, folderArg, device);
   await withFolder(folder, device, async (sync) => {
     const ops = sync.resolve(asset, keep);
     const report = await sync.untilQuiet(60_000);
@@ -39,4 +44,21 @@ export async function run(args: string[]): Promise<void> {
         : `recorded; it will be sent on the next sync (${report.errors.join('; ')})`,
     );
   });
+}
+
+/**
+ * The folder named, else the first whose replica has the asset in conflict (else the first
+ * folder, whose error then says what is wrong).
+ */
+async function folderFor(
+  asset: string,
+  folderArg: string | undefined,
+  device: DeviceConfig,
+): Promise<string> {
+  const [first = ''] = await chosenFolders(folderArg);
+  if (folderArg !== undefined) return first;
+  const found = await firstAnswer(device, (sync) =>
+    sync.conflicts().find((conflict) => conflict.id.startsWith(asset)),
+  );
+  return found?.folder ?? first;
 }

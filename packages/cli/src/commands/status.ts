@@ -23,12 +23,7 @@ export async function run(args: string[]): Promise<void> {
 
 function describe(s: FolderStatus): string {
   const lines = [s.folder];
-  const inStep =
-    s.pendingOps + s.uploads.files + s.downloads.files === 0 &&
-    (s.lastRound?.errors.length ?? 0) === 0;
-  lines.push(
-    `  last in step: ${s.lastInStepAt ? formatAgo(s.lastInStepAt) : 'never yet'}${inStep ? ' (in step)' : ''}`,
-  );
+  lines.push(`  last in step: ${lastInStep(s)}`);
   lines.push(`  to upload:    ${String(s.uploads.files)} file(s), ${formatBytes(s.uploads.bytes)}`);
   lines.push(`  to send:      ${String(s.pendingOps)} change(s)`);
   lines.push(
@@ -40,4 +35,13 @@ function describe(s: FolderStatus): string {
   for (const error of s.lastRound?.errors ?? []) lines.push(`  error:        ${error}`);
   for (const wait of s.lastRound?.waiting ?? []) lines.push(`  waiting:      ${wait}`);
   return lines.join('\n');
+}
+
+/** When the folder was last in step, and whether nothing waits here now. */
+function lastInStep(s: FolderStatus): string {
+  if (s.lastInStepAt === null) return 'never: no sync round has ended in step yet';
+  const nothingWaits =
+    s.pendingOps + s.uploads.files + s.downloads.files === 0 &&
+    (s.lastRound?.errors.length ?? 0) === 0;
+  return `${formatAgo(s.lastInStepAt)}${nothingWaits ? ' (in step)' : ''}`;
 }
