@@ -31,8 +31,9 @@ afterEach(() => {
   server = undefined;
 });
 
-async function apiAnswering(page: unknown): Promise<ServerApi> {
+async function apiAnswering(page: unknown, status = 200): Promise<ServerApi> {
   server = createServer((_request, response) => {
+    response.statusCode = status;
     response.setHeader('content-type', 'application/json');
     response.end(JSON.stringify(page));
   });
@@ -84,5 +85,16 @@ describe('ServerApi.changes', () => {
   it('refuses a page that is no feed page at all', async () => {
     const api = await apiAnswering({ hello: 'world' });
     await expect(api.changes('token', 0, 100)).rejects.toThrow('entries');
+  });
+});
+
+describe('ServerApi refusals', () => {
+  it('tells a device whose token is refused to register again; a wrong password as the server said', async () => {
+    const message = 'the name or the password is wrong';
+    const api = await apiAnswering({ error: { code: 'unauthorized', message } }, 401);
+    await expect(api.changes('token', 0, 100)).rejects.toThrow(
+      `${api.origin} refused this device's token: the device was revoked, or the server does not know it. Register this machine again with keepsake login --server ${api.origin} --user <your name> --force`,
+    );
+    await expect(api.signIn('alice', 'guess')).rejects.toThrow(`answered 401: ${message}`);
   });
 });

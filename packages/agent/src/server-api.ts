@@ -41,6 +41,11 @@ export interface ServerAsset {
   readonly inConflict: boolean;
   readonly versions: Version[];
   readonly paths: string[];
+  /**
+   * What the server read of each resource of the current version, by role, and the `error`
+   * that stopped it (no thumbnail, no metadata) if any.
+   */
+  readonly media?: Readonly<Record<string, { readonly pending?: true; readonly error?: string }>>;
 }
 
 export interface HistoryEntry {
@@ -64,6 +69,18 @@ export class ServerApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * The server refused this device's token (401): the device was revoked, or the server does not
+ * know it (its data was reset). No retry helps; registering the machine again does.
+ */
+export function deviceRefused(origin: string): ServerApiError {
+  return new ServerApiError(
+    `${origin} refused this device's token: the device was revoked, or the server does not know it. Register this machine again with keepsake login --server ${origin} --user <your name> --force; its synced folders go on syncing as the new device`,
+    401,
+    'unauthorized',
+  );
 }
 
 export interface RegisteredDevice {
@@ -103,7 +120,7 @@ export class ServerApi {
 
   /** Ends a session (its token stops working). */
   async signOut(session: string): Promise<void> {
-    await this.#call('DELETE', '/api/v1/session', { token: session });
+    await this.#call('DELETE', '/api/v1/session', { session });
   }
 
   /** Registers a device of the signed-in user. */
@@ -111,7 +128,7 @@ export class ServerApi {
     const { device, token } = await this.#call<{
       device: { id: string; name: string };
       token: string;
-    }>('POST', '/api/v1/devices', { token: session, body: { name } });
+    }>('POST', '/api/v1/devices', { session, body: { name } });
     return { id: device.id, name: device.name, token };
   }
 
@@ -121,14 +138,14 @@ export class ServerApi {
     token: string,
     status: { readonly pendingOps: number; readonly lastError: string | null },
   ): Promise<void> {
-    await this.#call('PUT', '/api/v1/devices/status', { token, body: status });
+    await this.#call('PUT', '/api/v1/devices/status', { device: token, body: status });
   }
 
   async submitOps(
     token: string,
     ops: readonly Op[],
   ): Promise<{ results: (Reply | RetryLater)[]; serverTime: number }> {
-    return this.#call('POST', '/api/v1/ops', { token, body: { ops } });
+    return this.#call('POST', '/api/v1/ops', { device: token, body: { ops } });
   }
 
   /**
@@ -144,7 +161,7 @@ export class ServerApi {
     const page = await this.#call<unknown>(
       'GET',
       `/api/v1/changes?since=${String(since)}&limit=${String(limit)}`,
-      { token },
+      { device: token },
     );
     const parsed = feedPageSchema.safeParse(page);
     if (parsed.success) return parsed.data;
@@ -158,7 +175,7 @@ export class ServerApi {
     const { present } = await this.#call<{ present: BlobHash[] }>(
       'POST',
       '/api/v1/blobs/presence',
-      { token, body: { hashes } },
+      { device: token, body: { hashes } },
     );
     return new Set(present);
   }
@@ -167,7 +184,7 @@ export class ServerApi {
   async asset(token: string, id: string): Promise<ServerAsset | undefined> {
     try {
       const { asset } = await this.#call<{ asset: ServerAsset }>('GET', `/api/v1/assets/${id}`, {
-        token,
+        device: token,
       });
       return asset;
     } catch (error) {
@@ -181,21 +198,22 @@ export class ServerApi {
     const { history } = await this.#call<{ history: HistoryEntry[] }>(
       'GET',
       `/api/v1/assets/${id}/history`,
-      { token },
+      { device: token },
     );
     return history;
   }
 
   /** One exchange of the digest protocol (core's `findDifferences` drives it). */
   async digest(token: string, request: DigestRequest): Promise<unknown> {
-    return this.#call('POST', '/api/v1/digest', { token, body: request });
+    return this.#call('POST', '/api/v1/digest', { device: token, body: request });
   }
 
   async #call<T>(
     method: string,
     path: string,
-    { token, body }: { token?: string; body?: unknown } = {},
+    { device, session, body }: { device?: string; session?: string; body?: unknown } = {},
   ): Promise<T> {
+    const token = device ?? session;
     const url = `${this.origin}${path}`;
     let response: Response;
     try {
@@ -219,8 +237,10 @@ export class ServerApi {
     const parsed = parseJson(text);
     if (!response.ok) {
       const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      const message = error?.message ?? (text.slice(0, 200) || response.statusText);
+      if (response.status === 401 && device !== undefined) throw deviceRefused(this.origin);
       throw new ServerApiError(
-        `${this.origin} answered ${String(response.status)}: ${error?.message ?? (text.slice(0, 200) || response.statusText)}`,
+        `${this.origin} answered ${String(response.status)}: ${message}`,
         response.status,
         error?.code,
       );

@@ -1,6 +1,10 @@
+import { CliError } from './cli-error.js';
+
 /**
  * Asks on the terminal for a secret, echoing nothing. Undefined when there is no terminal to
- * ask on (a script should pass the secret in the environment instead).
+ * ask on (a script should pass the secret in the environment instead). Ctrl-C (which raw mode
+ * delivers as a character, not a signal) cancels: the terminal is restored and the command
+ * ends as an interrupted one does, with 130.
  */
 export function promptHidden(question: string): Promise<string | undefined> {
   const input = process.stdin;
@@ -26,7 +30,7 @@ export function promptHidden(question: string): Promise<string | undefined> {
           return;
         }
         if (char === '\u0003') {
-          finish(new Error('cancelled'));
+          finish(new CliError('cancelled', 130));
           return;
         }
         if (char === '\u007f' || char === '\b') typed = typed.slice(0, -1);

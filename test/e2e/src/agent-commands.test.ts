@@ -1,16 +1,44 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { claimFolder } from '@keepsake/agent';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
-import { put, serverForFile } from './households.js';
+import { put, serverForFile, USER_PASSWORD } from './households.js';
 
 // The commands a user runs to see and steer what the agent does: status, why, verify,
 // conflicts and resolve, each through the real CLI against a real server.
 
-const { household } = serverForFile();
+const { household, server } = serverForFile();
 
 /** The last line of a command's output, parsed. */
 const json = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+
+/** Revokes a user's device by its name, as its owner does on the devices page. */
+async function revoke(user: string, deviceName: string): Promise<void> {
+  const { url } = server();
+  const call = async (method: string, path: string, token?: string, body?: unknown) => {
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${String(response.status)}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+  const { token } = (await call('POST', '/api/v1/session', undefined, {
+    user,
+    password: USER_PASSWORD,
+  })) as { token: string };
+  const { devices } = (await call('GET', '/api/v1/devices', token)) as {
+    devices: { id: string; name: string }[];
+  };
+  const device = devices.find((d) => d.name === deviceName);
+  if (!device) throw new Error(`${user} has no device ${deviceName}`);
+  await call('DELETE', `/api/v1/devices/${device.id}`, token);
+}
 
 async function conflictBetween(a: AgentDevice, b: AgentDevice): Promise<string> {
   put(a, 'jpeg/door-knocker.jpg', 'door.jpg');
@@ -87,6 +115,26 @@ describe('keepsake status, why and verify', () => {
     expect(differences.map((d) => d.what)).toEqual(['more/hopper.heif']);
   });
 
+  it('verify lists a photo the server has that this device has not downloaded yet', async () => {
+    const {
+      devices: [a, b],
+    } = await household('verify-owed', ['a', 'b']);
+    writeFileSync(join(b.folder, '.keepsakeignore'), 'Screenshots/\n');
+    await b.syncOnce();
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    put(a, 'heic/hopper.heif', 'Screenshots/hopper.heif');
+    await a.syncOnce();
+    // verify reads the feed but places nothing: the photo is b's to download, the screenshot
+    // is not b's at all.
+    const owed = await b.run(['verify', '--json']);
+    expect(owed.code).toBe(1);
+    expect((json(owed.stdout) as { differences: unknown[] }).differences).toEqual([
+      { what: 'door-knocker.jpg', problem: 'on the server, not downloaded here yet' },
+    ]);
+    await b.syncOnce();
+    expect((await b.run(['verify'])).stdout).toContain('no difference');
+  });
+
   it('sync --once names a file it cannot sync and exits 1, having synced the rest', async () => {
     const {
       devices: [a],
@@ -137,6 +185,81 @@ describe('keepsake status, why and verify', () => {
   });
 });
 
+describe('a revoked device', () => {
+  it('is told to register again, and after login --force syncs the same folder on', async () => {
+    const {
+      library,
+      devices: [a],
+    } = await household('revoked', ['a']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await a.syncOnce();
+    await revoke('revoked', a.name);
+    // Recorded as a change before the server refuses the token: the new device sends it.
+    put(a, 'heic/hopper.heif', 'hopper.heif');
+    const refused = await a.run(['sync', a.folder, '--once']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('revoked');
+    expect(refused.stderr).toContain(`keepsake login --server ${server().url} --user`);
+    expect(refused.stderr).toContain('--force');
+    const again = await a.run(
+      ['login', '--server', server().url, '--user', 'revoked', '--name', a.name, '--force'],
+      { KEEPSAKE_PASSWORD: USER_PASSWORD },
+    );
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`it goes on syncing ${a.folder}`);
+    await a.syncOnce();
+    expect((await library.assets()).flatMap((asset) => asset.paths).sort()).toEqual([
+      'door-knocker.jpg',
+      'hopper.heif',
+    ]);
+    expect((await a.run(['verify'])).code).toBe(0);
+  });
+});
+
+describe('keepsake sync, stopped', () => {
+  it('stops at the first Ctrl-C in the middle of a round, and the next sync picks up', async () => {
+    const {
+      library,
+      devices: [a],
+    } = await household('interrupted', ['a']);
+    await a.syncOnce();
+    const agent = a.watch(['--no-push']);
+    /** Waits until the agent has logged `text` `times` times (a failure must not hang). */
+    const logged = async (text: string, times: number) => {
+      const deadline = Date.now() + 30_000;
+      while (agent.log().split(text).length <= times) {
+        if (Date.now() > deadline) throw new Error(`never logged ${text}:\n${agent.log()}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await logged('1 sent', 1);
+    // The round after it finds nothing to do; then the agent waits for news.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // A server that does not answer: the next round hangs on it, as on a big upload.
+    server().child.kill('SIGSTOP');
+    try {
+      // Written a while ago and moved in, it is read at once: the round gets as far as the upload.
+      put(a, 'heic/hopper.heif', '../hopper.heif');
+      const anHourAgo = new Date(Date.now() - 3600_000);
+      utimesSync(join(a.folder, '../hopper.heif'), anHourAgo, anHourAgo);
+      renameSync(join(a.folder, '../hopper.heif'), join(a.folder, 'hopper.heif'));
+      await logged('local change(s) recorded', 2);
+      const stopping = Date.now();
+      expect(await agent.stop('SIGINT')).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(5_000);
+      expect(agent.log()).toMatch(/\nstopped\b.*\n$/);
+    } finally {
+      server().child.kill('SIGCONT');
+    }
+    await a.syncOnce();
+    expect((await library.assets()).flatMap((asset) => asset.paths).sort()).toEqual([
+      'door-knocker.jpg',
+      'hopper.heif',
+    ]);
+  });
+});
+
 describe('keepsake conflicts and resolve', () => {
   it('--keep one version: every device ends with that version and no conflict copy', async () => {
     const {
@@ -179,5 +302,120 @@ describe('keepsake conflicts and resolve', () => {
     expect(await library.assets('conflicts')).toEqual([]);
     expect(await library.assets()).toHaveLength(2);
     expect((await a.run(['conflicts'])).stdout).toContain('no conflicts');
+  });
+});
+
+describe('keepsake why finds what it is asked about, or says what is wrong', () => {
+  it('refuses a mistyped path and a folder, and follows a symlink to the synced folder', async () => {
+    const {
+      devices: [a],
+    } = await household('why-paths', ['a']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await a.syncOnce();
+    const typo = await a.run(['why', join(a.folder, 'dor-knocker.jpg')]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      `no file dor-knocker.jpg in ${a.folder}, and no asset with that id`,
+    );
+    const folder = await a.run(['why', a.folder]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`${a.folder} is the folder this device syncs`);
+    const link = join(dirname(a.folder), 'Photos-link');
+    symlinkSync(a.folder, link);
+    const through = await a.run(['why', join(link, 'door-knocker.jpg')]);
+    expect(through.code).toBe(0);
+    expect(through.stdout).toContain('in step');
+  });
+
+  it('tells an edit not recorded yet from one that waits to be sent', async () => {
+    const {
+      devices: [a],
+    } = await household('why-edit', ['a']);
+    put(a, 'jpeg/door-knocker.jpg', 'door-knocker.jpg');
+    await a.syncOnce();
+    writeFileSync(join(a.folder, 'door-knocker.jpg'), 'edited, not synced');
+    // verify looks at the folder (the new bytes are read) but records no change.
+    expect((await a.run(['verify'])).code).toBe(1);
+    const why = await a.run(['why', join(a.folder, 'door-knocker.jpg'), '--json']);
+    const { verdict } = json(why.stdout) as { verdict: string };
+    expect(verdict).toContain('changed on disk since it was last synced');
+    expect(verdict).not.toContain('wait');
+  });
+
+  it('shows the error the server met reading a photo', async () => {
+    const {
+      library,
+      devices: [a],
+    } = await household('why-media-error', ['a']);
+    put(a, 'corrupt/broken.png', 'broken.png');
+    await a.syncOnce();
+    const error = async () => {
+      const asset = (await library.assetAt('broken.png')) as unknown as {
+        media: Record<string, { error?: string } | undefined>;
+      };
+      return asset.media.original?.error;
+    };
+    await expect.poll(error, { timeout: 60_000 }).toBeDefined();
+    const why = await a.run(['why', join(a.folder, 'broken.png')]);
+    expect(why.stdout).toContain(`could not read its original: ${(await error()) ?? ''}`);
+  });
+
+  it('why and resolve find an asset known only to the second folder a device syncs', async () => {
+    const {
+      devices: [a, b],
+    } = await household('why-folders', ['a', 'b']);
+    await a.syncOnce();
+    const second = join(dirname(a.folder), 'Second');
+    mkdirSync(second);
+    const syncSecond = async () => {
+      expect((await a.run(['sync', second, '--once', '--timeout', '60'])).code).toBe(0);
+    };
+    // A conflict between b and the second folder; the first folder is not synced again.
+    put(b, 'jpeg/door-knocker.jpg', 'door.jpg');
+    await b.syncOnce();
+    await syncSecond();
+    writeFileSync(join(second, 'door.jpg'), 'edited in the second folder');
+    writeFileSync(join(b.folder, 'door.jpg'), 'edited on b');
+    await syncSecond();
+    await b.syncOnce();
+    await syncSecond();
+    const listed = await a.run(['conflicts', second, '--json']);
+    const { asset } = json(listed.stdout) as { asset: string };
+    const why = await a.run(['why', asset.slice(0, 12)]);
+    expect(why.code).toBe(0);
+    expect(why.stdout).toContain(`asset: ${asset}`);
+    const resolved = await a.run(['resolve', asset.slice(0, 12), '--keep-both']);
+    expect(resolved.code).toBe(0);
+    expect(resolved.stdout).toContain('resolved');
+  });
+});
+
+describe('keepsake status of a folder never in step, --version and help', () => {
+  it('status says a folder was never in step, and --json says so with null', async () => {
+    const {
+      devices: [a],
+    } = await household('never-in-step', ['a']);
+    // Claimed as keepsake sync claims it before its first round, which never ended in step.
+    await claimFolder(join(a.config, 'keepsake'), a.folder);
+    const text = await a.run(['status']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('last in step: never: no sync round has ended in step yet');
+    const status = await a.run(['status', '--json']);
+    expect(json(status.stdout)).toMatchObject({ lastInStepAt: null, lastRound: null });
+  });
+
+  it('--version and -V print the version; help <command> is <command> --help', async () => {
+    const {
+      devices: [a],
+    } = await household('version-help', ['a']);
+    for (const flag of ['--version', '-V']) {
+      const run = await a.run([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^keepsake \d+\.\d+\.\d+\n$/);
+    }
+    const help = await a.run(['help', 'why']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: keepsake why');
+    expect(help.stdout).toBe((await a.run(['why', '--help'])).stdout);
   });
 });

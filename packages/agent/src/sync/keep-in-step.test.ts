@@ -22,7 +22,7 @@ const IDLE: RoundReport = {
 async function runThenRemove(sync: FolderSync, stop: AbortController, dirs: readonly string[]) {
   const options = { pollMs: 600_000, rescanMs: 600_000, push: false };
   try {
-    await keepInStep(sync, options, stop.signal);
+    return await keepInStep(sync, options, stop.signal);
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
@@ -45,9 +45,36 @@ describe('keepInStep', () => {
         return Promise.resolve(IDLE);
       },
     } as unknown as FolderSync;
-    await runThenRemove(sync, stop, [folder]);
+    expect(await runThenRemove(sync, stop, [folder])).toEqual({ cutShort: false });
     // The first round's look came before the watch: whatever changed between is looked for.
     expect(rounds).toEqual([true, true]);
+  });
+
+  it('stops at once when told to, without waiting for the round under way', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'keepsake-keep-in-step-'));
+    const stop = new AbortController();
+    const sync = {
+      folder,
+      folders: () => [''],
+      // A round that does not end while the test lasts: a big upload on a slow link.
+      round: () => {
+        setTimeout(() => {
+          stop.abort();
+        }, 50);
+        return new Promise<RoundReport>(() => undefined);
+      },
+    } as unknown as FolderSync;
+    const running = keepInStep(
+      sync,
+      { pollMs: 600_000, rescanMs: 600_000, push: false },
+      stop.signal,
+    );
+    const later = new Promise((resolve) => setTimeout(resolve, 2000, 'still running'));
+    try {
+      expect(await Promise.race([running, later])).toEqual({ cutShort: true });
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   /**

@@ -22,15 +22,23 @@ const EVENT_GATHER_MS = 20;
  * events), the server says the library changed (push), the poll interval passes, or files were
  * still settling. A round that could not reach the server is retried with exponential backoff
  * and jitter; a refusal (a revoked token, say) ends the run, since no retry can fix it.
+ *
+ * Stopping does not wait for the round under way (a big upload can take hours): it is left
+ * running and `cutShort` says so. The caller then ends the process without closing the folder
+ * under that round: to the agent, that is a crash at that point, which it resumes from (every
+ * step is in the state database before the next one starts).
  */
 export async function keepInStep(
   sync: FolderSync,
   options: KeepInStepOptions,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<{ readonly cutShort: boolean }> {
   const wake = new Wakeup();
-  signal.addEventListener('abort', () => {
-    wake.now();
+  const stopped = new Promise<'stopped'>((resolve) => {
+    signal.addEventListener('abort', () => {
+      wake.now();
+      resolve('stopped');
+    });
   });
   // Whether the folder may have changed since the last look: without events, always.
   let folderTouched = true;
@@ -56,7 +64,8 @@ export async function keepInStep(
         const lookAgain =
           folderTouched || !watcher.working || Date.now() - lastLook >= options.rescanMs;
         folderTouched = false;
-        const report = await sync.round({ lookAgain });
+        const report = await Promise.race([sync.round({ lookAgain }), stopped]);
+        if (report === 'stopped') return { cutShort: true };
         // A folder watched only from now (the first round's, one a download made) may have
         // changed before: a file deleted there meanwhile would otherwise wait for the rescan.
         const newlyWatched = watcher.follow(sync.folders());
@@ -77,6 +86,7 @@ export async function keepInStep(
       }
       if (delay > 0) await wake.wait(delay);
     }
+    return { cutShort: false };
   } finally {
     watcher.close();
     push?.close();

@@ -217,7 +217,7 @@ export async function reconcileFolder(
  * on the way is a symbolic link (the walk does not follow one, and the file would land outside
  * the folder), and the path is a safe relative one. Folders are checked once per reconcile.
  */
-function placeableHere(rules: IgnoreRules, folder: string): (path: string) => boolean {
+export function placeableHere(rules: IgnoreRules, folder: string): (path: string) => boolean {
   const linked = new Map<string, boolean>();
   const throughLink = (dir: string): boolean => {
     if (dir === '') return false;

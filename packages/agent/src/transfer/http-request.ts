@@ -1,7 +1,7 @@
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
-import { ServerApiError } from '../server-api.js';
+import { deviceRefused, ServerApiError } from '../server-api.js';
 
 /** A connection that moves no byte for this long is given up (and the transfer retried). */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -50,7 +50,11 @@ export function blobRequest(url: string, init: BlobRequest): Promise<IncomingMes
     request.once('response', (response) => {
       // A connection lost mid-body is told to whoever reads the body.
       response.once('error', () => undefined);
-      resolve(response);
+      // Every blob request carries the device's token: refused, it is refused for good.
+      if (response.statusCode === 401) {
+        response.resume();
+        reject(deviceRefused(target.origin));
+      } else resolve(response);
     });
     const body = init.body;
     if (body === undefined || Buffer.isBuffer(body)) {

@@ -1,47 +1,29 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { defaultConfig, startServer, type RunningServer } from '@keepsake/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, serverForFile, tempDirs } from '../test-support/test-server.js';
 
 const CLI = fileURLToPath(new URL('../../bin/keepsake.js', import.meta.url));
-const PASSWORD = 'correct horse battery';
-
-let server: RunningServer;
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keepsake-login-'));
-  dirs.push(dir);
-  return dir;
-};
-
-beforeAll(async () => {
-  server = await startServer(defaultConfig({ dataDir: freshDir(), port: 0 }), {
-    adminPassword: PASSWORD,
-    logger: false,
-  });
-});
-afterAll(async () => {
-  await server.close();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('keepsake-login-');
+const server = serverForFile(freshDir);
 
 /** Runs `keepsake login` as a user would, in its own process, with `config` as XDG_CONFIG_HOME. */
 async function keepsakeLogin(config: string, args: string[], password: string | null = PASSWORD) {
+  return keepsake(config, ['login', ...args], password);
+}
+
+/** Runs `keepsake <args>` as a user would, in its own process, with `config` as XDG_CONFIG_HOME. */
+async function keepsake(config: string, args: string[], password: string | null = PASSWORD) {
   const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: config };
   delete env.KEEPSAKE_PASSWORD;
   if (password !== null) env.KEEPSAKE_PASSWORD = password;
   try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      [CLI, 'login', ...args],
-      {
-        env,
-      },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [CLI, ...args], {
+      env,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -50,7 +32,7 @@ async function keepsakeLogin(config: string, args: string[], password: string | 
 }
 
 const devicesOf = async (token: string) => {
-  const response = await fetch(`${server.url}/api/v1/devices`, {
+  const response = await fetch(`${server().url}/api/v1/devices`, {
     headers: { authorization: `Bearer ${token}` },
   });
   return {
@@ -64,7 +46,7 @@ describe('keepsake login', () => {
     const config = freshDir();
     const run = await keepsakeLogin(config, [
       '--server',
-      server.url,
+      server().url,
       '--user',
       'admin',
       '--name',
@@ -83,7 +65,11 @@ describe('keepsake login', () => {
     expect(statSync(printed.config).mode & 0o777).toBe(0o600);
     expect(statSync(join(config, 'keepsake')).mode & 0o777).toBe(0o700);
     const saved = JSON.parse(readFileSync(printed.config, 'utf8')) as Record<string, string>;
-    expect(saved).toMatchObject({ server: server.url, user: 'admin', deviceId: printed.device.id });
+    expect(saved).toMatchObject({
+      server: server().url,
+      user: 'admin',
+      deviceId: printed.device.id,
+    });
     // The stored token is the device's credential: the server knows the device by it.
     const { status, body } = await devicesOf(saved.token ?? '');
     expect(status).toBe(200);
@@ -92,7 +78,7 @@ describe('keepsake login', () => {
 
   it('says a wrong password is wrong, and writes nothing', async () => {
     const config = freshDir();
-    const run = await keepsakeLogin(config, ['--server', server.url, '--user', 'admin'], 'wrong');
+    const run = await keepsakeLogin(config, ['--server', server().url, '--user', 'admin'], 'wrong');
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/user name or password is wrong/);
     expect(() => statSync(join(config, 'keepsake', 'device.json'))).toThrow();
@@ -100,7 +86,7 @@ describe('keepsake login', () => {
 
   it('will not replace a registered device unless told to', async () => {
     const config = freshDir();
-    const args = ['--server', server.url, '--user', 'admin', '--json'];
+    const args = ['--server', server().url, '--user', 'admin', '--json'];
     const first = await keepsakeLogin(config, args);
     expect(first.code).toBe(0);
     const again = await keepsakeLogin(config, args);
@@ -129,7 +115,7 @@ describe('keepsake login', () => {
 
     const noPassword = await keepsakeLogin(
       config,
-      ['--server', server.url, '--user', 'admin'],
+      ['--server', server().url, '--user', 'admin'],
       null,
     );
     expect(noPassword.code).toBe(2);
@@ -139,4 +125,45 @@ describe('keepsake login', () => {
     expect(noServer.code).toBe(2);
     expect(noServer.stderr).toMatch(/login needs --server and --user/);
   });
+
+  it('--force as the same user goes on syncing the folders of the device it replaces, as another user not', async () => {
+    const config = freshDir();
+    const folder = join(freshDir(), 'Photos');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'a.jpg'), 'a photo');
+    const as = (user: string) => ['--server', server().url, '--user', user, '--json', '--force'];
+    const takenOver = async (user: string) => {
+      const run = await keepsakeLogin(config, as(user));
+      expect(run.code).toBe(0);
+      return (JSON.parse(run.stdout) as { folders: string[] }).folders;
+    };
+    expect(await takenOver('admin')).toEqual([]);
+    expect((await keepsake(config, ['sync', folder, '--once'])).code).toBe(0);
+    expect(await takenOver('admin')).toEqual([realpathSync(folder)]);
+    writeFileSync(join(folder, 'b.jpg'), 'another photo');
+    expect((await keepsake(config, ['sync', folder, '--once'])).code).toBe(0);
+    // Another user's library is not this folder's: it stays the old device's.
+    await createUser('bob');
+    expect(await takenOver('bob')).toEqual([]);
+    const refused = await keepsake(config, ['sync', folder, '--once']);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('is synced by another device');
+  });
 });
+
+async function createUser(name: string): Promise<void> {
+  const call = async (path: string, body: unknown, token?: string) => {
+    const response = await fetch(`${server().url}${path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(token !== undefined && { authorization: `Bearer ${token}` }),
+      },
+      body: JSON.stringify(body),
+    });
+    expect(response.ok).toBe(true);
+    return (await response.json()) as { token?: string };
+  };
+  const { token } = await call('/api/v1/session', { user: 'admin', password: PASSWORD });
+  await call('/api/v1/users', { name, password: PASSWORD }, token);
+}

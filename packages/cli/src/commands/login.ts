@@ -38,7 +38,7 @@ export async function run(args: string[]): Promise<void> {
   if (values.server === undefined || values.user === undefined) {
     throw new CliError(`login needs --server and --user\n\n${HELP}`, 2);
   }
-  const { config, file } = await registerDevice({
+  const { config, file, folders } = await registerDevice({
     server: values.server,
     user: values.user,
     name: values.name,
@@ -46,11 +46,14 @@ export async function run(args: string[]): Promise<void> {
   });
   const device = { id: config.deviceId, name: config.deviceName };
   if (values.json) {
-    console.log(JSON.stringify({ server: config.server, user: config.user, device, config: file }));
+    console.log(
+      JSON.stringify({ server: config.server, user: config.user, device, config: file, folders }),
+    );
   } else {
     console.log(
       `this machine is now device "${device.name}" (${device.id}) of ${config.user} on ${config.server}; its token is in ${file}`,
     );
+    for (const folder of folders) console.log(`  it goes on syncing ${folder}`);
   }
 }
 

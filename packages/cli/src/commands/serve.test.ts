@@ -1,23 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { defaultConfig, startServer } from '@keepsake/server';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, tempDirs } from '../test-support/test-server.js';
 
 const CLI = fileURLToPath(new URL('../../bin/keepsake.js', import.meta.url));
 
-const dirs: string[] = [];
-const freshDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'keepsake-serve-'));
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
+const freshDir = tempDirs('keepsake-serve-');
 
 /** Runs `keepsake serve` with these options; it is expected to refuse to start. */
 async function refusedServe(...args: string[]) {
@@ -25,7 +17,7 @@ async function refusedServe(...args: string[]) {
     process.execPath,
     [CLI, 'serve', '--port', '0', ...args],
     {
-      env: { ...process.env, KEEPSAKE_ADMIN_PASSWORD: 'correct horse battery' },
+      env: { ...process.env, KEEPSAKE_ADMIN_PASSWORD: PASSWORD },
       timeout: 30_000,
     },
   ).then(

@@ -99,44 +99,57 @@ export async function run(args: string[]): Promise<void> {
     throw new CliError((error as Error).message, 2);
   }
   const progress = new ProgressLine();
+  // Every line goes below the progress line, never after it on the same terminal line.
+  const say = (line: string) => {
+    progress.clear();
+    console.error(line);
+  };
   const events: SyncEvents = values.json
     ? {}
     : {
-        onActivity: (message) => {
-          progress.clear();
-          console.error(message);
-        },
+        onActivity: say,
         onProgress: (p) => {
           progress.update(p);
         },
       };
-  await withFolder(
-    real,
-    device,
-    async (sync) => {
-      if (!values.once) {
-        await runUntilStopped(sync, {
-          pollMs: pollS * 1000,
-          rescanMs: rescanS * 1000,
-          push: !values['no-push'],
-          json: values.json,
-        });
-        return;
-      }
-      const report = await sync.untilQuiet(timeoutS * 1000);
-      const inStep = isInStep(report);
-      if (values.json) console.log(JSON.stringify({ inStep, ...report }));
-      if (!inStep) {
-        throw new CliError(
-          `${folder} is not in step yet:\n${[...report.errors, ...report.unsyncable, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
-          1,
-        );
-      }
-      if (!values.json) console.log(`${folder} is in step with ${device.server}`);
-    },
-    events,
-  );
-  progress.clear();
+  try {
+    await withFolder(
+      real,
+      device,
+      async (sync) => {
+        if (!values.once) {
+          await runUntilStopped(sync, {
+            pollMs: pollS * 1000,
+            rescanMs: rescanS * 1000,
+            push: !values['no-push'],
+            json: values.json,
+            say,
+          });
+          return;
+        }
+        const report = await sync.untilQuiet(timeoutS * 1000);
+        progress.clear();
+        reportOnce(folder, device.server, report, values.json);
+      },
+      events,
+    );
+  } finally {
+    // An error is printed after this: on a line of its own too.
+    progress.clear();
+  }
+}
+
+/** `--once`: the last round's report, and whether the folder got in step. */
+function reportOnce(folder: string, server: string, report: RoundReport, json: boolean): void {
+  const inStep = isInStep(report);
+  if (json) console.log(JSON.stringify({ inStep, ...report }));
+  if (!inStep) {
+    throw new CliError(
+      `${folder} is not in step yet:\n${[...report.errors, ...report.unsyncable, ...report.waiting].map((r) => `  ${r}`).join('\n')}`,
+      1,
+    );
+  }
+  if (!json) console.log(`${folder} is in step with ${server}`);
 }
 
 function originOf(address: string): string {
@@ -155,10 +168,19 @@ function seconds(option: string, text: string): number {
   return value;
 }
 
-/** Watch mode: rounds until SIGINT or SIGTERM, each that did something logged in a line. */
+/**
+ * Watch mode: rounds until SIGINT or SIGTERM, each that did something logged in a line. The
+ * first signal stops at once; a second one, while stopping, ends the process outright.
+ */
 async function runUntilStopped(
   sync: FolderSync,
-  options: { pollMs: number; rescanMs: number; push: boolean; json: boolean },
+  options: {
+    pollMs: number;
+    rescanMs: number;
+    push: boolean;
+    json: boolean;
+    say: (line: string) => void;
+  },
 ): Promise<void> {
   const stop = new AbortController();
   const onSignal = () => {
@@ -168,7 +190,7 @@ async function runUntilStopped(
   process.once('SIGTERM', onSignal);
   console.error(`keeping ${sync.folder} in step; Ctrl-C to stop`);
   try {
-    await keepInStep(
+    const { cutShort } = await keepInStep(
       sync,
       {
         pollMs: options.pollMs,
@@ -177,18 +199,25 @@ async function runUntilStopped(
         onRound: (report) => {
           if (options.json)
             console.log(JSON.stringify({ at: new Date().toISOString(), ...report }));
-          else if (!isIdle(report) || report.errors.length > 0)
-            console.error(describeRound(report));
+          else if (!isIdle(report) || report.errors.length > 0) options.say(describeRound(report));
         },
         onError: (error, retryInMs) => {
           const line = `${error.message}; trying again in ${String(Math.round(retryInMs / 1000))} s`;
           if (options.json)
             console.log(JSON.stringify({ at: new Date().toISOString(), error: line }));
-          else console.error(line);
+          else options.say(line);
         },
       },
       stop.signal,
     );
+    if (!cutShort) {
+      options.say('stopped');
+      return;
+    }
+    options.say('stopped; the next sync picks up where the round under way was cut short');
+    // That round still runs: closing the folder's state under it would break it halfway. The
+    // process ends here instead, which the agent resumes from as from a crash.
+    process.exit(0);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -5,8 +5,9 @@ export const HELP = `Usage: keepsake verify [<folder>] [--json]
 
 Proves each synced folder (or <folder>) is in step, or lists every difference: this device's
 copy of the library is compared with the server's through the digest protocol (a few
-requests, however big the library), and every file is read again and checked against the
-bytes it was synced as.
+requests, however big the library), every photo the library puts in the folder is looked for
+(one the server has and this device has not downloaded yet is listed), and every file is read
+again and checked against the bytes it was synced as.
 
 Options:
   --json       the differences as JSON
