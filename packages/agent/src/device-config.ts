@@ -11,8 +11,13 @@ export const deviceConfigSchema = z.object({
   deviceName: z.string().min(1),
   /** The device's bearer token. The server keeps only its hash; this file is its one copy. */
   token: z.string().min(1),
+  /**
+   * The devices this config directory was before, for the same user on the same server (each
+   * `login --force` replaces one): the folders they synced go on syncing as this device.
+   */
+  formerDeviceIds: z.array(z.string().min(1)).default([]),
 });
-export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+export type DeviceConfig = z.input<typeof deviceConfigSchema>;
 
 const FILE = 'device.json';
 

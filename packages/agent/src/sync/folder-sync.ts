@@ -12,6 +12,7 @@ import {
   type VersionId,
   MAX_OPS_PER_BATCH,
   type BlobHash,
+  type DeviceId,
   type Op,
   type OpId,
   type OpPayload,
@@ -167,16 +168,23 @@ export class FolderSync {
     if (last) this.#clock.rewind(last);
   }
 
-  /** A folder's state belongs to one device: another device's is refused, not mixed in. */
+  /**
+   * A folder's state belongs to one device: another device's is refused, not mixed in, unless
+   * this device registered in its place (login --force), which takes it over with the changes
+   * it had not sent.
+   */
   #adoptState(): void {
     const owner = this.#state.device;
-    if (owner && owner !== this.device.deviceId) {
+    const me = this.device.deviceId;
+    const heir = owner !== undefined && (this.device.formerDeviceIds ?? []).includes(owner);
+    if (owner && owner !== me && !heir) {
       throw new ServerApiError(
         `${this.folder} is synced by another device (${owner}); sync it from that device's config, or move its .keepsake folder away to start over`,
       );
     }
     this.db.transaction(() => {
-      this.#state.device = this.device.deviceId;
+      if (heir) this.#outbox.resign(me as DeviceId);
+      this.#state.device = me;
       this.#state.installation ??= randomBytes(9).toString('base64url');
     })();
   }

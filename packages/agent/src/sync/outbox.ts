@@ -1,4 +1,11 @@
-import { blobsOf, type AssetId, type BlobHash, type Op, type OpId } from '@keepsake/core';
+import {
+  blobsOf,
+  type AssetId,
+  type BlobHash,
+  type DeviceId,
+  type Op,
+  type OpId,
+} from '@keepsake/core';
 import type { StateDb } from '../state/agent-state.js';
 
 export interface StagedBlob {
@@ -75,6 +82,17 @@ export class Outbox {
   /** The op again with a new clock (the server found the old one too far ahead). */
   replace(op: Op): void {
     this.#q.replace.run(JSON.stringify(op), op.opId);
+  }
+
+  /**
+   * Every pending op signed by `device` instead: the device this folder's config registered in
+   * place of the one that made them (login --force). Their ids stay, so one the server logged
+   * before is still answered as the duplicate it is.
+   */
+  resign(device: DeviceId): void {
+    for (const op of this.first(this.pendingOps)) {
+      this.replace({ ...op, device, hlc: { ...op.hlc, node: device } });
+    }
   }
 
   get pendingOps(): number {

@@ -142,6 +142,12 @@ describe('keepsake login', () => {
     expect(await takenOver('admin')).toEqual([realpathSync(folder)]);
     writeFileSync(join(folder, 'b.jpg'), 'another photo');
     expect((await keepsake(config, ['sync', folder, '--once'])).code).toBe(0);
+    // Registered again twice before the folder is next opened (a drive not mounted meanwhile):
+    // the folder still names the device of two logins ago, and is still taken over.
+    await takenOver('admin');
+    await takenOver('admin');
+    writeFileSync(join(folder, 'c.jpg'), 'a third photo');
+    expect((await keepsake(config, ['sync', folder, '--once'])).code).toBe(0);
     // Another user's library is not this folder's: it stays the old device's.
     await createUser('bob');
     expect(await takenOver('bob')).toEqual([]);
