@@ -72,6 +72,15 @@ describe('the rate and time left', () => {
     expect(at(72, 14)).toBe('uploading 14/100 files  14 MB/100 MB  2.0 MB/s  43s left');
   });
 
+  it('starts over with a round that counts from 0 again (watch mode)', () => {
+    const at = terminalLine();
+    for (let s = 0; s <= 10; s += 1) at(s, s * 5);
+    // The next round, a minute later, counts its own bytes: 1 MB/s, not 50 MB over 70 s.
+    at(70, 1);
+    at(71, 2);
+    expect(at(72, 3)).toBe('uploading 3/100 files  3.0 MB/100 MB  1.0 MB/s  1m37s left');
+  });
+
   it('shows no rate or time left when nothing has moved for a while', () => {
     const at = terminalLine();
     for (let s = 0; s <= 5; s += 1) at(s, s);

@@ -25,7 +25,9 @@ class RecentRate {
 
   add(at: number, bytes: number): void {
     const last = this.#moves.at(-1);
-    if (last && bytes <= last.bytes) return;
+    if (last && bytes === last.bytes) return;
+    // Fewer bytes than before: a new round counting from 0 (watch mode), not this one going on.
+    if (last && bytes < last.bytes) this.#moves.length = 0;
     // One moment per SAMPLE_MS: thousands of small files a second keep the list short.
     const before = this.#moves.at(-2);
     if (before && at - before.at < SAMPLE_MS) this.#moves.pop();
