@@ -99,13 +99,18 @@ function startFailure(error: unknown, config: ServerConfig): CliError | undefine
   if (code === 'EADDRINUSE') {
     return new CliError(`port ${String(config.port)} is already in use; pick another with --port`);
   }
+  if (syscall === 'listen' && (code === 'EACCES' || code === 'EPERM')) {
+    return new CliError(
+      `cannot listen on port ${String(config.port)}: permission denied (ports below 1024 need privileges); pick another with --port`,
+    );
+  }
   if (syscall === 'getaddrinfo' || code === 'EADDRNOTAVAIL') {
     return new CliError(
       `cannot listen on --host ${config.host}: ${code === 'EADDRNOTAVAIL' ? 'no network interface here has that address' : 'no such host name'}; use 127.0.0.1, 0.0.0.0 or an address of this machine`,
       2,
     );
   }
-  const why = code && DATA_DIR_PROBLEMS[code];
+  const why = syscall !== 'listen' && code ? DATA_DIR_PROBLEMS[code] : undefined;
   if (why) {
     return new CliError(
       `cannot use the data directory ${config.dataDir}: ${why} (${path ?? config.dataDir}); pick another with --data`,

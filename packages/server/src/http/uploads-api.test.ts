@@ -304,6 +304,9 @@ describe('resumable uploads (tus) over HTTP', () => {
     });
     expect(outside.status).toBe(416);
     expect(outside.headers.get('content-range')).toBe('bytes */10000');
+    // An error is neither cached for a year nor offered as a download.
+    expect(outside.headers.get('cache-control')).toBeNull();
+    expect(outside.headers.get('content-disposition')).toBeNull();
 
     const whole = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });
     expect(whole.status).toBe(200);
@@ -357,6 +360,11 @@ describe('resumable uploads (tus) over HTTP', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-length')).toBe('0');
     expect((await answer.arrayBuffer()).byteLength).toBe(0);
+    // The last bytes of an empty file are the whole of it; bytes from 0 on lie past its end.
+    const ranged = (range: string) =>
+      t.api(`/api/v1/blobs/${sha256Of(empty)}`, { token: alice.token, headers: { range } });
+    expect((await ranged('bytes=-500')).status).toBe(200);
+    expect((await ranged('bytes=0-')).status).toBe(416);
   });
 
   it('lets an abandoned upload expire, file and record', async () => {

@@ -37,8 +37,19 @@ export class CountedFileStore extends HashingFileStore {
     return (await this.#loaded()).of(owner);
   }
 
+  /** Drops the record of an upload whose file is gone already, and its count. */
+  async dropRecord(id: string): Promise<void> {
+    await this.configstore.delete(id);
+    (await this.#loaded()).delete(id);
+  }
+
+  /** The tally, counted from the records if need be; a count that failed is tried again. */
   #loaded(): Promise<Tally> {
-    return (this.#tally ??= Tally.of(this));
+    this.#tally ??= Tally.of(this).catch((error: unknown) => {
+      this.#tally = undefined;
+      throw error;
+    });
+    return this.#tally;
   }
 }
 

@@ -158,11 +158,12 @@ export function uploadsRoutes(
   };
 
   /**
-   * The finishes running now, by upload: the sweep leaves their files alone. tus runs a finish
-   * after releasing the upload's lock, so a PATCH retried at the end (its answer was lost) can
-   * ask for a second while the first runs; it waits for the first and shares its answer.
+   * The finishes running now, by upload, each until its upload's files are removed after it:
+   * the sweep leaves their files alone. tus runs a finish after releasing the upload's lock, so
+   * a PATCH retried at the end (its answer was lost) can ask for a second while the first runs
+   * or its files go; it waits for the first and shares its answer.
    */
-  const finishing = new Map<string, Promise<void>>();
+  const finishing = new Map<string, { readonly done: Promise<void>; cleaning?: true }>();
 
   /** Checks a complete tus upload's bytes and stores them as the owner's blob. */
   const finish = async (owner: UserRecord, upload: Upload) => {
@@ -227,10 +228,13 @@ export function uploadsRoutes(
     onUploadFinish: async (req, upload) => {
       let running = finishing.get(upload.id);
       if (!running) {
-        running = finish(callerOf(req), upload).finally(() => finishing.delete(upload.id));
+        const done = finish(callerOf(req), upload);
+        running = { done };
         finishing.set(upload.id, running);
+        // A failed finish has removed what there was to remove (or left it to be tried again).
+        done.catch(() => finishing.delete(upload.id));
       }
-      await running;
+      await running.done;
       return {};
     },
     // tus answers an unexpected error with its message, and a file system's names the server's
@@ -243,10 +247,20 @@ export function uploadsRoutes(
     },
   });
 
+  // Every request that shared a finish says so; the first removes the upload's files.
   tus.on(EVENTS.POST_FINISH, (_req, _res, upload) => {
-    datastore.remove(upload.id).catch((error: unknown) => {
-      app.log.warn({ err: error, upload: upload.id }, 'could not remove a finished upload record');
-    });
+    const running = finishing.get(upload.id);
+    if (running?.cleaning) return;
+    if (running) running.cleaning = true;
+    datastore
+      .remove(upload.id)
+      .catch((error: unknown) => {
+        app.log.warn(
+          { err: error, upload: upload.id },
+          'could not remove a finished upload record',
+        );
+      })
+      .finally(() => finishing.delete(upload.id));
   });
 
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => {
@@ -275,7 +289,7 @@ export function uploadsRoutes(
       const file = await stat(join(directory, id)).catch(() => undefined);
       const untouched = file && Date.now() - file.mtimeMs >= COMPLETE_UNTOUCHED_MS;
       if (size === undefined || file?.size !== size || !untouched || finishing.has(id)) continue;
-      await datastore.remove(id).catch(() => datastore.configstore.delete(id));
+      await datastore.remove(id).catch(() => datastore.dropRecord(id));
       removed += 1;
     }
     return removed;

@@ -20,6 +20,8 @@ export function parseRange(
   if (!match) return undefined;
   const [first, last] = [match[1] ?? '', match[2] ?? ''];
   if (first === '' && last === '') return undefined;
+  // The last n bytes of nothing are all of it (§14.1.1: a suffix is satisfiable unless 0).
+  if (size === 0 && first === '') return Number(last) === 0 ? 'unsatisfiable' : undefined;
   const range =
     first === ''
       ? { start: Math.max(0, size - Number(last)), end: size - 1 }
@@ -101,6 +103,22 @@ export async function sendBlob(
   const size = await ctx.blobs.size(hash);
   if (size === undefined) throw notFound('blob');
   const etag = `"${hash}"`;
+  const unchanged = noneMatch(request.headers['if-none-match'], etag);
+  // A range of another version than the one asked about is no use: the whole is sent instead.
+  const ifRange = request.headers['if-range'];
+  const range =
+    unchanged || (ifRange !== undefined && ifRange !== etag)
+      ? undefined
+      : parseRange(request.headers.range, size);
+  // Refused before the blob's headers are set: an error is not to be cached, nor saved as a file.
+  if (range === 'unsatisfiable') {
+    void reply.header('content-range', `bytes */${String(size)}`);
+    throw new ApiError(
+      416,
+      'range-not-satisfiable',
+      `the blob is ${String(size)} bytes; ask for a range that starts inside it`,
+    );
+  }
   void reply
     .header('etag', etag)
     .header(
@@ -110,19 +128,7 @@ export async function sendBlob(
     .header('accept-ranges', 'bytes')
     .header('content-type', contentType ?? 'application/octet-stream')
     .header('content-disposition', contentType ? 'inline' : attachment(fileName ?? hash));
-  if (noneMatch(request.headers['if-none-match'], etag)) return reply.status(304).send();
-  // A range of another version than the one asked about is no use: the whole is sent instead.
-  const ifRange = request.headers['if-range'];
-  const range =
-    ifRange === undefined || ifRange === etag ? parseRange(request.headers.range, size) : undefined;
-  if (range === 'unsatisfiable') {
-    void reply.header('content-range', `bytes */${String(size)}`);
-    throw new ApiError(
-      416,
-      'range-not-satisfiable',
-      `the blob is ${String(size)} bytes; ask for a range that starts inside it`,
-    );
-  }
+  if (unchanged) return reply.status(304).send();
   if (range) {
     void reply
       .status(206)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { hashPassword, newToken, tokenHash, verifyPassword } from '../../auth/secrets.js';
+import { newToken, tokenHash, verifyPassword } from '../../auth/secrets.js';
 import { ApiError, unauthorized } from '../api-error.js';
 import { SESSION_COOKIE } from '../authenticate.js';
 import { LoginThrottle } from '../login-throttle.js';
@@ -11,9 +11,12 @@ const credentials = z.object({
   password: z.string().min(1).max(1000),
 });
 
-/** Compared against when the user does not exist, so a wrong name costs as long as a wrong password. */
-let decoyHash: Promise<string> | undefined;
-const decoy = () => (decoyHash ??= hashPassword('keepsake-decoy-password'));
+/**
+ * Compared against when the user does not exist, so a wrong name costs as long as a wrong
+ * password: the hash of a random password no one kept, with the parameters of every hash.
+ */
+const DECOY_HASH =
+  'scrypt$32768$8$1$7MScotIsqY4rwLQcIiAo_g$kCdAuJe3kko1URTr_HOKptzwy40CoBo4of-5a8NmpQY';
 
 export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
   const throttle = new LoginThrottle(ctx.now);
@@ -44,7 +47,7 @@ export function sessionRoutes(app: ZodApp, ctx: ServerContext): void {
         );
       }
       const user = await ctx.store.userByName(name);
-      const ok = await verifyPassword(password, user?.passwordHash ?? (await decoy()));
+      const ok = await verifyPassword(password, user?.passwordHash ?? DECOY_HASH);
       if (!user || !user.passwordHash || !ok) {
         throttle.failed(request.ip, name);
         throw unauthorized('user name or password is wrong');
