@@ -74,7 +74,7 @@ export async function benchUploadThroughput(): Promise<Record<string, number | s
           'upload-metadata': `sha256 ${Buffer.from(hash).toString('base64')}`,
         },
       });
-      const location = created.headers.get('location') ?? '';
+      const location = new URL(created.headers.get('location') ?? '', keepsake.url).href;
       keepsakeRates.push(
         await timed(() =>
           fetch(location, {

@@ -22,6 +22,12 @@ export interface ServerConfig {
   readonly mediaWorkers: number;
   /** The built web app served at / (packages/web/dist of this install unless told otherwise). */
   readonly webRoot: string;
+  /**
+   * Addresses or CIDR ranges of reverse proxies in front of the server (a TLS terminator): a
+   * request from one is taken to come from the address its X-Forwarded-For names, so that
+   * sign-in throttling counts each client, not the proxy all of them come through.
+   */
+  readonly trustedProxies: readonly string[];
 }
 
 export const DEFAULT_PORT = 7447;
@@ -38,6 +44,7 @@ export const defaultConfig = (overrides: Partial<ServerConfig> = {}): ServerConf
   sessionLifetimeMs: 30 * 24 * 60 * 60 * 1000,
   mediaWorkers: Math.max(1, availableParallelism() - 1),
   webRoot: fileURLToPath(new URL('../../web/dist', import.meta.url)),
+  trustedProxies: [],
   ...overrides,
 });
 

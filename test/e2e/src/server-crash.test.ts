@@ -55,8 +55,8 @@ async function upload(client: Client, bytes: Uint8Array): Promise<boolean> {
     },
   });
   if (created.status !== 201) return false;
-  const location = created.headers.get('location') ?? '';
-  const path = new URL(location).pathname;
+  // A path: tus answers with the upload's address relative to the server.
+  const path = created.headers.get('location') ?? '';
   for (let offset = 0; offset < bytes.length;) {
     const chunk = bytes.subarray(offset, offset + 256 * 1024);
     const patched = await call(client, path, {

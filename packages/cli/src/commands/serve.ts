@@ -18,6 +18,10 @@ Options:
   --data <dir>     data directory (default ./keepsake-data, created if missing)
   --port <n>       TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
   --host <addr>    address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --trust-proxy <addr,...>
+                   reverse proxies in front of the server (addresses or CIDR ranges, such as
+                   127.0.0.1): a request through one counts as from the client its
+                   X-Forwarded-For names, so sign-in limits apply per client, not to all at once
   -h, --help       this text
 
 Environment:
@@ -37,6 +41,9 @@ export async function run(args: string[]): Promise<void> {
     port,
     ...(values.data !== undefined && { dataDir: values.data }),
     ...(values.host !== undefined && { host: values.host }),
+    ...(values['trust-proxy'] !== undefined && {
+      trustedProxies: values['trust-proxy'].split(',').map((address) => address.trim()),
+    }),
   });
   if (statSync(config.dataDir, { throwIfNoEntry: false })?.isDirectory() === false) {
     throw new CliError(`--data ${config.dataDir} is a file; name a directory (made if missing)`, 2);
@@ -127,6 +134,7 @@ function parse(args: string[]) {
         data: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        'trust-proxy': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });

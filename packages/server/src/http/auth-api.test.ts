@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ADMIN_PASSWORD, startTestServer } from '../test-support/test-server.js';
+import { ADMIN_PASSWORD, startTestServer, type TestServer } from '../test-support/test-server.js';
 
 const errorOf = async (response: Response) =>
   ((await response.json()) as { error: { code: string; message: string } }).error;
@@ -41,6 +41,27 @@ describe('authentication and devices over HTTP', () => {
       body: { user: 'admin', password: ADMIN_PASSWORD },
     });
     expect(right.status).toBe(429);
+  });
+
+  it('counts failed sign-ins per client behind a trusted proxy, and ignores X-Forwarded-For from others', async () => {
+    const fromClient = (t: TestServer, client: string) =>
+      t.api('/api/v1/session', {
+        body: { user: 'admin', password: 'a-wrong-guess' },
+        headers: { 'x-forwarded-for': client },
+      });
+    const tenFailuresThenTwo = async (t: TestServer) => {
+      for (let i = 0; i < 10; i++) expect((await fromClient(t, '203.0.113.7')).status).toBe(401);
+      return [
+        (await fromClient(t, '203.0.113.7')).status,
+        (await fromClient(t, '198.51.100.2')).status,
+      ];
+    };
+    // Behind the proxy, the second client is not held to the first one's failures.
+    expect(
+      await tenFailuresThenTwo(await startTestServer({ trustedProxies: ['127.0.0.1'] })),
+    ).toEqual([429, 401]);
+    // Not trusted, the header is anyone's to forge: both count as the one address they come from.
+    expect(await tenFailuresThenTwo(await startTestServer())).toEqual([429, 429]);
   });
 
   it('refuses a flood of sign-ins beyond what it can check, and still serves', async () => {

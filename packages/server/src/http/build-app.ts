@@ -40,7 +40,12 @@ export async function buildApp(
   ctx: ServerContext,
   logger: FastifyServerOptions['logger'] = false,
 ): Promise<BuiltApp> {
-  const app = Fastify({ logger, bodyLimit: BODY_LIMIT }).withTypeProvider<ZodTypeProvider>();
+  const { trustedProxies } = ctx.config;
+  const app = Fastify({
+    logger,
+    bodyLimit: BODY_LIMIT,
+    ...(trustedProxies.length > 0 && { trustProxy: [...trustedProxies] }),
+  }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(handleError);

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { asBlobHash, asUserId } from '@keepsake/core';
 import {
   createUpload,
+  locationOf,
   patchUpload,
   sha256Of,
   startTestServer,
@@ -113,7 +114,9 @@ describe('resumable uploads (tus) over HTTP', () => {
     const bytes = randomBytes(3 * 1024 * 1024);
     const created = await createUpload(t.api, alice.token, bytes);
     expect(created.status).toBe(201);
-    const url = created.headers.get('location') ?? '';
+    // Relative to the server: behind a proxy that ends TLS, an absolute one would say http.
+    expect(created.headers.get('location')).toMatch(/^\/api\/v1\/uploads\/[0-9a-f]{32}$/);
+    const url = locationOf(created, t.server.url);
 
     await cutPatch(url, alice.token, bytes, 1024 * 1024);
     const { offset } = await offsetOf(url, alice.token);
@@ -134,12 +137,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const bytes = randomBytes(4096);
     const claimed = sha256Of('something else');
     const created = await createUpload(t.api, alice.token, bytes, claimed);
-    const finished = await patchUpload(
-      created.headers.get('location') ?? '',
-      alice.token,
-      0,
-      bytes,
-    );
+    const finished = await patchUpload(locationOf(created, t.server.url), alice.token, 0, bytes);
     expect(finished.status).toBe(460);
     expect(await finished.text()).toContain('checksum-mismatch');
     expect((await t.api(`/api/v1/blobs/${claimed}`, { token: alice.token })).status).toBe(404);
@@ -175,7 +173,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     // Another user's library is not charged for Alice's uploads.
     expect((await createUpload(t.api, bob.token, randomBytes(50_000))).status).toBe(201);
 
-    const cancelled = await fetch(first.headers.get('location') ?? '', {
+    const cancelled = await fetch(locationOf(first, t.server.url), {
       method: 'DELETE',
       headers: { ...TUS, authorization: `Bearer ${alice.token}` },
     });
@@ -204,7 +202,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
     const bytes = randomBytes(1000);
-    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    const url = locationOf(await createUpload(t.api, alice.token, bytes), t.server.url);
     const answer = async (response: Response) => ({
       status: response.status,
       type: response.headers.get('content-type'),
@@ -263,7 +261,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const bob = await t.userWithDevice('bob');
     const bytes = randomBytes(2048);
     const created = await createUpload(t.api, alice.token, bytes);
-    const url = created.headers.get('location') ?? '';
+    const url = locationOf(created, t.server.url);
     expect((await offsetOf(url, bob.token)).status).toBe(404);
     expect((await patchUpload(url, bob.token, 0, bytes)).status).toBe(404);
     expect((await patchUpload(url, alice.token, 0, bytes)).status).toBe(204);
@@ -372,7 +370,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const alice = await t.userWithDevice('alice');
     const bytes = randomBytes(100_000);
     const created = await createUpload(t.api, alice.token, bytes);
-    const url = created.headers.get('location') ?? '';
+    const url = locationOf(created, t.server.url);
     await cutPatch(url, alice.token, bytes, 10_000);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await t.server.expireStaleUploads()).toBeGreaterThan(0);
@@ -395,7 +393,7 @@ describe('resumable uploads (tus) over HTTP', () => {
       files.slice(0, 3).map(async (bytes) => {
         const created = await createUpload(t.api, alice.token, bytes);
         expect(created.status).toBe(201);
-        return { bytes, url: created.headers.get('location') ?? '' };
+        return { bytes, url: locationOf(created, t.server.url) };
       }),
     );
     const patch = ({ bytes, url }: { bytes: Uint8Array; url: string }) =>
@@ -434,7 +432,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
     const bytes = randomBytes(50_000);
-    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    const url = locationOf(await createUpload(t.api, alice.token, bytes), t.server.url);
     // As a crash leaves it: every byte on disk, and the link the blob store never took.
     const file = join(t.dataDir, 'uploads', uploadIdOf(url));
     writeFileSync(file, bytes);
@@ -455,7 +453,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const t = await startTestServer();
     const alice = await t.userWithDevice('alice');
     const bytes = randomBytes(50_000);
-    const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+    const url = locationOf(await createUpload(t.api, alice.token, bytes), t.server.url);
     const { blobs } = t.server.context;
     const adopt = blobs.adoptFile.bind(blobs);
     blobs.adoptFile = (_hash, file) =>
@@ -482,7 +480,7 @@ describe('resumable uploads (tus) over HTTP', () => {
     const alice = await t.userWithDevice('alice');
     const uploads = join(t.dataDir, 'uploads');
     const created = async (bytes: Uint8Array, written: Uint8Array) => {
-      const url = (await createUpload(t.api, alice.token, bytes)).headers.get('location') ?? '';
+      const url = locationOf(await createUpload(t.api, alice.token, bytes), t.server.url);
       const file = join(uploads, uploadIdOf(url));
       writeFileSync(file, written);
       age(file, 2 * 60 * 1000);
@@ -526,7 +524,7 @@ describe('photo-sized uploads sent whole in the request that creates them', () =
     expect(created.headers.get('upload-offset')).toBe(String(bytes.length));
     expect(created.headers.get('tus-resumable')).toBe('1.0.0');
     // Nothing is left to resume: its address is gone, as a finished tus upload's is.
-    const url = new URL(created.headers.get('location') ?? '', t.server.url).href;
+    const url = locationOf(created, t.server.url);
     expect((await offsetOf(url, alice.token)).status).toBe(404);
     const hash = sha256Of(bytes);
     const download = await t.api(`/api/v1/blobs/${hash}`, { token: alice.token });

@@ -118,6 +118,10 @@ export async function createUpload(
   });
 }
 
+/** The address a creation answered with (tus gives it relative to the server), made whole. */
+export const locationOf = (created: Response, server: string): string =>
+  new URL(created.headers.get('location') ?? '', server).href;
+
 export async function patchUpload(
   url: string,
   token: string,
@@ -140,5 +144,5 @@ export async function patchUpload(
 export async function uploadBlob(api: Api, token: string, bytes: Uint8Array): Promise<Response> {
   const created = await createUpload(api, token, bytes);
   if (created.status !== 201 || bytes.length === 0) return created;
-  return patchUpload(created.headers.get('location') ?? '', token, 0, bytes);
+  return patchUpload(locationOf(created, created.url), token, 0, bytes);
 }

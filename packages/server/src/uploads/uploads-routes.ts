@@ -206,6 +206,8 @@ export function uploadsRoutes(
   const tus = new TusServer({
     path: UPLOADS_PATH,
     datastore,
+    // Behind a proxy that ends TLS, an absolute address would name this side of it (http).
+    relativeLocation: true,
     maxSize: ctx.config.maxUploadBytes,
     namingFunction: () => randomBytes(16).toString('hex'),
     // An upload belongs to the user who created it: anyone else is told it does not exist.
