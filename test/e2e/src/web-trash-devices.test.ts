@@ -169,7 +169,7 @@ describe.skipIf(missing !== undefined)('the trash and devices pages', () => {
     // The laptop synced a moment ago; now its next sync is refused.
     const refused = await laptop.run(['sync', laptop.folder, '--once', '--timeout', '60']);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('answered 401');
+    expect(refused.stderr).toContain("refused this device's token: the device was revoked");
     await context.close();
   });
 });
