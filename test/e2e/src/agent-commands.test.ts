@@ -4,6 +4,7 @@ import { claimFolder } from '@keepsake/agent';
 import { describe, expect, it } from 'vitest';
 import type { AgentDevice } from './agent-process.js';
 import { put, serverForFile, USER_PASSWORD } from './households.js';
+import { call } from './library-client.js';
 
 // The commands a user runs to see and steer what the agent does: status, why, verify,
 // conflicts and resolve, each through the real CLI against a real server.
@@ -16,28 +17,19 @@ const json = (stdout: string): unknown => JSON.parse(stdout.trim().split('\n').a
 /** Revokes a user's device by its name, as its owner does on the devices page. */
 async function revoke(user: string, deviceName: string): Promise<void> {
   const { url } = server();
-  const call = async (method: string, path: string, token?: string, body?: unknown) => {
-    const response = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-        ...(token !== undefined && { authorization: `Bearer ${token}` }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${path}: ${String(response.status)}`);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  const { token } = (await call('POST', '/api/v1/session', undefined, {
+  const { token } = await call<{ token: string }>(url, 'POST', '/api/v1/session', undefined, {
     user,
     password: USER_PASSWORD,
-  })) as { token: string };
-  const { devices } = (await call('GET', '/api/v1/devices', token)) as {
-    devices: { id: string; name: string }[];
-  };
+  });
+  const { devices } = await call<{ devices: { id: string; name: string }[] }>(
+    url,
+    'GET',
+    '/api/v1/devices',
+    token,
+  );
   const device = devices.find((d) => d.name === deviceName);
   if (!device) throw new Error(`${user} has no device ${deviceName}`);
-  await call('DELETE', `/api/v1/devices/${device.id}`, token);
+  await call(url, 'DELETE', `/api/v1/devices/${device.id}`, token);
 }
 
 async function conflictBetween(a: AgentDevice, b: AgentDevice): Promise<string> {

@@ -120,7 +120,8 @@ export class LibraryClient {
   }
 }
 
-async function call<T>(
+/** One JSON call to the API with `token`; throws with the status and the body when refused. */
+export async function call<T>(
   server: string,
   method: string,
   path: string,
